@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "funnel",
+    products: [
+        .executable(name: "funnel", targets: ["funnel"]),
+        .library(name: "FunnelCore", targets: ["FunnelCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "FunnelCore"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .target(name: "FunnelShell", dependencies: ["FunnelCore", "CReadline"]),
+        .executableTarget(
+            name: "funnel",
+            dependencies: [
+                "FunnelShell", "FunnelCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "FunnelCoreTests", dependencies: ["FunnelCore"]),
+        .testTarget(name: "FunnelShellTests", dependencies: ["FunnelShell", "FunnelCore"]),
+    ]
+)

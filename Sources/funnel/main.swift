@@ -1,0 +1,2 @@
+import FunnelShell
+print("funnel")
