@@ -1,0 +1,75 @@
+/// All deals as columns (struct of arrays). Row `i` of every array is deal `i`. Text columns
+/// hold `StringPool` codes (`Empty.text` when empty), dates day numbers (`Empty.date`),
+/// amounts Doubles (NaN when empty). Declared fields live in `custom`, one column each.
+public struct DealTable: Sendable {
+    public var ids: [String] = []
+    public var rowOfID: [String: Int32] = [:]
+    /// Funnel name as a pool code.
+    public var funnel: [Int32] = []
+    /// Current stage name as a pool code; positions come from the funnel definition, so a
+    /// redeclared funnel reorders its deals without rewriting them.
+    public var stage: [Int32] = []
+    public var status: [DealStatus] = []
+    public var amount: [Double] = []
+    /// The deal's own probability override; NaN means "use the stage's".
+    public var probability: [Double] = []
+    public var name: [Int32] = []
+    public var owner: [Int32] = []
+    public var team: [Int32] = []
+    public var source: [Int32] = []
+    public var product: [Int32] = []
+    public var account: [Int32] = []
+    public var lostReason: [Int32] = []
+    public var created: [Int32] = []
+    /// Expected close date while open.
+    public var closeDate: [Int32] = []
+    /// Date won or lost; empty while open.
+    public var closed: [Int32] = []
+    /// When the deal entered its current stage (the stale clock, METRICS.md).
+    public var stageEntered: [Int32] = []
+    /// Declared fields by name: one value per deal.
+    public var custom: [String: [Value]] = [:]
+
+    public init() {}
+
+    public var count: Int { ids.count }
+
+    /// Appends an empty row and returns its index.
+    public mutating func appendRow(id: String) -> Int {
+        let row = ids.count
+        ids.append(id)
+        rowOfID[id] = Int32(row)
+        funnel.append(Empty.text); stage.append(Empty.text); status.append(.open)
+        amount.append(Empty.number); probability.append(Empty.number)
+        name.append(Empty.text); owner.append(Empty.text); team.append(Empty.text)
+        source.append(Empty.text); product.append(Empty.text); account.append(Empty.text)
+        lostReason.append(Empty.text)
+        created.append(Empty.date); closeDate.append(Empty.date); closed.append(Empty.date)
+        stageEntered.append(Empty.date)
+        for k in custom.keys { custom[k]?.append(.null) }
+        return row
+    }
+
+    public mutating func ensureCustomColumn(_ field: String) {
+        if custom[field] == nil { custom[field] = [Value](repeating: .null, count: ids.count) }
+    }
+}
+
+/// Every stage change of every deal, in the order recorded. Time metrics sort by
+/// (deal, date) when they need to.
+public struct StageHistory: Sendable {
+    public var deal: [Int32] = []
+    public var day: [Int32] = []
+    public var stage: [Int32] = []
+    /// Stage left (pool code), `Empty.text` for a deal's first stage.
+    public var fromStage: [Int32] = []
+    /// A forced move's reason (pool code), `Empty.text` otherwise.
+    public var forcedReason: [Int32] = []
+    public init() {}
+    public var count: Int { deal.count }
+
+    public mutating func append(deal: Int, day: Int32, from: Int32, to: Int32, forced: Int32 = Empty.text) {
+        self.deal.append(Int32(deal)); self.day.append(day); self.stage.append(to)
+        self.fromStage.append(from); self.forcedReason.append(forced)
+    }
+}

@@ -1,0 +1,262 @@
+/// The syntax tree. Every node carries its source range so later stages can point at it.
+
+public struct Identifier: Equatable, Sendable {
+    public var text: String
+    public var range: SourceRange
+    public init(_ text: String, _ range: SourceRange) { self.text = text; self.range = range }
+}
+
+public enum DurationUnit: String, Sendable { case days, weeks, months, quarters, years }
+
+public struct Duration: Equatable, Sendable {
+    public var count: Int
+    public var unit: DurationUnit
+    /// Approximate days, for `stale after` and `due`: months count 30 days.
+    public var days: Int {
+        switch unit {
+        case .days: return count
+        case .weeks: return count * 7
+        case .months: return count * 30
+        case .quarters: return count * 91
+        case .years: return count * 365
+        }
+    }
+    public var description: String { "\(count) \(count == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue)" }
+}
+
+public enum BinaryOp: String, Sendable {
+    case or, and, eq = "=", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", add = "+", sub = "-", mul = "*", div = "/"
+}
+
+public indirect enum ExprKind: Equatable, Sendable {
+    case number(Double)
+    case percent(Double)
+    case string(String)
+    case bool(Bool)
+    case empty
+    case date(Int32)
+    case month(Int, Int)
+    case quarter(Int, Int)
+    case duration(Duration)
+    case today
+    /// A bare word: a field, or a stage name where a stage is expected.
+    case name(String)
+    case not(Expr)
+    case negate(Expr)
+    case binary(BinaryOp, Expr, Expr)
+    case isEmpty(Expr, negated: Bool)
+    case inList(Expr, [Expr], negated: Bool)
+    case list([Expr])
+    /// `close_date.month`: a date bucket.
+    case member(Expr, Identifier)
+    /// `teams[sales_agent].manager`: a reference-table lookup.
+    case lookup(table: Identifier, key: Expr, column: Identifier)
+    case call(Identifier, [Expr])
+    /// `tasks done`: all key tasks of the deal's current stage are done.
+    case tasksDone
+}
+
+public struct Expr: Equatable, Sendable {
+    public var kind: ExprKind
+    public var range: SourceRange
+    public init(_ kind: ExprKind, _ range: SourceRange) { self.kind = kind; self.range = range }
+}
+
+public enum WindowKind: Equatable, Sendable {
+    /// `2026-Q1`, `2026-03`, `2026`, a single date.
+    case literal(Expr)
+    /// `DATE to DATE`, half-open.
+    case between(Expr, Expr)
+    /// `this|last|next week|month|quarter|year`.
+    case relative(offset: Int, unit: DurationUnit)
+    /// `last N days` (also weeks/months).
+    case lastN(Duration)
+}
+
+public struct Window: Equatable, Sendable {
+    public var kind: WindowKind
+    public var range: SourceRange
+}
+
+public struct OrderTerm: Equatable, Sendable {
+    public var expr: Expr
+    public var descending: Bool
+}
+
+public enum QueryVerb: Equatable, Sendable {
+    case deals, leads, tasks, notifications
+    case count(of: String)
+    case aggregate(String, Expr)
+    case pipeline, forecast
+    case conversion, leadConversion
+    case winRate, timeInStage, cycle, velocity, stale, calibration, bottlenecks
+    case history(deal: Expr)
+
+    /// The name used in messages ("statement not available yet", help).
+    public var name: String {
+        switch self {
+        case .deals: return "deals"
+        case .leads: return "leads"
+        case .tasks: return "tasks"
+        case .notifications: return "notifications"
+        case .count: return "count"
+        case .aggregate(let f, _): return f
+        case .pipeline: return "pipeline"
+        case .forecast: return "forecast"
+        case .conversion: return "conversion"
+        case .leadConversion: return "conversion of leads"
+        case .winRate: return "win rate"
+        case .timeInStage: return "time in stage"
+        case .cycle: return "cycle"
+        case .velocity: return "velocity"
+        case .stale: return "stale"
+        case .calibration: return "calibration"
+        case .bottlenecks: return "bottlenecks"
+        case .history: return "history of deal"
+        }
+    }
+}
+
+public struct Query: Equatable, Sendable {
+    public var verb: QueryVerb
+    public var filter: Expr?
+    public var groups: [Expr] = []
+    public var order: [OrderTerm] = []
+    public var limit: Int?
+    public var during: Window?
+    public var asOf: Expr?
+    public var columns: [Expr]?
+    /// `to FILE`: write the result to a file instead of the output.
+    public var output: Expr?
+    public var range: SourceRange
+}
+
+public enum Action: Equatable, Sendable {
+    case task(title: String, role: String?, due: Duration?)
+    case notify(role: String, message: String)
+}
+
+public struct TaskSpec: Equatable, Sendable {
+    public var title: String
+    public var role: String?
+    public var due: Duration?
+}
+
+public enum StageCategory: String, Sendable { case pipeline, best_case, commit }
+
+/// One `stage` item of a funnel body. Options left nil keep the value a `like` copy had.
+public struct StageDecl: Equatable, Sendable {
+    public var name: Identifier
+    public var probability: Double?
+    public var staleAfter: Duration?
+    public var category: StageCategory?
+    public var exitWhen: Expr?
+    public var tasks: [TaskSpec] = []
+    public var onEnter: [Action] = []
+    public var onExit: [Action] = []
+    public var range: SourceRange
+}
+
+public struct FunnelDecl: Equatable, Sendable {
+    public var name: Identifier
+    public var like: Identifier?
+    public var stages: [StageDecl]
+    public var won: Identifier?
+    public var lost: Identifier?
+}
+
+public enum FieldType: String, Sendable, CaseIterable { case text, number, money, percent, date, bool }
+
+public struct FieldDecl: Equatable, Sendable {
+    public var name: Identifier
+    public var type: FieldType
+    public var oneOf: [Expr]?
+    public var required: Bool
+}
+
+public enum RuleTrigger: Equatable, Sendable {
+    case onEnter(Identifier, funnel: Identifier?)
+    case onExit(Identifier, funnel: Identifier?)
+    case when(Expr)
+}
+
+public struct RuleDecl: Equatable, Sendable {
+    public var name: Identifier
+    public var trigger: RuleTrigger
+    public var filter: Expr?
+    public var action: Action
+}
+
+public struct Assignment: Equatable, Sendable {
+    public var field: Identifier
+    public var value: Expr
+}
+
+/// One line of an import mapping: `target = EXPR` or `entered STAGE = EXPR`.
+public struct MappingItem: Equatable, Sendable {
+    public var target: Identifier
+    public var enteredStage: Identifier?
+    public var value: Expr
+}
+
+public struct ImportOptions: Equatable, Sendable {
+    public var skipErrors = false
+    public var withoutRules = false
+    public var delimiter: String?
+    public var decimalComma = false
+    public var dateFormat: String?
+    public var stageMap: [(String, Identifier)] = []
+    public static func == (a: ImportOptions, b: ImportOptions) -> Bool {
+        a.skipErrors == b.skipErrors && a.withoutRules == b.withoutRules && a.delimiter == b.delimiter
+            && a.decimalComma == b.decimalComma && a.dateFormat == b.dateFormat
+            && a.stageMap.map(\.0) == b.stageMap.map(\.0) && a.stageMap.map(\.1) == b.stageMap.map(\.1)
+    }
+}
+
+public enum ImportKind: Equatable, Sendable {
+    case deals(funnel: Identifier)
+    case table(name: Identifier, key: Identifier)
+    case history
+    case leads
+}
+
+public enum ExportKind: String, Sendable { case deals, history, leads, tasks, notifications }
+
+public enum StatementKind: Equatable, Sendable {
+    case field(FieldDecl)
+    case funnel(FunnelDecl)
+    case rule(RuleDecl)
+    case leadGate(Expr)
+    case deal(id: Expr, funnel: Identifier?, fields: [Assignment], on: Expr?)
+    case setDeal(id: Expr, assignments: [Assignment], on: Expr?)
+    case move(id: Expr, to: Identifier, force: String?, on: Expr?)
+    case win(id: Expr, on: Expr?)
+    case lose(id: Expr, reason: String?, on: Expr?)
+    case reopen(id: Expr, to: Identifier?, on: Expr?)
+    case lead(id: Expr, fields: [Assignment], on: Expr?)
+    case qualify(id: Expr, on: Expr?)
+    case disqualify(id: Expr, reason: String, on: Expr?)
+    case convert(lead: Expr, deal: Expr, funnel: Identifier?, on: Expr?)
+    case importData(kind: ImportKind, file: Expr, mapping: [MappingItem], options: ImportOptions)
+    case export(kind: ExportKind, filter: Expr?, columns: [Expr]?, file: Expr)
+    case why(id: Expr, to: Identifier)
+    case doneTask(id: Int?, title: String?, deal: Expr?)
+    case ack(id: Int?, filter: Expr?)
+    case checkRules
+    case checkDesign
+    case query(Query)
+    case chartFunnel(Identifier)
+    case chart(Query)
+    case showFunnel(Identifier)
+    case showFields
+    case showFunnels
+    case showRules
+    case showTables
+    case dotCommand(String)
+}
+
+public struct Statement: Equatable, Sendable {
+    public var kind: StatementKind
+    public var range: SourceRange
+    public init(_ kind: StatementKind, _ range: SourceRange) { self.kind = kind; self.range = range }
+}

@@ -1,0 +1,141 @@
+/// `import` and `export`.
+extension Parser {
+    /// import-statement := "import" import-source { import-option } [ "(" mapping ")" ] { import-option }
+    /// import-source := "deals" "from" STRING "into" name
+    ///                | "table" name "from" STRING "key" name
+    ///                | "history" "from" STRING
+    ///                | "leads" "from" STRING
+    mutating func parseImport() throws -> StatementKind {
+        try expect("import")
+        let kind: ImportKind
+        let file: Expr
+        if accept("deals") {
+            file = try parseFileName()
+            try expect("into", "'into' and a funnel name")
+            kind = .deals(funnel: try parseName("a funnel name"))
+        } else if accept("table") {
+            let name = try parseName("a table name")
+            file = try parseFileName()
+            try expect("key", "'key' and the column that identifies a row")
+            kind = .table(name: name, key: try parseName("a column name"))
+        } else if accept("history") {
+            file = try parseFileName()
+            kind = .history
+        } else if accept("leads") {
+            file = try parseFileName()
+            kind = .leads
+        } else {
+            throw unexpected(expected: "deals, table, history or leads")
+        }
+        var options = ImportOptions()
+        var mapping: [MappingItem] = []
+        while true {
+            if try parseImportOption(&options) { continue }
+            if current.isSymbol("(") {
+                guard mapping.isEmpty else { throw unexpected(expected: "end of statement") }
+                mapping = try parseMapping()
+                continue
+            }
+            if current.isNewline, peekPastNewlines().isSymbol("(") && mapping.isEmpty { skipNewlines(); continue }
+            break
+        }
+        return .importData(kind: kind, file: file, mapping: mapping, options: options)
+    }
+
+    /// from-file := "from" STRING
+    mutating func parseFileName() throws -> Expr {
+        try expect("from", "'from' and a file name")
+        let t = current
+        guard case .string(let s) = t.kind else { throw unexpected(expected: "a file name in quotes") }
+        advance()
+        return Expr(.string(s), t.range)
+    }
+
+    /// import-option := "skip" "errors" | "without" "rules" | "delimiter" STRING
+    ///                | "decimal" STRING | "date" "format" STRING
+    ///                | "stages" "(" STRING "=" name { "," STRING "=" name } ")"
+    mutating func parseImportOption(_ o: inout ImportOptions) throws -> Bool {
+        if accept("skip") { try expect("errors"); o.skipErrors = true; return true }
+        if accept("without") { try expect("rules"); o.withoutRules = true; return true }
+        if accept("delimiter") {
+            let t = current
+            let d = try parseString("a delimiter in quotes, like \";\" or \"\\t\"")
+            guard d.utf8.count == 1 else {
+                throw Diagnostic(.syntax, "E106", "a delimiter is one character", file: file, range: t.range)
+            }
+            o.delimiter = d
+            return true
+        }
+        if accept("decimal") {
+            let t = current
+            let d = try parseString("\",\" or \".\"")
+            guard d == "," || d == "." else {
+                throw Diagnostic(.syntax, "E106", "the decimal mark is \",\" or \".\"", file: file, range: t.range)
+            }
+            o.decimalComma = d == ","
+            return true
+        }
+        if check("date"), token(at: 1).isKeyword("format") {
+            advance(); advance()
+            o.dateFormat = try parseString("a date format in quotes, like \"MM/dd/yyyy\"")
+            return true
+        }
+        if accept("stages") {
+            try expectSymbol("(")
+            repeat {
+                let from = try parseString("the stage value as it is in the file, in quotes")
+                try expectSymbol("=")
+                o.stageMap.append((from, try parseName("a stage name")))
+            } while acceptSymbol(",")
+            try expectSymbol(")")
+            return true
+        }
+        return false
+    }
+
+    /// mapping := "(" mapping-item { "," mapping-item } [ "," ] ")"
+    /// mapping-item := [ "entered" ] name "=" expr
+    mutating func parseMapping() throws -> [MappingItem] {
+        try expectSymbol("(")
+        var items: [MappingItem] = []
+        while !current.isSymbol(")") {
+            var entered: Identifier?
+            var target: Identifier
+            if check("entered"), !token(at: 1).isSymbol("=") {
+                advance()
+                target = try parseName("a stage name")
+                entered = target
+            } else {
+                target = try parseName("a field name")
+            }
+            try expectSymbol("=", "'=' (field = column)")
+            items.append(MappingItem(target: target, enteredStage: entered, value: try parseExpression()))
+            if !acceptSymbol(",") { break }
+        }
+        try expectSymbol(")", "',' or ')'")
+        return items
+    }
+
+    /// export-statement := "export" ( "deals" | "history" | "leads" | "tasks" | "notifications" )
+    ///                     [ "where" expr ] [ "show" expr-list ] "to" STRING
+    mutating func parseExport() throws -> StatementKind {
+        try expect("export")
+        guard let w = current.keyword, let kind = ExportKind(rawValue: w) else {
+            throw unexpected(expected: "deals, history, leads, tasks or notifications")
+        }
+        advance()
+        var filter: Expr?
+        var columns: [Expr]?
+        while true {
+            if current.isNewline, ["where", "show", "to"].contains(peekPastNewlines().keyword ?? "") { skipNewlines() }
+            if filter == nil, accept("where") { skipNewlines(); filter = try parseExpression(); continue }
+            if columns == nil, accept("show") { columns = try parseExpressionList(); continue }
+            break
+        }
+        try expect("to", "'to' and a file name")
+        let t = current
+        guard case .string(let s) = t.kind else { throw unexpected(expected: "a file name in quotes") }
+        advance()
+        return .export(kind: kind, filter: filter, columns: columns, file: Expr(.string(s), t.range))
+    }
+}

@@ -1,0 +1,300 @@
+/// Turns UTF-8 bytes into tokens. Works on bytes rather than Characters for speed, and
+/// collects errors instead of stopping, so one run reports every bad token in a file.
+///
+/// Newlines are tokens because they end statements, except inside `(` and `[`, where a
+/// statement always continues (LANGUAGE.md, "Lexical rules"). Inside `{` they stay: funnel
+/// bodies are line-oriented.
+public struct Lexer {
+    let file: SourceFile
+    let bytes: [UInt8]
+    var pos = 0
+    var tokens: [Token] = []
+    var diagnostics: [Diagnostic] = []
+    /// Open brackets, innermost last.
+    var brackets: [UInt8] = []
+
+    public init(file: SourceFile) { self.file = file; self.bytes = file.bytes }
+
+    public static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(file: file)
+        lexer.run()
+        return (lexer.tokens, lexer.diagnostics)
+    }
+
+    mutating func run() {
+        // A `#!` first line lets scripts be executable.
+        if bytes.starts(with: [35, 33]) { while pos < bytes.count, bytes[pos] != 10 { pos += 1 } }
+        while pos < bytes.count {
+            let b = bytes[pos]
+            switch b {
+            case 32, 9, 13, 0x0C: pos += 1
+            case 10:
+                if brackets.last != UInt8(ascii: "("), brackets.last != UInt8(ascii: "[") {
+                    add(.newline, pos, pos + 1)
+                }
+                pos += 1
+            case UInt8(ascii: "-") where peek(1) == UInt8(ascii: "-"):
+                while pos < bytes.count, bytes[pos] != 10 { pos += 1 }
+            case UInt8(ascii: "\""): lexString()
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): lexNumber()
+            case UInt8(ascii: "."):
+                if atStatementStart, let n = peek(1), isWordStart(n) || n == UInt8(ascii: ".") {
+                    lexDotCommand()
+                } else if let n = peek(1), n >= 48, n <= 57 {
+                    lexNumber()
+                } else {
+                    add(.symbol("."), pos, pos + 1); pos += 1
+                }
+            default:
+                if isWordStart(b) || b >= 0x80 { lexWordOrStray() } else { lexSymbol() }
+            }
+        }
+        tokens.append(Token(.eof, SourceRange(bytes.count, bytes.count)))
+    }
+
+    var atStatementStart: Bool {
+        guard let last = tokens.last else { return true }
+        return last.kind == .newline || last.kind == .symbol(";")
+    }
+
+    func peek(_ offset: Int) -> UInt8? { pos + offset < bytes.count ? bytes[pos + offset] : nil }
+
+    mutating func add(_ kind: TokenKind, _ start: Int, _ end: Int) {
+        tokens.append(Token(kind, SourceRange(start, end)))
+    }
+
+    mutating func error(_ code: String, _ message: String, _ start: Int, _ end: Int, help: String? = nil) {
+        diagnostics.append(Diagnostic(.syntax, code, message, file: file, range: SourceRange(start, end), help: help))
+    }
+
+    func isWordStart(_ b: UInt8) -> Bool {
+        (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
+    }
+
+    mutating func lexDotCommand() {
+        let start = pos
+        while pos < bytes.count, bytes[pos] != 10, bytes[pos] != 13 { pos += 1 }
+        // A trailing comment (" --") is not part of the command.
+        var end = pos
+        var i = start
+        while i + 2 < pos {
+            if bytes[i] == 32, bytes[i + 1] == 45, bytes[i + 2] == 45 { end = i; break }
+            i += 1
+        }
+        while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
+        let text = String(decoding: bytes[start..<end], as: UTF8.self)
+        add(.dotCommand(text), start, pos)
+    }
+
+    /// Words are Unicode letters, digits and `_`, so 初步接洽 is one word. Any other non-ASCII
+    /// scalar (or invalid UTF-8) is a stray character and reported as such.
+    mutating func lexWordOrStray() {
+        let start = pos
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b < 0x80 {
+                if isWordStart(b) || (b >= 48 && b <= 57) { pos += 1; continue }
+                break
+            }
+            guard let (scalar, len) = decodeScalar(at: pos) else {
+                if pos == start {
+                    error("E001", "invalid UTF-8 byte 0x\(String(b, radix: 16, uppercase: true))", pos, pos + 1,
+                          help: "save the script as UTF-8")
+                    pos += 1
+                    return
+                }
+                break
+            }
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar.properties.generalCategory == .nonspacingMark {
+                pos += len
+            } else {
+                if pos == start {
+                    error("E002", "unexpected character '\(scalar)'", pos, pos + len,
+                          help: scalar.value == 0xFF1A || scalar.value == 0xFF0C || scalar.value == 0x201C || scalar.value == 0x201D
+                            ? "this is a full-width or typographic character; use its ASCII form (: , \")" : nil)
+                    pos += len
+                    return
+                }
+                break
+            }
+        }
+        add(.word(String(decoding: bytes[start..<pos], as: UTF8.self)), start, pos)
+    }
+
+    func decodeScalar(at i: Int) -> (Unicode.Scalar, Int)? {
+        let b0 = bytes[i]
+        let len: Int
+        var v: UInt32
+        switch b0 {
+        case 0xC2...0xDF: len = 2; v = UInt32(b0 & 0x1F)
+        case 0xE0...0xEF: len = 3; v = UInt32(b0 & 0x0F)
+        case 0xF0...0xF4: len = 4; v = UInt32(b0 & 0x07)
+        default: return nil
+        }
+        guard i + len <= bytes.count else { return nil }
+        for k in 1..<len {
+            let c = bytes[i + k]
+            guard c & 0xC0 == 0x80 else { return nil }
+            v = v << 6 | UInt32(c & 0x3F)
+        }
+        guard let s = Unicode.Scalar(v) else { return nil }
+        // Reject overlong encodings.
+        if (len == 3 && v < 0x800) || (len == 4 && v < 0x10000) { return nil }
+        return (s, len)
+    }
+
+    mutating func lexSymbol() {
+        let start = pos
+        let b = bytes[pos]
+        let two = peek(1).map { String(decoding: [b, $0], as: UTF8.self) }
+        if let two, ["<=", ">=", "!=", "<>", "=="].contains(two) {
+            pos += 2
+            add(.symbol(two == "<>" ? "!=" : two == "==" ? "=" : two), start, pos)
+            return
+        }
+        let c = Character(Unicode.Scalar(b))
+        switch c {
+        case "{", "(", "[":
+            brackets.append(b)
+        case "}", ")", "]":
+            let open: UInt8 = c == "}" ? 123 : c == ")" ? 40 : 91
+            if let i = brackets.lastIndex(of: open) { brackets.removeSubrange(i...) }
+        case ",", ";", ":", "=", "<", ">", "+", "-", "*", "/":
+            break
+        default:
+            error("E002", "unexpected character '\(c == "\0" ? "\\0" : String(c))'", pos, pos + 1,
+                  help: c == "'" ? "strings are written in double quotes: \"...\"" : nil)
+            pos += 1
+            return
+        }
+        pos += 1
+        add(.symbol(String(c)), start, pos)
+    }
+
+    /// `"..."` with `\"`, `\\`, `\n`, `\t`, `\u{4E2D}`; a string cannot span lines.
+    mutating func lexString() {
+        let start = pos
+        pos += 1
+        var out: [UInt8] = []
+        while true {
+            guard pos < bytes.count, bytes[pos] != 10 else {
+                error("E003", "unterminated string", start, pos, help: "close the string with \" before the end of the line")
+                add(.string(String(decoding: out, as: UTF8.self)), start, pos)
+                return
+            }
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") { pos += 1; break }
+            if b == UInt8(ascii: "\\") {
+                let escStart = pos
+                guard let e = peek(1) else { pos += 1; continue }
+                pos += 2
+                switch e {
+                case UInt8(ascii: "\""): out.append(34)
+                case UInt8(ascii: "\\"): out.append(92)
+                case UInt8(ascii: "n"): out.append(10)
+                case UInt8(ascii: "t"): out.append(9)
+                case UInt8(ascii: "u"):
+                    guard pos < bytes.count, bytes[pos] == UInt8(ascii: "{") else {
+                        error("E004", "bad escape: \\u needs braces, like \\u{4E2D}", escStart, pos); continue
+                    }
+                    var hexEnd = pos + 1
+                    while hexEnd < bytes.count, hexEnd - pos <= 9, bytes[hexEnd] != UInt8(ascii: "}"), bytes[hexEnd] != 10 { hexEnd += 1 }
+                    let hex = String(decoding: bytes[(pos + 1)..<min(hexEnd, bytes.count)], as: UTF8.self)
+                    if hexEnd < bytes.count, bytes[hexEnd] == UInt8(ascii: "}"), !hex.isEmpty,
+                       let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) {
+                        out.append(contentsOf: Array(String(Character(s)).utf8))
+                        pos = hexEnd + 1
+                    } else {
+                        pos = min(hexEnd + 1, bytes.count)
+                        error("E004", "bad escape: \\u{\(hex)} is not a Unicode scalar", escStart, pos)
+                    }
+                default:
+                    error("E004", "unknown escape \\\(Character(Unicode.Scalar(e)))", escStart, pos,
+                          help: "the escapes are \\\" \\\\ \\n \\t \\u{...}")
+                }
+                continue
+            }
+            out.append(b)
+            pos += 1
+        }
+        add(.string(String(decoding: out, as: UTF8.self)), start, pos)
+    }
+
+    func isDigit(_ b: UInt8?) -> Bool { b.map { $0 >= 48 && $0 <= 57 } ?? false }
+
+    /// Numbers `120000`, `120_000`, `1.5`, `120k`, `1.2m`, `25%`; dates `2026-03-14`,
+    /// months `2026-03`, quarters `2026-Q2`. A date must be a real day.
+    mutating func lexNumber() {
+        let start = pos
+        // Date-like literals start with exactly four digits and a dash.
+        if pos + 4 < bytes.count, (0..<4).allSatisfy({ isDigit(bytes[pos + $0]) }), bytes[pos + 4] == UInt8(ascii: "-") {
+            let year = Int(String(decoding: bytes[pos..<(pos + 4)], as: UTF8.self)) ?? 0
+            if let q = peek(5), q == UInt8(ascii: "Q") || q == UInt8(ascii: "q"), isDigit(peek(6)), !isWordContinuation(peek(7)) {
+                let quarter = Int(bytes[pos + 6] - 48)
+                pos += 7
+                if (1...4).contains(quarter) { add(.quarter(year, quarter), start, pos) }
+                else { error("E005", "no such quarter Q\(quarter)", start, pos, help: "quarters are Q1 to Q4") }
+                return
+            }
+            if isDigit(peek(5)), isDigit(peek(6)) {
+                let month = Int(bytes[pos + 5] - 48) * 10 + Int(bytes[pos + 6] - 48)
+                if peek(7) == UInt8(ascii: "-"), isDigit(peek(8)), isDigit(peek(9)), !isWordContinuation(peek(10)) {
+                    let day = Int(bytes[pos + 8] - 48) * 10 + Int(bytes[pos + 9] - 48)
+                    pos += 10
+                    if let d = Calendar.validDay(year: year, month: month, day: day) { add(.date(d), start, pos) }
+                    else {
+                        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+                        error("E005", "no such date \(text)", start, pos,
+                              help: (1...12).contains(month) ? "\(Calendar.pad(year, 4))-\(Calendar.pad(month, 2)) has \(Calendar.daysInMonth(year: year, month: month)) days" : "months are 01 to 12")
+                        add(.date(0), start, pos)
+                    }
+                    return
+                }
+                if !isDigit(peek(7)), !isWordContinuation(peek(7)), peek(7) != UInt8(ascii: "-") {
+                    pos += 7
+                    if (1...12).contains(month) { add(.month(year, month), start, pos) }
+                    else { error("E005", "no such month \(String(decoding: bytes[start..<pos], as: UTF8.self))", start, pos, help: "months are 01 to 12") }
+                    return
+                }
+            }
+        }
+        var digits: [UInt8] = []
+        var sawDot = false
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if isDigit(b) { digits.append(b); pos += 1 }
+            else if b == UInt8(ascii: "_"), isDigit(peek(1)), !digits.isEmpty { pos += 1 }
+            else if b == UInt8(ascii: "."), !sawDot, isDigit(peek(1)) { sawDot = true; digits.append(b); pos += 1 }
+            else { break }
+        }
+        var value = Double(String(decoding: digits, as: UTF8.self)) ?? 0
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "%") {
+            pos += 1
+            add(.percent(value / 100), start, pos)
+            return
+        }
+        if let s = peek(0), [UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "m"), UInt8(ascii: "M")].contains(s), !isWordContinuation(peek(1)) {
+            value *= (s == UInt8(ascii: "k") || s == UInt8(ascii: "K")) ? 1_000 : 1_000_000
+            pos += 1
+        }
+        if isWordContinuation(peek(0)) {
+            // `12abc`: report the whole run as one bad number rather than a number and a word.
+            while isWordContinuation(peek(0)) { pos += 1 }
+            error("E006", "bad number '\(String(decoding: bytes[start..<pos], as: UTF8.self))'", start, pos,
+                  help: "numbers look like 120000, 120_000, 1.5, 120k, 1.2m or 25%")
+            add(.number(0), start, pos)
+            return
+        }
+        guard value.isFinite, value < 1e15 else {
+            error("E007", "number too large", start, pos, help: "amounts up to 999 trillion are supported")
+            add(.number(0), start, pos)
+            return
+        }
+        add(.number(value), start, pos)
+    }
+
+    func isWordContinuation(_ b: UInt8?) -> Bool {
+        guard let b else { return false }
+        return isWordStart(b) || isDigit(b) || b >= 0x80
+    }
+}

@@ -1,0 +1,225 @@
+/// The result of parsing a whole file: every statement that parsed, every error found, and
+/// whether the input simply stopped too early (the REPL's cue for a continuation prompt).
+public struct ParseResult: Sendable {
+    public var statements: [Statement]
+    public var diagnostics: [Diagnostic]
+    /// True when the only problem is that input ended while a statement needed more.
+    public var isIncomplete: Bool
+}
+
+/// Recursive-descent parser over the lexer's tokens. Each parse function's doc comment
+/// holds its grammar rule (the same rules as grammar/funnel.ebnf). On an error the parser
+/// skips to the end of the statement (panic mode) and goes on, so one run reports every
+/// syntax error of a file.
+public struct Parser {
+    let file: SourceFile
+    var tokens: [Token]
+    var index = 0
+    var diagnostics: [Diagnostic] = []
+
+    public init(file: SourceFile) {
+        self.file = file
+        let lexed = Lexer.tokenize(file)
+        self.tokens = lexed.tokens
+        self.diagnostics = lexed.diagnostics
+    }
+
+    public static func parse(_ file: SourceFile) -> ParseResult {
+        var parser = Parser(file: file)
+        return parser.parseProgram()
+    }
+
+    /// program := { separator } [ statement { separator { separator } statement } ] { separator }
+    /// separator := NEWLINE | ";"
+    mutating func parseProgram() -> ParseResult {
+        var statements: [Statement] = []
+        var incomplete = false
+        // Lexer errors come first in the list but must not stop parsing.
+        let lexErrors = diagnostics.count
+        while true {
+            skipSeparators()
+            if current.isEOF { break }
+            let start = index
+            do {
+                let s = try parseStatement()
+                try expectStatementEnd()
+                statements.append(s)
+            } catch let d as Diagnostic {
+                if d.isIncomplete { incomplete = true }
+                diagnostics.append(d)
+                synchronize(from: start)
+            } catch {
+                synchronize(from: start)
+            }
+        }
+        // Only "ran out of input" problems make an entry incomplete; a real error, or a
+        // lexer error such as an unterminated string, is shown at once.
+        let parseErrors = diagnostics[lexErrors...]
+        let onlyIncomplete = incomplete && lexErrors == 0 && parseErrors.allSatisfy(\.isIncomplete)
+        return ParseResult(statements: statements, diagnostics: diagnostics, isIncomplete: onlyIncomplete)
+    }
+
+    // MARK: - Token cursor
+
+    var current: Token { tokens[min(index, tokens.count - 1)] }
+    func token(at offset: Int) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+    var previousEnd: Int { index > 0 ? tokens[index - 1].range.end : 0 }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let t = current
+        if index < tokens.count - 1 { index += 1 }
+        return t
+    }
+
+    mutating func skipNewlines() { while current.isNewline { advance() } }
+    mutating func skipSeparators() { while current.isNewline || current.isSymbol(";") { advance() } }
+
+    /// The first token after any newlines, without consuming them.
+    func peekPastNewlines() -> Token {
+        var i = index
+        while i < tokens.count - 1, tokens[i].isNewline { i += 1 }
+        return tokens[i]
+    }
+
+    func check(_ keyword: String) -> Bool { current.isKeyword(keyword) }
+
+    mutating func accept(_ keyword: String) -> Bool {
+        if current.isKeyword(keyword) { advance(); return true }
+        return false
+    }
+
+    mutating func acceptSymbol(_ s: String) -> Bool {
+        if current.isSymbol(s) { advance(); return true }
+        return false
+    }
+
+    mutating func expect(_ keyword: String, _ what: String? = nil) throws {
+        guard accept(keyword) else { throw unexpected(expected: what ?? "'\(keyword)'") }
+    }
+
+    mutating func expectSymbol(_ s: String, _ what: String? = nil) throws {
+        guard acceptSymbol(s) else { throw unexpected(expected: what ?? "'\(s)'") }
+    }
+
+    /// An error at the current token. Running into the end of input is marked incomplete.
+    func unexpected(expected: String, help: String? = nil) -> Diagnostic {
+        let t = current
+        if t.isEOF || (t.isNewline && peekPastNewlines().isEOF && openBracketsAtEnd) {
+            return Diagnostic(.syntax, "E100", "unexpected end of input: expected \(expected)", file: file,
+                              range: t.range, help: help, isIncomplete: true)
+        }
+        return Diagnostic(.syntax, "E101", "expected \(expected), found \(describe(t))", file: file,
+                          range: t.range, help: help)
+    }
+
+    /// True when the file ends inside a `{` block: the newline we stopped at is not the end.
+    var openBracketsAtEnd: Bool {
+        var depth = 0
+        for t in tokens {
+            if t.isSymbol("{") { depth += 1 } else if t.isSymbol("}") { depth -= 1 }
+        }
+        return depth > 0
+    }
+
+    func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .word(let w): return "'\(w)'"
+        case .string(let s): return "string \"\(s)\""
+        case .number, .percent: return "number \(file.text(t.range))"
+        case .date, .month, .quarter: return "date \(file.text(t.range))"
+        case .symbol(let s): return "'\(s)'"
+        case .dotCommand(let c): return "'\(c)'"
+        case .newline: return "end of line"
+        case .eof: return "end of input"
+        }
+    }
+
+    /// statement-end := NEWLINE | ";" | EOF
+    mutating func expectStatementEnd() throws {
+        if current.isNewline || current.isSymbol(";") || current.isEOF { return }
+        throw unexpected(expected: "end of statement")
+    }
+
+    /// Panic mode: skip to the next separator outside braces, so the next statement parses
+    /// on its own. Always makes progress.
+    mutating func synchronize(from start: Int) {
+        if index == start { advance() }
+        var depth = 0
+        for t in tokens[start..<index] {
+            if t.isSymbol("{") { depth += 1 } else if t.isSymbol("}") { depth = max(0, depth - 1) }
+        }
+        while !current.isEOF {
+            if current.isSymbol("{") { depth += 1 }
+            if current.isSymbol("}") { depth = max(0, depth - 1) }
+            if depth == 0, current.isNewline || current.isSymbol(";") { return }
+            advance()
+        }
+    }
+
+    // MARK: - Small pieces
+
+    /// name := WORD | STRING
+    mutating func parseName(_ what: String) throws -> Identifier {
+        let t = current
+        switch t.kind {
+        case .word(let w): advance(); return Identifier(w, t.range)
+        case .string(let s): advance(); return Identifier(s, t.range)
+        default: throw unexpected(expected: what)
+        }
+    }
+
+    /// string := STRING
+    mutating func parseString(_ what: String) throws -> String {
+        if case .string(let s) = current.kind { advance(); return s }
+        throw unexpected(expected: what)
+    }
+
+    /// duration := NUMBER ( "day" | "days" | "week" | "weeks" | "month" | "months"
+    ///             | "quarter" | "quarters" | "year" | "years" )
+    mutating func parseDuration() throws -> Duration {
+        guard case .number(let n) = current.kind else {
+            throw unexpected(expected: "a duration like 14 days")
+        }
+        let numberToken = advance()
+        guard let unit = current.keyword.flatMap(Self.durationUnit) else {
+            throw unexpected(expected: "a unit (days, weeks, months)", help: "write a duration like \(file.text(numberToken.range)) days")
+        }
+        advance()
+        guard n == n.rounded(), n >= 0, n <= 100_000 else {
+            throw Diagnostic(.syntax, "E102", "a duration must be a whole number of \(unit.rawValue)", file: file,
+                             range: numberToken.range)
+        }
+        return Duration(count: Int(n), unit: unit)
+    }
+
+    static func durationUnit(_ w: String) -> DurationUnit? {
+        switch w {
+        case "day", "days": return .days
+        case "week", "weeks": return .weeks
+        case "month", "months": return .months
+        case "quarter", "quarters": return .quarters
+        case "year", "years": return .years
+        default: return nil
+        }
+    }
+
+    /// on-clause := "on" expr
+    mutating func parseOnDate() throws -> Expr? {
+        if current.isNewline, peekPastNewlines().isKeyword("on") { skipNewlines() }
+        guard accept("on") else { return nil }
+        skipNewlines()
+        return try parseExpression()
+    }
+
+    /// deal-ref := STRING | WORD | NUMBER
+    mutating func parseRecordID(_ what: String) throws -> Expr {
+        let t = current
+        switch t.kind {
+        case .string(let s): advance(); return Expr(.string(s), t.range)
+        case .word(let w): advance(); return Expr(.string(w), t.range)
+        case .number: advance(); return Expr(.string(file.text(t.range)), t.range)
+        default: throw unexpected(expected: what, help: "ids are written in quotes, like \"D-1001\"")
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/// Queries: a verb, then clauses in any order, each at most once.
+extension Parser {
+    static let clauseKeywords: Set<String> = ["where", "by", "order", "limit", "during", "as", "show", "to"]
+    /// Words that, after `show` at the start of a line, begin a `show` statement rather
+    /// than continue the previous query's `show` clause.
+    static let showStatementObjects: Set<String> = ["funnel", "funnels", "fields", "rules", "tables"]
+
+    /// query := query-verb { query-clause }
+    /// query-verb := "deals" | "leads" | "tasks" | "notifications"
+    ///             | "count" [ "deals" | "leads" ] | ( "sum" | "avg" | "min" | "max" ) expr
+    ///             | "pipeline" | "forecast" | "conversion" [ "of" "leads" ] | "win" "rate"
+    ///             | "time" "in" "stage" | "cycle" | "velocity" | "stale" | "calibration"
+    ///             | "bottlenecks" | "history" "of" "deal" deal-ref
+    mutating func parseQuery() throws -> Query {
+        let start = current.range.start
+        guard let word = current.keyword else { throw unexpected(expected: "a query") }
+        advance()
+        let verb: QueryVerb
+        switch word {
+        case "deals": verb = .deals
+        case "leads": verb = .leads
+        case "tasks": verb = .tasks
+        case "notifications": verb = .notifications
+        case "count":
+            if accept("leads") { verb = .count(of: "leads") } else { _ = accept("deals"); verb = .count(of: "deals") }
+        case "sum", "avg", "min", "max":
+            verb = .aggregate(word, try parseExpression())
+        case "pipeline": verb = .pipeline
+        case "forecast": verb = .forecast
+        case "conversion":
+            if accept("of") { try expect("leads"); verb = .leadConversion } else { verb = .conversion }
+        case "win": try expect("rate"); verb = .winRate
+        case "time":
+            try expect("in", "'in stage'"); try expect("stage"); verb = .timeInStage
+        case "cycle": verb = .cycle
+        case "velocity": verb = .velocity
+        case "stale": verb = .stale
+        case "calibration": verb = .calibration
+        case "bottlenecks": verb = .bottlenecks
+        case "history":
+            try expect("of", "'of deal'"); try expect("deal")
+            verb = .history(deal: try parseRecordID("a deal id"))
+        default:
+            throw Diagnostic(.syntax, "E103", "unknown query '\(word)'", file: file, range: tokens[index - 1].range)
+        }
+        var q = Query(verb: verb, range: SourceRange(start, start))
+        try parseClauses(&q)
+        q.range = SourceRange(start, previousEnd)
+        return q
+    }
+
+    /// query-clause := "where" expr | "by" expr-list | "order" "by" order-term { "," order-term }
+    ///               | "limit" NUMBER | "during" window | "as" "of" expr | "show" expr-list
+    ///               | "to" STRING
+    /// A clause may start on the next line (LANGUAGE.md, "Lexical rules").
+    mutating func parseClauses(_ q: inout Query) throws {
+        while true {
+            if current.isNewline {
+                let next = peekPastNewlines()
+                guard let k = next.keyword, Self.clauseKeywords.contains(k) else { return }
+                if k == "show", let after = nextWordAfterNewlines(1), Self.showStatementObjects.contains(after) { return }
+                if k == "as", nextWordAfterNewlines(1) != "of" { return }
+                skipNewlines()
+            }
+            guard let k = current.keyword, Self.clauseKeywords.contains(k) else { return }
+            let clauseToken = current
+            func once(_ given: Bool) throws {
+                if given {
+                    throw Diagnostic(.syntax, "E107", "'\(k)' is given twice", file: file, range: clauseToken.range,
+                                     help: "combine the conditions into one clause")
+                }
+            }
+            advance()
+            switch k {
+            case "where":
+                try once(q.filter != nil)
+                skipNewlines()
+                q.filter = try parseExpression()
+            case "by":
+                try once(!q.groups.isEmpty)
+                q.groups = try parseExpressionList()
+            case "order":
+                try once(!q.order.isEmpty)
+                try expect("by", "'by' (order by FIELD)")
+                repeat {
+                    skipNewlines()
+                    let e = try parseExpression()
+                    var desc = false
+                    if accept("desc") { desc = true } else { _ = accept("asc") }
+                    q.order.append(OrderTerm(expr: e, descending: desc))
+                } while acceptSymbol(",")
+            case "limit":
+                try once(q.limit != nil)
+                skipNewlines()
+                guard case .number(let n) = current.kind, n == n.rounded(), n >= 0, n < 1e12 else {
+                    throw unexpected(expected: "a whole number after limit")
+                }
+                advance()
+                q.limit = Int(n)
+            case "during":
+                try once(q.during != nil)
+                skipNewlines()
+                q.during = try parseWindow()
+            case "as":
+                try once(q.asOf != nil)
+                try expect("of", "'of' and a date (as of 2026-03-31)")
+                skipNewlines()
+                q.asOf = try parseExpression()
+            case "show":
+                try once(q.columns != nil)
+                q.columns = try parseExpressionList()
+            case "to":
+                try once(q.output != nil)
+                skipNewlines()
+                let t = current
+                guard case .string(let s) = t.kind else { throw unexpected(expected: "a file name in quotes") }
+                advance()
+                q.output = Expr(.string(s), t.range)
+            default:
+                return
+            }
+        }
+    }
+
+    func nextWordAfterNewlines(_ offset: Int) -> String? {
+        var i = index
+        while i < tokens.count - 1, tokens[i].isNewline { i += 1 }
+        return tokens[min(i + offset, tokens.count - 1)].keyword
+    }
+
+    /// expr-list := expr { "," expr }
+    mutating func parseExpressionList() throws -> [Expr] {
+        var out: [Expr] = []
+        repeat {
+            skipNewlines()
+            out.append(try parseExpression())
+        } while acceptSymbol(",")
+        return out
+    }
+
+    /// window := ( "this" | "last" | "next" ) ( "week" | "month" | "quarter" | "year" )
+    ///         | "last" NUMBER ( "days" | "weeks" | "months" )
+    ///         | period [ "to" period ]
+    /// period := DATE | MONTH | QUARTER | NUMBER (a year) | "today"
+    mutating func parseWindow() throws -> Window {
+        let start = current.range.start
+        if let w = current.keyword, ["this", "last", "next"].contains(w) {
+            advance()
+            if w == "last", case .number = current.kind {
+                let d = try parseDuration()
+                return Window(kind: .lastN(d), range: SourceRange(start, previousEnd))
+            }
+            guard let u = current.keyword.flatMap(Self.durationUnit), u != .days else {
+                throw unexpected(expected: "week, month, quarter or year")
+            }
+            advance()
+            let offset = w == "this" ? 0 : w == "last" ? -1 : 1
+            return Window(kind: .relative(offset: offset, unit: u), range: SourceRange(start, previousEnd))
+        }
+        let from = try parsePeriod()
+        // `to` followed by a file name is the output clause, not the window's end.
+        if check("to"), isPeriodStart(token(at: 1)) {
+            advance()
+            let to = try parsePeriod()
+            return Window(kind: .between(from, to), range: SourceRange(start, previousEnd))
+        }
+        return Window(kind: .literal(from), range: SourceRange(start, previousEnd))
+    }
+
+    func isPeriodStart(_ t: Token) -> Bool {
+        switch t.kind {
+        case .date, .month, .quarter, .number: return true
+        case .word(let w): return w.lowercased() == "today"
+        default: return false
+        }
+    }
+
+    mutating func parsePeriod() throws -> Expr {
+        let t = current
+        guard isPeriodStart(t) else {
+            throw unexpected(expected: "a period: 2026-Q1, 2026-03, 2026, a date, or this/last/next quarter")
+        }
+        return try parsePrimary()
+    }
+}

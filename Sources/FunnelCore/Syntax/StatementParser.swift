@@ -1,0 +1,259 @@
+/// Statement dispatch and the data, automation and session statements.
+extension Parser {
+    /// Every word that can start a statement, for "did you mean" on a misspelt verb.
+    static let statementKeywords = [
+        "field", "funnel", "rule", "deal", "set", "move", "win", "lose", "reopen", "lead", "leads",
+        "qualify", "disqualify", "convert", "import", "export", "why", "done", "ack", "check", "chart",
+        "show", "history", "deals", "count", "sum", "avg", "min", "max", "pipeline", "forecast",
+        "conversion", "time", "cycle", "velocity", "stale", "calibration", "bottlenecks", "tasks",
+        "notifications",
+    ]
+
+    /// statement := declaration | data-statement | automation-statement | query-statement
+    ///            | session-command
+    mutating func parseStatement() throws -> Statement {
+        let start = current.range.start
+        if case .dotCommand(let text) = current.kind {
+            advance()
+            return Statement(.dotCommand(text), SourceRange(start, previousEnd))
+        }
+        guard let word = current.keyword else {
+            throw unexpected(expected: "a statement", help: "statements start with a word such as deal, move, forecast or funnel")
+        }
+        let kind: StatementKind
+        switch word {
+        case "field": kind = .field(try parseFieldDecl())
+        case "funnel": kind = .funnel(try parseFunnelDecl())
+        case "rule": kind = .rule(try parseRuleDecl())
+        case "deal": kind = try parseDealStatement()
+        case "set": kind = try parseSetDeal()
+        case "move": kind = try parseMove()
+        case "win":
+            if token(at: 1).isKeyword("rate") { kind = .query(try parseQuery()) } else { kind = try parseWin() }
+        case "lose": kind = try parseLose()
+        case "reopen": kind = try parseReopen()
+        case "lead": kind = try parseLead()
+        case "leads":
+            if token(at: 1).isKeyword("qualify") { kind = try parseLeadGate() } else { kind = .query(try parseQuery()) }
+        case "qualify": kind = try parseQualify()
+        case "disqualify": kind = try parseDisqualify()
+        case "convert": kind = try parseConvert()
+        case "import": kind = try parseImport()
+        case "export": kind = try parseExport()
+        case "why": kind = try parseWhy()
+        case "done": kind = try parseDoneTask()
+        case "ack": kind = try parseAck()
+        case "check":
+            advance()
+            kind = accept("rules") ? .checkRules : .checkDesign
+        case "chart": kind = try parseChart()
+        case "show": kind = try parseShow()
+        case "history", "deals", "count", "sum", "avg", "min", "max", "pipeline", "forecast", "conversion",
+             "time", "cycle", "velocity", "stale", "calibration", "bottlenecks", "tasks", "notifications":
+            kind = .query(try parseQuery())
+        default:
+            let suggestion = Suggest.closest(to: word, in: Self.statementKeywords)
+            throw Diagnostic(.syntax, "E103", "unknown statement '\(current.keyword.map { _ in file.text(current.range) } ?? word)'",
+                             file: file, range: current.range,
+                             help: suggestion.map { "did you mean '\($0)'?" } ?? "type .help to see the statements")
+        }
+        return Statement(kind, SourceRange(start, previousEnd))
+    }
+
+    /// deal-statement := "deal" deal-ref [ "in" name ] [ field-block ] [ on-clause ]
+    mutating func parseDealStatement() throws -> StatementKind {
+        try expect("deal")
+        let id = try parseRecordID("a deal id")
+        var funnel: Identifier?
+        if accept("in") { funnel = try parseName("a funnel name") }
+        let fields = current.isSymbol("{") ? try parseFieldBlock() : []
+        return .deal(id: id, funnel: funnel, fields: fields, on: try parseOnDate())
+    }
+
+    /// field-block := "{" [ field-value { ( "," | NEWLINE ) field-value } ] "}"
+    /// field-value := name ":" expr
+    mutating func parseFieldBlock() throws -> [Assignment] {
+        try expectSymbol("{")
+        var out: [Assignment] = []
+        while true {
+            while current.isNewline || current.isSymbol(",") { advance() }
+            if acceptSymbol("}") { break }
+            let name = try parseName("a field name or '}'")
+            guard acceptSymbol(":") else {
+                throw unexpected(expected: "':' after the field name",
+                                 help: current.isSymbol("=") ? "inside { } fields are written name: value" : nil)
+            }
+            skipNewlines()
+            out.append(Assignment(field: name, value: try parseExpression()))
+            if !(current.isNewline || current.isSymbol(",") || current.isSymbol("}")) {
+                throw unexpected(expected: "',' or '}'")
+            }
+        }
+        return out
+    }
+
+    /// set-statement := "set" "deal" deal-ref assignment { "," assignment } [ on-clause ]
+    /// assignment := name "=" expr
+    mutating func parseSetDeal() throws -> StatementKind {
+        try expect("set")
+        try expect("deal", "'deal' (set deal \"D-1\" field = value)")
+        let id = try parseRecordID("a deal id")
+        var assignments: [Assignment] = []
+        repeat {
+            skipNewlines()
+            let name = try parseName("a field name")
+            try expectSymbol("=", "'=' after the field name")
+            skipNewlines()
+            assignments.append(Assignment(field: name, value: try parseExpression()))
+        } while acceptSymbol(",")
+        return .setDeal(id: id, assignments: assignments, on: try parseOnDate())
+    }
+
+    /// move-statement := "move" "deal" deal-ref "to" name [ "force" "because" STRING ] [ on-clause ]
+    mutating func parseMove() throws -> StatementKind {
+        try expect("move")
+        try expect("deal", "'deal' (move deal \"D-1\" to STAGE)")
+        let id = try parseRecordID("a deal id")
+        if current.isNewline, peekPastNewlines().isKeyword("to") { skipNewlines() }
+        try expect("to", "'to' and a stage")
+        skipNewlines()
+        let stage = try parseName("a stage name")
+        var force: String?
+        if accept("force") {
+            try expect("because", "'because' and a reason (force because \"...\")")
+            force = try parseString("a reason in quotes")
+        }
+        return .move(id: id, to: stage, force: force, on: try parseOnDate())
+    }
+
+    /// win-statement := "win" "deal" deal-ref [ on-clause ]
+    mutating func parseWin() throws -> StatementKind {
+        try expect("win")
+        try expect("deal", "'deal' or 'rate'")
+        let id = try parseRecordID("a deal id")
+        return .win(id: id, on: try parseOnDate())
+    }
+
+    /// lose-statement := "lose" "deal" deal-ref [ "because" STRING ] [ on-clause ]
+    mutating func parseLose() throws -> StatementKind {
+        try expect("lose")
+        try expect("deal")
+        let id = try parseRecordID("a deal id")
+        var reason: String?
+        if accept("because") { reason = try parseString("a reason in quotes") }
+        return .lose(id: id, reason: reason, on: try parseOnDate())
+    }
+
+    /// reopen-statement := "reopen" "deal" deal-ref [ "to" name ] [ on-clause ]
+    mutating func parseReopen() throws -> StatementKind {
+        try expect("reopen")
+        try expect("deal")
+        let id = try parseRecordID("a deal id")
+        var stage: Identifier?
+        if accept("to") { stage = try parseName("a stage name") }
+        return .reopen(id: id, to: stage, on: try parseOnDate())
+    }
+
+    /// lead-statement := "lead" deal-ref [ field-block ] [ on-clause ]
+    mutating func parseLead() throws -> StatementKind {
+        try expect("lead")
+        let id = try parseRecordID("a lead id")
+        let fields = current.isSymbol("{") ? try parseFieldBlock() : []
+        return .lead(id: id, fields: fields, on: try parseOnDate())
+    }
+
+    /// lead-gate := "leads" "qualify" "when" expr
+    mutating func parseLeadGate() throws -> StatementKind {
+        try expect("leads")
+        try expect("qualify")
+        try expect("when")
+        skipNewlines()
+        return .leadGate(try parseExpression())
+    }
+
+    /// qualify-statement := "qualify" "lead" deal-ref [ on-clause ]
+    mutating func parseQualify() throws -> StatementKind {
+        try expect("qualify")
+        try expect("lead")
+        let id = try parseRecordID("a lead id")
+        return .qualify(id: id, on: try parseOnDate())
+    }
+
+    /// disqualify-statement := "disqualify" "lead" deal-ref "because" STRING [ on-clause ]
+    mutating func parseDisqualify() throws -> StatementKind {
+        try expect("disqualify")
+        try expect("lead")
+        let id = try parseRecordID("a lead id")
+        try expect("because", "'because' and a reason")
+        let reason = try parseString("a reason in quotes")
+        return .disqualify(id: id, reason: reason, on: try parseOnDate())
+    }
+
+    /// convert-statement := "convert" "lead" deal-ref "to" "deal" deal-ref [ "in" name ] [ on-clause ]
+    mutating func parseConvert() throws -> StatementKind {
+        try expect("convert")
+        try expect("lead")
+        let lead = try parseRecordID("a lead id")
+        try expect("to")
+        try expect("deal")
+        let deal = try parseRecordID("a deal id")
+        var funnel: Identifier?
+        if accept("in") { funnel = try parseName("a funnel name") }
+        return .convert(lead: lead, deal: deal, funnel: funnel, on: try parseOnDate())
+    }
+
+    /// why-statement := "why" "deal" deal-ref "to" name
+    mutating func parseWhy() throws -> StatementKind {
+        try expect("why")
+        try expect("deal")
+        let id = try parseRecordID("a deal id")
+        try expect("to", "'to' and a stage")
+        return .why(id: id, to: try parseName("a stage name"))
+    }
+
+    /// done-statement := "done" "task" ( NUMBER | STRING "for" "deal" deal-ref )
+    mutating func parseDoneTask() throws -> StatementKind {
+        try expect("done")
+        try expect("task")
+        if case .number(let n) = current.kind {
+            advance()
+            return .doneTask(id: Int(n), title: nil, deal: nil)
+        }
+        let title = try parseString("a task number or title")
+        try expect("for", "'for deal' and the deal id")
+        try expect("deal")
+        return .doneTask(id: nil, title: title, deal: try parseRecordID("a deal id"))
+    }
+
+    /// ack-statement := "ack" ( "notification" NUMBER | "notifications" [ "where" expr ] )
+    mutating func parseAck() throws -> StatementKind {
+        try expect("ack")
+        if accept("notification") {
+            guard case .number(let n) = current.kind else { throw unexpected(expected: "a notification number") }
+            advance()
+            return .ack(id: Int(n), filter: nil)
+        }
+        try expect("notifications", "'notification N' or 'notifications where ...'")
+        var filter: Expr?
+        if accept("where") { skipNewlines(); filter = try parseExpression() }
+        return .ack(id: nil, filter: filter)
+    }
+
+    /// chart-statement := "chart" ( "funnel" name | query )
+    mutating func parseChart() throws -> StatementKind {
+        try expect("chart")
+        if accept("funnel") { return .chartFunnel(try parseName("a funnel name")) }
+        return .chart(try parseQuery())
+    }
+
+    /// show-statement := "show" ( "funnel" name | "funnels" | "fields" | "rules" | "tables" )
+    mutating func parseShow() throws -> StatementKind {
+        try expect("show")
+        if accept("funnel") { return .showFunnel(try parseName("a funnel name")) }
+        if accept("funnels") { return .showFunnels }
+        if accept("fields") { return .showFields }
+        if accept("rules") { return .showRules }
+        if accept("tables") { return .showTables }
+        throw unexpected(expected: "funnel NAME, funnels, fields, rules or tables")
+    }
+}

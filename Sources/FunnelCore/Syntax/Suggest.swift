@@ -1,0 +1,34 @@
+/// "Did you mean" suggestions: the closest candidate by edit distance, if close enough to be
+/// a plausible typo (at most a third of the word, and at least one edit allowed).
+public enum Suggest {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        let w = Array(word.lowercased().unicodeScalars)
+        var best: (String, Int)?
+        for c in candidates {
+            let d = distance(w, Array(c.lowercased().unicodeScalars))
+            if let b = best, b.1 <= d { continue }
+            best = (c, d)
+        }
+        guard let (candidate, d) = best else { return nil }
+        let allowed = max(1, w.count / 3)
+        return d <= allowed && d > 0 || (d == 0 && candidate != word) ? candidate : nil
+    }
+
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                // A swapped pair of letters is one typo, not two.
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { cur[j] = min(cur[j], prev[j - 1]) }
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}
