@@ -6,9 +6,10 @@ public struct DealTable: Sendable {
     public var rowOfID: [String: Int32] = [:]
     /// Funnel name as a pool code.
     public var funnel: [Int32] = []
-    /// Current stage name as a pool code; positions come from the funnel definition, so a
-    /// redeclared funnel reorders its deals without rewriting them.
-    public var stage: [Int32] = []
+    /// Current stage as a `StageSlots` index (funnel and stage name); positions and
+    /// probabilities come from the funnel definition through `SlotInfo`, so a redeclared
+    /// funnel reorders its deals without rewriting them.
+    public var stageSlot: [Int32] = []
     public var status: [DealStatus] = []
     public var amount: [Double] = []
     /// The deal's own probability override; NaN means "use the stage's".
@@ -39,7 +40,7 @@ public struct DealTable: Sendable {
         let row = ids.count
         ids.append(id)
         rowOfID[id] = Int32(row)
-        funnel.append(Empty.text); stage.append(Empty.text); status.append(.open)
+        funnel.append(Empty.text); stageSlot.append(0); status.append(.open)
         amount.append(Empty.number); probability.append(Empty.number)
         name.append(Empty.text); owner.append(Empty.text); team.append(Empty.text)
         source.append(Empty.text); product.append(Empty.text); account.append(Empty.text)

@@ -1,0 +1,110 @@
+/// The changes funnel records, as typed values. `StoreEvent` is their journal form; the
+/// codec here is the one place that knows the mapping, so replay and live runs agree.
+public enum DomainEvent: Sendable, Equatable {
+    case declare(what: String, name: String, source: String)
+    case dealCreated(id: String, funnel: String, stage: String, fields: [FieldValue])
+    case fieldsSet(id: String, fields: [FieldValue])
+    case moved(id: String, to: String, forcedBecause: String?)
+    case won(id: String)
+    case lost(id: String, reason: String?)
+    case reopened(id: String, to: String)
+
+    public struct FieldValue: Sendable, Equatable {
+        public var name: String
+        public var value: Value
+        public init(_ name: String, _ value: Value) { self.name = name; self.value = value }
+    }
+
+    public func storeEvent(on day: Int32) -> StoreEvent {
+        func fieldsJSON(_ fs: [FieldValue]) -> JSONValue { .object(fs.map { ($0.name, Self.json($0.value)) }) }
+        switch self {
+        case let .declare(what, name, source):
+            return StoreEvent(on: day, type: "declare", payload: [("what", .string(what)), ("name", .string(name)), ("source", .string(source))])
+        case let .dealCreated(id, funnel, stage, fields):
+            return StoreEvent(on: day, type: "deal", payload: [("id", .string(id)), ("funnel", .string(funnel)),
+                                                                ("stage", .string(stage)), ("fields", fieldsJSON(fields))])
+        case let .fieldsSet(id, fields):
+            return StoreEvent(on: day, type: "set", payload: [("id", .string(id)), ("fields", fieldsJSON(fields))])
+        case let .moved(id, to, forced):
+            var p: [(String, JSONValue)] = [("id", .string(id)), ("to", .string(to))]
+            if let f = forced { p.append(("forced", .string(f))) }
+            return StoreEvent(on: day, type: "move", payload: p)
+        case let .won(id):
+            return StoreEvent(on: day, type: "win", payload: [("id", .string(id))])
+        case let .lost(id, reason):
+            var p: [(String, JSONValue)] = [("id", .string(id))]
+            if let r = reason { p.append(("reason", .string(r))) }
+            return StoreEvent(on: day, type: "lose", payload: p)
+        case let .reopened(id, to):
+            return StoreEvent(on: day, type: "reopen", payload: [("id", .string(id)), ("to", .string(to))])
+        }
+    }
+
+    /// Decodes a journal event; nil when it is not a well-formed funnel event.
+    public init?(_ e: StoreEvent) {
+        func s(_ k: String) -> String? { e[k]?.string }
+        func fields() -> [FieldValue]? {
+            guard case .object(let pairs)? = e["fields"] else { return nil }
+            var out: [FieldValue] = []
+            for (k, v) in pairs {
+                guard let value = Self.value(v) else { return nil }
+                out.append(FieldValue(k, value))
+            }
+            return out
+        }
+        switch e.type {
+        case "declare":
+            guard let w = s("what"), let n = s("name"), let src = s("source") else { return nil }
+            self = .declare(what: w, name: n, source: src)
+        case "deal":
+            guard let id = s("id"), let f = s("funnel"), let st = s("stage"), let fs = fields() else { return nil }
+            self = .dealCreated(id: id, funnel: f, stage: st, fields: fs)
+        case "set":
+            guard let id = s("id"), let fs = fields() else { return nil }
+            self = .fieldsSet(id: id, fields: fs)
+        case "move":
+            guard let id = s("id"), let to = s("to") else { return nil }
+            self = .moved(id: id, to: to, forcedBecause: s("forced"))
+        case "win":
+            guard let id = s("id") else { return nil }
+            self = .won(id: id)
+        case "lose":
+            guard let id = s("id") else { return nil }
+            self = .lost(id: id, reason: s("reason"))
+        case "reopen":
+            guard let id = s("id"), let to = s("to") else { return nil }
+            self = .reopened(id: id, to: to)
+        default:
+            return nil
+        }
+    }
+
+    /// Dates are tagged (`{"date":"2026-01-10"}`) so a text field holding a date-like
+    /// string is never mistaken for a date.
+    static func json(_ v: Value) -> JSONValue {
+        switch v {
+        case .null: return .null
+        case .number(let n): return .number(n)
+        case .text(let t): return .string(t)
+        case .bool(let b): return .bool(b)
+        case .date(let d): return .object([("date", .string(Calendar.format(d)))])
+        case .list(let xs): return .array(xs.map(json))
+        }
+    }
+
+    static func value(_ j: JSONValue) -> Value? {
+        switch j {
+        case .null: return .null
+        case .number(let n): return .number(n)
+        case .string(let s): return .text(s)
+        case .bool(let b): return .bool(b)
+        case .object:
+            guard let d = j["date"]?.string, let day = Calendar.parseISO(d) else { return nil }
+            return .date(day)
+        case .array(let xs):
+            var out: [Value] = []
+            for x in xs { guard let v = value(x) else { return nil }; out.append(v) }
+            return .list(out)
+        }
+    }
+}

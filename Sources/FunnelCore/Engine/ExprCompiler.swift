@@ -1,0 +1,311 @@
+/// Compiles an expression once into a closure over deal rows, so a query runs a closure
+/// per deal rather than walking the tree per deal. Common shapes get kernels that compare
+/// integers: a stage comparison becomes one precomputed Bool per stage slot, and a text
+/// field compared with a literal compares dictionary codes.
+///
+/// Expressions are type-checked by the resolver first; anything unexpected here still
+/// evaluates to empty (null) rather than trapping.
+public struct ExprCompiler {
+    public typealias Eval = (Int) -> Value
+    public typealias Predicate = (Int) -> Bool
+
+    let ctx: EvalContext
+    let file: SourceFile
+
+    public init(context: EvalContext, file: SourceFile) { self.ctx = context; self.file = file }
+
+    var deals: DealTable { ctx.state.deals }
+    var pool: StringPool { ctx.state.pool }
+
+    // MARK: - Predicates
+
+    /// A filter: true keeps the deal. Empty (null) counts as false.
+    public func predicate(_ e: Expr) throws -> Predicate {
+        switch e.kind {
+        case .binary(.and, let l, let r):
+            let a = try predicate(l), b = try predicate(r)
+            return { a($0) && b($0) }
+        case .binary(.or, let l, let r):
+            let a = try predicate(l), b = try predicate(r)
+            return { a($0) || b($0) }
+        case .not(let x):
+            let a = try predicate(x)
+            return { !a($0) }
+        case .binary(let op, let l, let r) where isComparison(op):
+            if case .name("stage") = l.kind { return try stagePredicate(op, r) }
+            if case .name("stage") = r.kind { return try stagePredicate(flip(op), l) }
+            if let k = try textCodeKernel(op, l, r) { return k }
+        case .inList(let x, let items, let negated):
+            if case .name("stage") = x.kind {
+                let names = Set(items.compactMap(stageName))
+                let matches = ctx.state.slots.stage.map { names.contains(pool[$0]) }
+                let slots = deals.stageSlot
+                return negated ? { !matches[Int(slots[$0])] } : { matches[Int(slots[$0])] }
+            }
+        default:
+            break
+        }
+        let v = try compile(e)
+        return { v($0) == .bool(true) }
+    }
+
+    func isComparison(_ op: BinaryOp) -> Bool { [.eq, .ne, .lt, .le, .gt, .ge].contains(op) }
+
+    func flip(_ op: BinaryOp) -> BinaryOp {
+        switch op { case .lt: return .gt; case .le: return .ge; case .gt: return .lt; case .ge: return .le; default: return op }
+    }
+
+    func stageName(_ e: Expr) -> String? {
+        switch e.kind {
+        case .name(let s), .string(let s): return s
+        default: return nil
+        }
+    }
+
+    /// `stage OP NAME` in each deal's own funnel: open stages in order, then won; a lost
+    /// deal is neither greater nor less than any stage, and a funnel without that stage
+    /// never matches an ordering.
+    func stagePredicate(_ op: BinaryOp, _ other: Expr) throws -> Predicate {
+        guard let target = stageName(other) else { return { _ in false } }
+        let slots = ctx.state.slots
+        var matches = [Bool](repeating: false, count: slots.count)
+        for i in 0..<slots.count {
+            let stage = pool[slots.stage[i]]
+            switch op {
+            case .eq: matches[i] = stage == target
+            case .ne: matches[i] = stage != target
+            default:
+                let f = ctx.state.catalog.funnels[pool[slots.funnel[i]]]
+                guard let mine = ctx.slotInfo[i].position, let theirs = f?.stage(named: target)?.position else { continue }
+                switch op {
+                case .lt: matches[i] = mine < theirs
+                case .le: matches[i] = mine <= theirs
+                case .gt: matches[i] = mine > theirs
+                default: matches[i] = mine >= theirs
+                }
+            }
+        }
+        let dealSlots = deals.stageSlot
+        return { matches[Int(dealSlots[$0])] }
+    }
+
+    /// `owner = "li.wei"` as an integer compare on dictionary codes.
+    func textCodeKernel(_ op: BinaryOp, _ l: Expr, _ r: Expr) throws -> Predicate? {
+        guard op == .eq || op == .ne else { return nil }
+        var field: String, literal: String
+        if case .name(let f) = l.kind, case .string(let s) = r.kind { field = f; literal = s }
+        else if case .name(let f) = r.kind, case .string(let s) = l.kind { field = f; literal = s }
+        else { return nil }
+        guard let column = textColumn(field) else { return nil }
+        // A value no deal has ever had matches nothing (or everything, for !=).
+        guard let code = pool.code(of: literal) else { return op == .eq ? { _ in false } : { _ in true } }
+        return op == .eq ? { column[$0] == code } : { column[$0] != code }
+    }
+
+    func textColumn(_ name: String) -> [Int32]? {
+        switch name {
+        case "name": return deals.name
+        case "owner": return deals.owner
+        case "team": return deals.team
+        case "source": return deals.source
+        case "product": return deals.product
+        case "account": return deals.account
+        case "lost_reason": return deals.lostReason
+        case "funnel": return deals.funnel
+        default: return nil
+        }
+    }
+
+    // MARK: - Values
+
+    public func compile(_ e: Expr) throws -> Eval {
+        switch e.kind {
+        case .number(let n): return { _ in .number(n) }
+        case .percent(let p): return { _ in .number(p) }
+        case .string(let s): return { _ in .text(s) }
+        case .bool(let b): return { _ in .bool(b) }
+        case .empty: return { _ in .null }
+        case .date(let d): return { _ in .date(d) }
+        case .month(let y, let m): let d = Calendar.day(year: y, month: m, day: 1); return { _ in .date(d) }
+        case .quarter(let y, let q): let d = Calendar.day(year: y, month: (q - 1) * 3 + 1, day: 1); return { _ in .date(d) }
+        case .duration(let d): let n = Double(d.days); return { _ in .number(n) }
+        case .today: let t = ctx.today; return { _ in .date(t) }
+        case .name(let n): return field(n)
+        case .tasksDone: return { _ in .bool(true) }
+        case .not(let x):
+            let p = try predicate(x)
+            return { .bool(!p($0)) }
+        case .negate(let x):
+            let v = try compile(x)
+            return { r in v(r).number.map { .number(-$0) } ?? .null }
+        case .isEmpty(let x, let negated):
+            let v = try compile(x)
+            return { r in .bool(Self.isEmptyValue(v(r)) != negated) }
+        case let .inList(x, items, negated):
+            if case .name("stage") = x.kind {
+                let p = try predicate(e)
+                return { .bool(p($0)) }
+            }
+            let v = try compile(x)
+            let vs = try items.map { try compile($0) }
+            return { r in
+                let a = v(r)
+                if a.isNull { return .bool(false) }
+                let found = vs.contains { Self.equal(a, $0(r)) }
+                return .bool(found != negated)
+            }
+        case .list(let items):
+            let vs = try items.map { try compile($0) }
+            return { r in .list(vs.map { $0(r) }) }
+        case .member(let x, let part):
+            let v = try compile(x)
+            let p = part.text.lowercased()
+            return { r in
+                guard let d = v(r).date else { return .null }
+                return DateBucket.value(of: d, part: p)
+            }
+        case .lookup:
+            // Reference tables arrive with the importer.
+            return { _ in .null }
+        case let .call(name, args):
+            let vs = try args.map { try compile($0) }
+            return try FunctionEvaluator.compile(name.text.lowercased(), vs, file: file, range: e.range)
+        case let .binary(op, l, r):
+            switch op {
+            case .and, .or, .eq, .ne, .lt, .le, .gt, .ge:
+                if op == .eq || op == .ne, let window = periodWindow(r) ?? periodWindow(l) {
+                    let v = try compile(periodWindow(r) != nil ? l : r)
+                    let (lo, hi) = window
+                    return { row in
+                        guard let d = v(row).date else { return .bool(false) }
+                        return .bool((d >= lo && d < hi) == (op == .eq))
+                    }
+                }
+                if op == .and || op == .or || stageName(l) == "stage" || stageName(r) == "stage" {
+                    if case .name("stage") = l.kind { let p = try predicate(e); return { .bool(p($0)) } }
+                    if case .name("stage") = r.kind { let p = try predicate(e); return { .bool(p($0)) } }
+                    if op == .and || op == .or { let p = try predicate(e); return { .bool(p($0)) } }
+                }
+                let a = try compile(l), b = try compile(r)
+                return { row in .bool(Self.compare(op, a(row), b(row))) }
+            case .add, .sub, .mul, .div:
+                let a = try compile(l), b = try compile(r)
+                return { row in Self.arithmetic(op, a(row), b(row)) }
+            }
+        }
+    }
+
+    /// `close_date = 2026-03` means "within March".
+    func periodWindow(_ e: Expr) -> (Int32, Int32)? {
+        switch e.kind {
+        case .month(let y, let m):
+            let lo = Calendar.day(year: y, month: m, day: 1)
+            return (lo, Calendar.addMonths(lo, 1))
+        case .quarter(let y, let q):
+            let lo = Calendar.day(year: y, month: (q - 1) * 3 + 1, day: 1)
+            return (lo, Calendar.addMonths(lo, 3))
+        default: return nil
+        }
+    }
+
+    /// A deal field as a value.
+    func field(_ n: String) -> Eval {
+        let d = deals, p = pool, c = ctx
+        func text(_ col: [Int32]) -> Eval { { r in col[r] == Empty.text ? .null : .text(p[col[r]]) } }
+        func date(_ col: [Int32]) -> Eval { { r in col[r] == Empty.date ? .null : .date(col[r]) } }
+        switch n {
+        case "id": return { r in .text(d.ids[r]) }
+        case "name": return text(d.name)
+        case "owner": return text(d.owner)
+        case "team": return text(d.team)
+        case "source": return text(d.source)
+        case "product": return text(d.product)
+        case "account": return text(d.account)
+        case "lost_reason": return text(d.lostReason)
+        case "funnel": return text(d.funnel)
+        case "stage":
+            let slots = c.state.slots
+            return { r in .text(p[slots.stage[Int(d.stageSlot[r])]]) }
+        case "status": return { r in .text(d.status[r].name) }
+        case "amount": return { r in d.amount[r].isNaN ? .null : .number(d.amount[r]) }
+        case "probability": return { r in .number(c.probability(r)) }
+        case "weighted": return { r in d.amount[r].isNaN ? .null : .number(d.amount[r] * c.probability(r)) }
+        case "created": return date(d.created)
+        case "close_date": return date(d.closeDate)
+        case "closed": return date(d.closed)
+        case "days_in_stage": return { r in .number(Double(c.daysInStage(r))) }
+        case "age": return { r in d.created[r] == Empty.date ? .null : .number(Double(c.today - d.created[r])) }
+        case "stale": return { r in .bool(c.isStale(r)) }
+        default:
+            guard let column = d.custom[n] else { return { _ in .null } }
+            return { r in r < column.count ? column[r] : .null }
+        }
+    }
+
+    static func isEmptyValue(_ v: Value) -> Bool {
+        switch v {
+        case .null: return true
+        case .text(let s): return s.isEmpty
+        case .list(let xs): return xs.isEmpty
+        default: return false
+        }
+    }
+
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): return x == y
+        case let (.text(x), .text(y)): return x == y
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.date(x), .date(y)): return x == y
+        default: return false
+        }
+    }
+
+    /// Comparisons with an empty operand are false, except `= empty` / `!= empty`.
+    static func compare(_ op: BinaryOp, _ a: Value, _ b: Value) -> Bool {
+        if a.isNull || b.isNull {
+            let bothEmpty = isEmptyValue(a) && isEmptyValue(b)
+            switch op {
+            case .eq: return bothEmpty
+            case .ne: return !bothEmpty
+            default: return false
+            }
+        }
+        let order: Int
+        switch (a, b) {
+        case let (.number(x), .number(y)): order = x < y ? -1 : x > y ? 1 : 0
+        case let (.text(x), .text(y)): order = x < y ? -1 : x > y ? 1 : 0
+        case let (.date(x), .date(y)): order = x < y ? -1 : x > y ? 1 : 0
+        case let (.bool(x), .bool(y)): order = x == y ? 0 : (x ? 1 : -1)
+        default: return op == .ne
+        }
+        switch op {
+        case .eq: return order == 0
+        case .ne: return order != 0
+        case .lt: return order < 0
+        case .le: return order <= 0
+        case .gt: return order > 0
+        default: return order >= 0
+        }
+    }
+
+    static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value) -> Value {
+        switch (a, b) {
+        case let (.number(x), .number(y)):
+            switch op {
+            case .add: return .number(x + y)
+            case .sub: return .number(x - y)
+            case .mul: return .number(x * y)
+            default: return y == 0 ? .null : .number(x / y)
+            }
+        case let (.date(x), .date(y)) where op == .sub: return .number(Double(x - y))
+        case let (.date(x), .number(y)) where op == .add || op == .sub:
+            guard y.isFinite, abs(y) < 3_000_000 else { return .null }
+            return .date(op == .add ? x + Int32(y) : x - Int32(y))
+        case let (.number(x), .date(y)) where op == .add:
+            guard x.isFinite, abs(x) < 3_000_000 else { return .null }
+            return .date(y + Int32(x))
+        default: return .null
+        }
+    }
+}

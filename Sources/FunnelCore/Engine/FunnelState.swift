@@ -1,0 +1,141 @@
+/// Everything a store holds, materialised in memory: the catalog, the deals as columns and
+/// their stage history. Changes arrive only as `DomainEvent`s through `apply`, both when a
+/// statement runs and when the journal is replayed, so the two can never disagree.
+public struct FunnelState: Sendable {
+    public var catalog = Catalog()
+    public var pool = StringPool()
+    public var slots = StageSlots()
+    public var deals = DealTable()
+    public var history = StageHistory()
+    /// Sequence number of the last committed event applied.
+    public var lastSeq: Int64 = 0
+
+    public init() {}
+
+    public func row(of id: String) -> Int? { deals.rowOfID[id].map(Int.init) }
+
+    public func funnelName(ofRow r: Int) -> String { pool[deals.funnel[r]] }
+    public func stageName(ofRow r: Int) -> String { pool[slots.stage[Int(deals.stageSlot[r])]] }
+    public func funnel(ofRow r: Int) -> FunnelDef? { catalog.funnels[funnelName(ofRow: r)] }
+    public func stageDef(ofRow r: Int) -> StageDef? { funnel(ofRow: r)?.stage(named: stageName(ofRow: r)) }
+
+    /// The catalog's view of every slot, built once per query.
+    public func slotInfo() -> [SlotInfo] {
+        (0..<slots.count).map { i in
+            let def = catalog.funnels[pool[slots.funnel[i]]]?.stage(named: pool[slots.stage[i]])
+            return SlotInfo(position: def?.position, kind: def?.kind, probability: def?.probability ?? 0,
+                            category: def?.category ?? .pipeline, staleAfterDays: def?.staleAfter?.days, def: def)
+        }
+    }
+
+    /// Applies one event. Throws only for an event that cannot apply to this state (a
+    /// damaged or hand-edited journal); the caller names the journal line.
+    public mutating func apply(_ event: DomainEvent, on day: Int32) throws {
+        switch event {
+        case let .declare(what, name, source):
+            try applyDeclaration(what: what, name: name, source: source)
+        case let .dealCreated(id, funnel, stage, fields):
+            guard deals.rowOfID[id] == nil else { throw replayError("deal \"\(id)\" is created twice") }
+            let r = deals.appendRow(id: id)
+            let f = pool.intern(funnel)
+            deals.funnel[r] = f
+            deals.stageSlot[r] = slots.slot(funnel: f, stage: pool.intern(stage))
+            deals.created[r] = day
+            deals.stageEntered[r] = day
+            for fv in fields { setField(r, fv.name, fv.value) }
+            deals.status[r] = statusOf(stage: stage, funnel: funnel)
+            if deals.status[r] != .open, deals.closed[r] == Empty.date { deals.closed[r] = day }
+            history.append(deal: r, day: day, from: Empty.text, to: pool.intern(stage))
+        case let .fieldsSet(id, fields):
+            let r = try existingRow(id)
+            for fv in fields { setField(r, fv.name, fv.value) }
+        case let .moved(id, to, forced):
+            let r = try existingRow(id)
+            changeStage(r, to: to, on: day, forced: forced)
+        case let .won(id):
+            let r = try existingRow(id)
+            guard let won = funnel(ofRow: r)?.wonStage else { throw replayError("deal \"\(id)\" has no funnel") }
+            changeStage(r, to: won.name, on: day, forced: nil)
+        case let .lost(id, reason):
+            let r = try existingRow(id)
+            guard let lost = funnel(ofRow: r)?.lostStage else { throw replayError("deal \"\(id)\" has no funnel") }
+            changeStage(r, to: lost.name, on: day, forced: nil)
+            deals.lostReason[r] = reason.map { pool.intern($0) } ?? Empty.text
+        case let .reopened(id, to):
+            let r = try existingRow(id)
+            changeStage(r, to: to, on: day, forced: nil)
+            deals.lostReason[r] = Empty.text
+        }
+    }
+
+    func replayError(_ message: String) -> Diagnostic { Diagnostic(.io, "S010", message) }
+
+    func existingRow(_ id: String) throws -> Int {
+        guard let r = row(of: id) else { throw replayError("deal \"\(id)\" does not exist") }
+        return r
+    }
+
+    func statusOf(stage: String, funnel: String) -> DealStatus {
+        switch catalog.funnels[funnel]?.stage(named: stage)?.kind {
+        case .won?: return .won
+        case .lost?: return .lost
+        default: return .open
+        }
+    }
+
+    mutating func changeStage(_ r: Int, to stage: String, on day: Int32, forced: String?) {
+        let f = deals.funnel[r]
+        let fromCode = slots.stage[Int(deals.stageSlot[r])]
+        let toCode = pool.intern(stage)
+        deals.stageSlot[r] = slots.slot(funnel: f, stage: toCode)
+        deals.stageEntered[r] = day
+        let status = statusOf(stage: stage, funnel: pool[f])
+        deals.status[r] = status
+        deals.closed[r] = status == .open ? Empty.date : day
+        history.append(deal: r, day: day, from: fromCode, to: toCode, forced: forced.map { pool.intern($0) } ?? Empty.text)
+    }
+
+    /// Sets a built-in or declared field. Values were type-checked before they were
+    /// recorded; a mismatched one (a hand-edited journal) is stored as empty rather than trapping.
+    public mutating func setField(_ r: Int, _ name: String, _ v: Value) {
+        func text() -> Int32 { if case .text(let s) = v { return pool.intern(s) }; return Empty.text }
+        func number() -> Double { v.number ?? Empty.number }
+        func date() -> Int32 { v.date ?? Empty.date }
+        switch name {
+        case "name": deals.name[r] = text()
+        case "owner": deals.owner[r] = text()
+        case "team": deals.team[r] = text()
+        case "source": deals.source[r] = text()
+        case "product": deals.product[r] = text()
+        case "account": deals.account[r] = text()
+        case "amount": deals.amount[r] = number()
+        case "probability": deals.probability[r] = number()
+        case "close_date": deals.closeDate[r] = date()
+        case "created": if let d = v.date { deals.created[r] = d }
+        case "closed": deals.closed[r] = date()
+        case "lost_reason": deals.lostReason[r] = text()
+        default:
+            deals.ensureCustomColumn(name)
+            deals.custom[name]?[r] = v
+        }
+    }
+
+    mutating func applyDeclaration(what: String, name: String, source: String) throws {
+        let file = SourceFile(name: "<\(what) \(name)>", text: source)
+        let parsed = Parser.parse(file)
+        guard parsed.diagnostics.isEmpty, let statement = parsed.statements.first else {
+            throw replayError("the recorded declaration of \(what) '\(name)' does not parse")
+        }
+        switch statement.kind {
+        case .field(let d): catalog.declare(field: try Declarations.field(d, file: file))
+        case .funnel(let d): catalog.declare(funnel: try Declarations.funnel(d, file: file, catalog: catalog))
+        case .rule(let d):
+            catalog.declare(rule: RuleDef(name: d.name.text, trigger: d.trigger, filter: d.filter, action: d.action, source: file))
+        case .leadGate(let e):
+            catalog.leadGate = e
+            catalog.leadGateSource = file
+        default:
+            throw replayError("the recorded declaration of \(what) '\(name)' is not a declaration")
+        }
+    }
+}

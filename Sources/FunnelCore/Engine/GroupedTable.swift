@@ -1,0 +1,137 @@
+/// Assigns deals to groups and turns per-group accumulators into a result table: default
+/// order by the group keys, then the `where` on result columns, `order by`, `limit`, and a
+/// total row merged from the accumulators of the groups shown (so the total is what the
+/// rows add up to, and ratios in it are computed, not summed).
+final class GroupIndexer {
+    let dims: [Grouping.Dimension]
+    private var index: [Grouping.Key: Int] = [:]
+    private(set) var keys: [Grouping.Key] = []
+
+    init(_ dims: [Grouping.Dimension]) { self.dims = dims }
+
+    func group(of r: Int) -> Int {
+        if dims.isEmpty {
+            if keys.isEmpty { keys.append(Grouping.Key()) }
+            return 0
+        }
+        var k = Grouping.Key()
+        for (i, d) in dims.enumerated() { k[i] = d.key(r) }
+        if let g = index[k] { return g }
+        let g = keys.count
+        keys.append(k)
+        index[k] = g
+        return g
+    }
+
+    /// Makes sure a no-`by` query still has its one (possibly empty) group.
+    func ensureSingleGroup() { if dims.isEmpty, keys.isEmpty { keys.append(Grouping.Key()) } }
+}
+
+struct GroupedTable<Acc> {
+    let indexer: GroupIndexer
+    let metricColumns: [ResultColumn]
+    let finish: (Acc) -> [Value]
+    let merge: ([Acc]) -> Acc
+    /// Whether a total row means something for this report.
+    let wantsTotal: Bool
+
+    func build(_ accs: [Acc], query q: Query, groupFilter: Expr?, file: SourceFile) throws -> ResultTable {
+        let dims = indexer.dims
+        let columns = dims.map { ResultColumn($0.name, $0.kind) } + metricColumns
+        var order = Array(accs.indices)
+        // Default order: by each key's rank, in `by` order.
+        order.sort { x, y in
+            for (i, d) in dims.enumerated() {
+                let kx = indexer.keys[x][i], ky = indexer.keys[y][i]
+                if kx == ky { continue }
+                let rx = d.rank(kx), ry = d.rank(ky)
+                if rx != ry { return rx < ry }
+                let vx = d.decode(kx), vy = d.decode(ky)
+                if vx != vy { return Grouping.compareValues(vx, vy) }
+            }
+            return false
+        }
+        var rows: [(acc: Int, values: [Value])] = order.map { g in
+            (g, dims.enumerated().map { i, d in d.decode(indexer.keys[g][i]) } + finish(accs[g]))
+        }
+        let names = columns.map(\.name)
+        if let f = groupFilter {
+            rows = try rows.filter { try ResultRowEvaluator.test(f, row: $0.values, columns: names, file: file) }
+        }
+        if !q.order.isEmpty {
+            let terms = try q.order.map { term -> (Int, Bool) in
+                let text = file.text(term.expr.range)
+                guard let i = names.firstIndex(of: text) else {
+                    throw Diagnostic(.name, "E206", "cannot order by '\(text)'", file: file, range: term.expr.range,
+                                     help: "order by a result column: " + names.joined(separator: ", "))
+                }
+                return (i, term.descending)
+            }
+            rows = stableSorted(rows) { a, b in
+                for (i, desc) in terms {
+                    let x = a.values[i], y = b.values[i]
+                    if x == y { continue }
+                    if x.isNull { return false }
+                    if y.isNull { return true }
+                    return desc ? ExprCompiler.compare(.gt, x, y) : ExprCompiler.compare(.lt, x, y)
+                }
+                return false
+            }
+        }
+        if let limit = q.limit { rows = Array(rows.prefix(limit)) }
+        var total: [Value]?
+        if wantsTotal, !dims.isEmpty {
+            let merged = merge(rows.map { accs[$0.acc] })
+            total = [.text("total")] + Array(repeating: Value.null, count: dims.count - 1) + finish(merged)
+        }
+        return ResultTable(columns: columns, rows: rows.map(\.values), total: total)
+    }
+}
+
+func stableSorted<T>(_ xs: [T], by less: (T, T) -> Bool) -> [T] {
+    xs.enumerated().sorted { a, b in
+        if less(a.element, b.element) { return true }
+        if less(b.element, a.element) { return false }
+        return a.offset < b.offset
+    }.map(\.element)
+}
+
+/// Evaluates a `where` on result columns against one result row.
+enum ResultRowEvaluator {
+    static func test(_ e: Expr, row: [Value], columns: [String], file: SourceFile) throws -> Bool {
+        try eval(e, row, columns, file) == .bool(true)
+    }
+
+    static func eval(_ e: Expr, _ row: [Value], _ columns: [String], _ file: SourceFile) throws -> Value {
+        switch e.kind {
+        case .number(let n), .percent(let n): return .number(n)
+        case .string(let s): return .text(s)
+        case .bool(let b): return .bool(b)
+        case .empty: return .null
+        case .date(let d): return .date(d)
+        case .name(let n):
+            guard let i = columns.firstIndex(of: n) else {
+                throw Diagnostic(.name, "E206", "unknown result column '\(n)'", file: file, range: e.range)
+            }
+            return row[i]
+        case .not(let x): return .bool(try eval(x, row, columns, file) != .bool(true))
+        case .negate(let x): return try eval(x, row, columns, file).number.map { .number(-$0) } ?? .null
+        case .isEmpty(let x, let negated): return .bool(ExprCompiler.isEmptyValue(try eval(x, row, columns, file)) != negated)
+        case let .binary(op, l, r):
+            let a = try eval(l, row, columns, file)
+            let b = try eval(r, row, columns, file)
+            if op == .and { return .bool(a == .bool(true) && b == .bool(true)) }
+            if op == .or { return .bool(a == .bool(true) || b == .bool(true)) }
+            switch op {
+            case .add, .sub, .mul, .div: return ExprCompiler.arithmetic(op, a, b)
+            default: return .bool(ExprCompiler.compare(op, a, b))
+            }
+        case let .inList(x, items, negated):
+            let a = try eval(x, row, columns, file)
+            let found = try items.contains { ExprCompiler.equal(a, try eval($0, row, columns, file)) }
+            return .bool(!a.isNull && found != negated)
+        default:
+            throw Diagnostic(.type, "E313", "this condition cannot filter result rows", file: file, range: e.range)
+        }
+    }
+}

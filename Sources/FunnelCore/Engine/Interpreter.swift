@@ -1,0 +1,315 @@
+/// Runs checked statements against the in-memory state. Every change becomes a
+/// `DomainEvent`, applied to the state at once and kept in `pending` until the caller
+/// commits the transaction; a statement that fails throws before it applies anything, so a
+/// failed statement never leaves half a change behind.
+public final class Interpreter {
+    public private(set) var state: FunnelState
+    public var today: Int32
+    /// Events applied to `state` but not yet committed, with their effective dates.
+    public private(set) var pending: [StoreEvent] = []
+
+    public init(state: FunnelState, today: Int32) {
+        self.state = state
+        self.today = today
+    }
+
+    /// Forgets uncommitted work, returning to `state` (the last committed state).
+    public func reset(to state: FunnelState) {
+        self.state = state
+        pending.removeAll()
+    }
+
+    /// Marks pending events as committed.
+    public func clearPending() { pending.removeAll() }
+
+    func record(_ event: DomainEvent, on day: Int32) throws {
+        try state.apply(event, on: day)
+        pending.append(event.storeEvent(on: day))
+    }
+
+    public func execute(_ s: Statement, file: SourceFile) throws -> StatementOutput {
+        switch s.kind {
+        case .field(let d):
+            _ = try Declarations.field(d, file: file)
+            try record(.declare(what: "field", name: d.name.text, source: file.text(s.range)), on: today)
+            return .none
+        case .funnel(let d):
+            _ = try Declarations.funnel(d, file: file, catalog: state.catalog)
+            try record(.declare(what: "funnel", name: d.name.text, source: file.text(s.range)), on: today)
+            return .none
+        case .rule(let d):
+            try record(.declare(what: "rule", name: d.name.text, source: file.text(s.range)), on: today)
+            return .none
+        case .leadGate:
+            try record(.declare(what: "leadgate", name: "leads", source: file.text(s.range)), on: today)
+            return .none
+        case let .deal(id, funnel, fields, on):
+            try createDeal(id: id, funnel: funnel, fields: fields, on: on, file: file)
+            return .none
+        case let .setDeal(id, assignments, on):
+            try setDeal(id: id, assignments: assignments, on: on, file: file)
+            return .none
+        case let .move(id, to, force, on):
+            try moveDeal(id: id, to: to, force: force, on: on, file: file)
+            return .none
+        case let .win(id, on):
+            try closeDeal(id: id, won: true, reason: nil, on: on, file: file)
+            return .none
+        case let .lose(id, reason, on):
+            try closeDeal(id: id, won: false, reason: reason, on: on, file: file)
+            return .none
+        case let .reopen(id, to, on):
+            try reopenDeal(id: id, to: to, on: on, file: file)
+            return .none
+        case let .why(id, to):
+            return .text(try explainMove(id: id, to: to, file: file))
+        case .query(let q):
+            return .table(try QueryRunner(context: EvalContext(state: state, today: today), file: file).run(q))
+        case .showFunnel(let name):
+            return .table(try FunnelDescription.describe(name, state: state, file: file))
+        case .showFunnels:
+            return .table(FunnelDescription.funnels(state))
+        case .showFields:
+            return .table(FunnelDescription.fields(state.catalog))
+        case .dotCommand(let text):
+            return .sessionCommand(text)
+        default:
+            throw notAvailable(s, file: file)
+        }
+    }
+
+    func notAvailable(_ s: Statement, file: SourceFile) -> Diagnostic {
+        let words = file.text(s.range).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).prefix(2).joined(separator: " ")
+        return Diagnostic(.runtime, "R001", "'\(words)' is not available yet in this version of funnel", file: file,
+                          range: s.range, help: "see `funnel --help` and README.md for what runs today")
+    }
+
+    // MARK: - Shared pieces
+
+    func effectiveDate(_ e: Expr?, file: SourceFile) throws -> Int32 {
+        guard let e else { return today }
+        switch e.kind {
+        case .date(let d): return d
+        case .today: return today
+        default: throw Diagnostic(.type, "E305", "'on' needs a date, like 2026-03-31", file: file, range: e.range)
+        }
+    }
+
+    func recordID(_ e: Expr) -> String {
+        if case .string(let s) = e.kind { return s }
+        return ""
+    }
+
+    func existingDeal(_ e: Expr, file: SourceFile) throws -> Int {
+        let id = recordID(e)
+        guard let r = state.row(of: id) else {
+            let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? state.deals.ids : [])
+            throw Diagnostic(.runtime, "R101", "no deal \"\(id)\"", file: file, range: e.range,
+                             help: near.map { "did you mean \"\($0)\"?" })
+        }
+        return r
+    }
+
+    /// The value of a field assignment, checked against the field's declaration.
+    func fieldValue(_ a: Assignment, row: Int?, file: SourceFile) throws -> Value {
+        let ctx = EvalContext(state: state, today: today)
+        let eval = try ExprCompiler(context: ctx, file: file).compile(a.value)
+        if row == nil, !ResultColumns.names(in: a.value).isEmpty {
+            throw Diagnostic(.runtime, "R102", "a new deal's fields take values, not other fields", file: file, range: a.value.range)
+        }
+        let raw = state.deals.count == 0 && row == nil ? eval(0) : eval(row ?? 0)
+        let name = a.field.text
+        let type: FieldType
+        if let f = state.catalog.fields[name] { type = f.type } else {
+            switch BuiltinFields.type(of: name) {
+            case .money?: type = .money
+            case .percent?: type = .percent
+            case .date?: type = .date
+            default: type = .text
+            }
+        }
+        var v = raw
+        switch (type, raw) {
+        case (.money, .number(let n)), (.number, .number(let n)):
+            if !n.isFinite || abs(n) >= 1e15 {
+                throw Diagnostic(.runtime, "R103", "\(name) is out of range", file: file, range: a.value.range)
+            }
+        case (.percent, .number(let n)):
+            if !(0...1).contains(n) {
+                throw Diagnostic(.runtime, "R103", "\(name) must be between 0% and 100%", file: file, range: a.value.range)
+            }
+        default: break
+        }
+        if case .text(let s) = raw, s.isEmpty { v = .null }
+        if let allowed = state.catalog.fields[name]?.oneOf, !v.isNull, !allowed.contains(v) {
+            throw Diagnostic(.runtime, "R104", "\(name) must be one of " + allowed.map { ValueFormatter.machine($0) }.map { "\"\($0)\"" }.joined(separator: ", "),
+                             file: file, range: a.value.range)
+        }
+        return v
+    }
+
+    // MARK: - Deals
+
+    func createDeal(id idExpr: Expr, funnel funnelName: Identifier?, fields: [Assignment], on: Expr?, file: SourceFile) throws {
+        let id = recordID(idExpr)
+        guard !id.isEmpty else {
+            throw Diagnostic(.runtime, "R105", "a deal id cannot be empty", file: file, range: idExpr.range)
+        }
+        guard state.row(of: id) == nil else {
+            throw Diagnostic(.runtime, "R106", "deal \"\(id)\" already exists", file: file, range: idExpr.range,
+                             help: "change it with set deal \"\(id)\" ..., or choose another id")
+        }
+        let funnel: FunnelDef
+        if let n = funnelName {
+            guard let f = state.catalog.funnels[n.text] else {
+                throw Diagnostic(.name, "E203", "unknown funnel '\(n.text)'", file: file, range: n.range)
+            }
+            funnel = f
+        } else if state.catalog.funnelOrder.count == 1, let only = state.catalog.funnels[state.catalog.funnelOrder[0]] {
+            funnel = only
+        } else {
+            throw Diagnostic(.runtime, "R107", state.catalog.funnelOrder.isEmpty ? "there is no funnel to put the deal in" : "which funnel? there are \(state.catalog.funnelOrder.count)",
+                             file: file, range: idExpr.range,
+                             help: state.catalog.funnelOrder.isEmpty ? "declare one first: funnel NAME { ... }" : "add in FUNNEL: deal \"\(id)\" in \(state.catalog.funnelOrder[0]) { ... }")
+        }
+        var stage = funnel.firstOpenStage?.name ?? ""
+        var values: [DomainEvent.FieldValue] = []
+        for a in fields {
+            if a.field.text == "stage" {
+                switch a.value.kind {
+                case .name(let s), .string(let s):
+                    guard funnel.stage(named: s) != nil else {
+                        throw Diagnostic(.name, "E202", "unknown stage '\(s)' in funnel '\(funnel.name)'", file: file, range: a.value.range,
+                                         help: Suggest.closest(to: s, in: funnel.stages.map(\.name)).map { "did you mean '\($0)'?" })
+                    }
+                    stage = s
+                default: break
+                }
+                continue
+            }
+            values.append(.init(a.field.text, try fieldValue(a, row: nil, file: file)))
+        }
+        for name in state.catalog.fieldOrder where state.catalog.fields[name]?.required == true {
+            if !values.contains(where: { $0.name == name && !$0.value.isNull }) {
+                throw Diagnostic(.runtime, "R108", "deal \"\(id)\" needs a value for the required field '\(name)'", file: file,
+                                 range: idExpr.range, help: "add \(name): ... inside the deal's { }")
+            }
+        }
+        try record(.dealCreated(id: id, funnel: funnel.name, stage: stage, fields: values), on: try effectiveDate(on, file: file))
+    }
+
+    func setDeal(id: Expr, assignments: [Assignment], on: Expr?, file: SourceFile) throws {
+        let r = try existingDeal(id, file: file)
+        let values = try assignments.map { DomainEvent.FieldValue($0.field.text, try fieldValue($0, row: r, file: file)) }
+        try record(.fieldsSet(id: recordID(id), fields: values), on: try effectiveDate(on, file: file))
+    }
+
+    /// A stage change must not take effect before the deal's last one, so every deal's
+    /// history stays in date order.
+    func checkNotBefore(_ r: Int, _ day: Int32, on: Expr?, file: SourceFile) throws {
+        let last = state.deals.stageEntered[r]
+        if day < last {
+            throw Diagnostic(.runtime, "R109", "deal \"\(state.deals.ids[r])\" last changed stage on \(Calendar.format(last)); this change cannot take effect before that",
+                             file: file, range: on?.range ?? SourceRange(0, 0), help: "give a date on or after \(Calendar.format(last))")
+        }
+    }
+
+    func moveDeal(id: Expr, to: Identifier, force: String?, on: Expr?, file: SourceFile) throws {
+        let r = try existingDeal(id, file: file)
+        let dealID = state.deals.ids[r]
+        guard let funnel = state.funnel(ofRow: r) else {
+            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(state.funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
+        }
+        guard let target = funnel.stage(named: to.text) else {
+            throw Diagnostic(.name, "E202", "unknown stage '\(to.text)' in funnel '\(funnel.name)'", file: file, range: to.range,
+                             help: Suggest.closest(to: to.text, in: funnel.stages.map(\.name)).map { "did you mean '\($0)'?" }
+                                ?? "the stages of \(funnel.name) are: " + funnel.stages.map(\.name).joined(separator: ", "))
+        }
+        let currentName = state.stageName(ofRow: r)
+        let status = state.deals.status[r]
+        if status != .open {
+            throw Diagnostic(.runtime, "R111", "deal \"\(dealID)\" is \(status.name); reopen it before moving it", file: file, range: id.range,
+                             help: "reopen deal \"\(dealID)\" to \(to.text)")
+        }
+        if currentName == to.text {
+            throw Diagnostic(.runtime, "R112", "deal \"\(dealID)\" is already in \(to.text)", file: file, range: to.range)
+        }
+        let day = try effectiveDate(on, file: file)
+        try checkNotBefore(r, day, on: on, file: file)
+        if target.kind == .lost {
+            try record(.lost(id: dealID, reason: nil), on: day)
+            return
+        }
+        if force == nil {
+            let unmet = try Gates(state: state, today: today).unmet(row: r, to: target, funnel: funnel)
+            if !unmet.isEmpty {
+                let count = unmet.reduce(0) { $0 + $1.criteria.count }
+                throw Diagnostic(.runtime, "R201",
+                                 "deal \"\(dealID)\" cannot move to \(to.text): \(count) exit criteri\(count == 1 ? "on is" : "a are") not met",
+                                 file: file, range: to.range,
+                                 notes: unmet.flatMap { g in g.criteria.map { "\(g.stage): \($0.text) — \($0.explanation)" } },
+                                 help: "set the fields first, or override with: move deal \"\(dealID)\" to \(to.text) force because \"...\"")
+            }
+        }
+        try record(.moved(id: dealID, to: to.text, forcedBecause: force), on: day)
+    }
+
+    func closeDeal(id: Expr, won: Bool, reason: String?, on: Expr?, file: SourceFile) throws {
+        let r = try existingDeal(id, file: file)
+        let dealID = state.deals.ids[r]
+        let status = state.deals.status[r]
+        guard status == .open else {
+            throw Diagnostic(.runtime, "R113", "deal \"\(dealID)\" is already \(status.name)", file: file, range: id.range,
+                             help: "reopen deal \"\(dealID)\" first")
+        }
+        guard state.funnel(ofRow: r) != nil else {
+            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(state.funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
+        }
+        let day = try effectiveDate(on, file: file)
+        try checkNotBefore(r, day, on: on, file: file)
+        try record(won ? .won(id: dealID) : .lost(id: dealID, reason: reason), on: day)
+    }
+
+    func reopenDeal(id: Expr, to: Identifier?, on: Expr?, file: SourceFile) throws {
+        let r = try existingDeal(id, file: file)
+        let dealID = state.deals.ids[r]
+        guard state.deals.status[r] != .open else {
+            throw Diagnostic(.runtime, "R114", "deal \"\(dealID)\" is open; only a won or lost deal can be reopened", file: file, range: id.range)
+        }
+        guard let funnel = state.funnel(ofRow: r) else {
+            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(state.funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
+        }
+        let stage: String
+        if let to {
+            guard let s = funnel.stage(named: to.text), s.kind == .open else {
+                throw Diagnostic(.name, "E202", "'\(to.text)' is not an open stage of funnel '\(funnel.name)'", file: file, range: to.range,
+                                 help: "the open stages are: " + funnel.openStages.map(\.name).joined(separator: ", "))
+            }
+            stage = s.name
+        } else {
+            // Back to the stage it closed from, if that stage still exists.
+            let h = state.history
+            var previous: String?
+            for i in stride(from: h.count - 1, through: 0, by: -1) where Int(h.deal[i]) == r {
+                if h.fromStage[i] != Empty.text { previous = state.pool[h.fromStage[i]] }
+                break
+            }
+            guard let p = previous, funnel.stage(named: p)?.kind == .open else {
+                throw Diagnostic(.runtime, "R115", "deal \"\(dealID)\" has no earlier open stage to return to", file: file, range: id.range,
+                                 help: "name one: reopen deal \"\(dealID)\" to \(funnel.firstOpenStage?.name ?? "STAGE")")
+            }
+            stage = p
+        }
+        let day = try effectiveDate(on, file: file)
+        try checkNotBefore(r, day, on: on, file: file)
+        try record(.reopened(id: dealID, to: stage), on: day)
+    }
+
+    func explainMove(id: Expr, to: Identifier, file: SourceFile) throws -> String {
+        let r = try existingDeal(id, file: file)
+        guard let funnel = state.funnel(ofRow: r), let target = funnel.stage(named: to.text) else {
+            throw Diagnostic(.name, "E202", "unknown stage '\(to.text)' for deal \"\(recordID(id))\"", file: file, range: to.range)
+        }
+        return try Gates(state: state, today: today).explain(row: r, to: target, funnel: funnel)
+    }
+}

@@ -1,0 +1,33 @@
+/// Every (funnel, stage name) pair a deal has been in, numbered. Deals store the slot
+/// number, and a query turns the catalog into one small `SlotInfo` array indexed by slot,
+/// so "stage >= Proposal" or "probability of this deal's stage" is an array lookup per deal.
+public struct StageSlots: Sendable {
+    public var funnel: [Int32] = []
+    public var stage: [Int32] = []
+    private var index: [Int64: Int32] = [:]
+
+    public init() {}
+
+    public var count: Int { funnel.count }
+
+    public mutating func slot(funnel f: Int32, stage s: Int32) -> Int32 {
+        let key = Int64(f) << 32 | Int64(UInt32(bitPattern: s))
+        if let i = index[key] { return i }
+        let i = Int32(funnel.count)
+        funnel.append(f); stage.append(s)
+        index[key] = i
+        return i
+    }
+}
+
+/// What the current catalog says about one stage slot.
+public struct SlotInfo: Sendable {
+    /// Nil for a lost stage, or a stage the funnel no longer has.
+    public var position: Int?
+    public var kind: StageKind?
+    public var probability: Double
+    public var category: StageCategory
+    public var staleAfterDays: Int?
+    /// The declaration, when the funnel still has the stage.
+    public var def: StageDef?
+}

@@ -1,0 +1,11 @@
+/// What running one statement produced, for the shell to show.
+public enum StatementOutput: Sendable, Equatable {
+    case none
+    case table(ResultTable)
+    /// Preformatted text (show funnel, charts, explanations).
+    case text(String)
+    /// A short confirmation, e.g. of an import or an export written to a file.
+    case message(String)
+    /// A session command for the shell to carry out.
+    case sessionCommand(String)
+}

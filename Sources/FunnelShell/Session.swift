@@ -1,0 +1,322 @@
+import FunnelCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct SessionOptions: Sendable {
+    public var format: OutputFormat = .table
+    public var keepGoing = false
+    public var quiet = false
+    /// Stop a script at the first error (the default for runs; `.bail off` in the REPL
+    /// carries on, like sqlite3).
+    public var bail = true
+    public var today: Int32
+    /// Width to fit tables into, when the output is a terminal.
+    public var terminalWidth: Int?
+    public init(today: Int32) { self.today = today }
+}
+
+/// A conversation with one store: loads its state, runs scripts and REPL entries as
+/// transactions, carries out session commands and renders results. The core never prints;
+/// this is where output happens.
+public final class Session {
+    public private(set) var store: Store
+    public var options: SessionOptions
+    /// The state as committed in the store, up to `position`.
+    var committed: FunnelState
+    var position: Int64 = 0
+    let interpreter: Interpreter
+    let out: OutputSink
+    let err: OutputSink
+    var onceSink: OutputSink?
+    var outputSink: OutputSink?
+    public var timer = false
+    public private(set) var quitRequested = false
+    var readDepth = 0
+    /// Opens another store for `.open`.
+    let openStore: (String) -> Store
+
+    public init(store: Store, options: SessionOptions, out: OutputSink = .standardOutput, err: OutputSink = .standardError,
+                openStore: @escaping (String) -> Store) throws {
+        self.store = store
+        self.options = options
+        self.out = out
+        self.err = err
+        self.openStore = openStore
+        self.committed = FunnelState()
+        self.interpreter = Interpreter(state: FunnelState(), today: options.today)
+        try refresh()
+    }
+
+    public var state: FunnelState { interpreter.state }
+
+    /// Brings the state up to the store's latest commit. Events this session committed
+    /// itself are already applied and are skipped by sequence number.
+    func refresh() throws {
+        let (events, newPosition) = try store.readCommitted(after: position)
+        for e in events where e.seq > committed.lastSeq {
+            guard let event = DomainEvent(e) else {
+                throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",
+                                 help: "run `funnel verify`; the journal may have been edited by hand")
+            }
+            do {
+                try committed.apply(event, on: e.on)
+            } catch let d as Diagnostic {
+                throw Diagnostic(.io, "S012", "\(store.location): event \(e.seq) cannot be replayed: \(d.message)",
+                                 help: "run `funnel verify`; the journal may have been edited by hand")
+            }
+            committed.lastSeq = e.seq
+        }
+        position = newPosition
+        interpreter.reset(to: committed)
+    }
+
+    // MARK: - Running
+
+    /// Runs a whole script as one transaction and returns the exit code. The script is
+    /// parsed and resolved whole first: a syntax or name error runs nothing.
+    public func runScript(_ file: SourceFile) -> Int32 {
+        let parsed = Parser.parse(file)
+        if !parsed.diagnostics.isEmpty {
+            report(parsed.diagnostics)
+            return ExitStatus.syntax
+        }
+        return run(parsed.statements, file: file)
+    }
+
+    func run(_ statements: [Statement], file: SourceFile) -> Int32 {
+        let problems = Resolver.resolve(statements, file: file, catalog: committed.catalog)
+        if !problems.isEmpty {
+            report(problems)
+            return problems.contains { $0.kind == .io } ? ExitStatus.io : ExitStatus.syntax
+        }
+        do {
+            if statements.contains(where: { Self.writes($0) }) {
+                return try store.withWriterLock { try runTransaction(statements, file: file) }
+            }
+            try refresh()
+            return try runTransaction(statements, file: file)
+        } catch let d as Diagnostic {
+            report([d])
+            interpreter.reset(to: committed)
+            return d.exitCode
+        } catch {
+            report([Diagnostic(.io, "S000", "\(error)")])
+            return ExitStatus.io
+        }
+    }
+
+    /// Statements that change the store, so the run takes the writer lock.
+    static func writes(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .reopen, .lead, .qualify,
+             .disqualify, .convert, .importData, .doneTask, .ack, .checkRules:
+            return true
+        case .dotCommand(let text):
+            return text.hasPrefix(".read")
+        default:
+            return false
+        }
+    }
+
+    func runTransaction(_ statements: [Statement], file: SourceFile) throws -> Int32 {
+        if readDepth == 0 { try refresh() }
+        var status = ExitStatus.success
+        for s in statements {
+            if quitRequested { break }
+            let started = timer ? monotonicSeconds() : 0
+            do {
+                let output = try interpreter.execute(s, file: file)
+                try show(output, for: s, file: file)
+            } catch let d as Diagnostic {
+                report([d])
+                status = max(status, d.exitCode == ExitStatus.syntax ? ExitStatus.statementFailed : d.exitCode)
+                if !options.keepGoing && options.bail {
+                    if readDepth == 0 { interpreter.reset(to: committed) }
+                    flushOutputs()
+                    return status
+                }
+            }
+            if timer { write(String(format3: monotonicSeconds() - started)) }
+            flushOutputs()
+        }
+        if readDepth == 0 { try commitPending() }
+        return status
+    }
+
+    func commitPending() throws {
+        guard !interpreter.pending.isEmpty else { return }
+        let written = try store.commit(interpreter.pending)
+        interpreter.clearPending()
+        committed = interpreter.state
+        committed.lastSeq = written.last?.seq ?? committed.lastSeq
+        interpreter.reset(to: committed)
+    }
+
+    // MARK: - Output
+
+    func show(_ output: StatementOutput, for s: Statement, file: SourceFile) throws {
+        switch output {
+        case .none: break
+        case .table(let t):
+            if case .query(let q) = s.kind, let target = q.output {
+                try writeTable(t, to: target, file: file)
+            } else {
+                write(Renderer.render(t, as: options.format, maxWidth: options.format == .table ? options.terminalWidth : nil))
+            }
+        case .text(let text): write(text)
+        case .message(let m): if !options.quiet { write(m) }
+        case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
+        }
+    }
+
+    /// `... to "file.csv"`: the format follows the extension.
+    func writeTable(_ t: ResultTable, to target: Expr, file: SourceFile) throws {
+        guard case .string(let name) = target.kind else { return }
+        let path = Self.resolvePath(name, relativeTo: file)
+        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        let format: OutputFormat
+        switch ext {
+        case "csv": format = .csv
+        case "tsv", "tab": format = .tsv
+        case "json": format = .json
+        case "md", "markdown": format = .markdown
+        case "txt": format = .table
+        default:
+            throw Diagnostic(.runtime, "R130", "cannot tell the format of '\(name)' from its extension", file: file, range: target.range,
+                             help: "use .csv, .tsv, .json, .md or .txt")
+        }
+        guard let sink = OutputSink.file(path) else {
+            throw Diagnostic(.io, "R131", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: target.range)
+        }
+        sink.line(Renderer.render(t, as: format))
+        sink.close()
+        if sink.failed {
+            throw Diagnostic(.io, "R131", "cannot write \(path)", file: file, range: target.range)
+        }
+        if !options.quiet { write("wrote \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") to \(name)") }
+    }
+
+    /// A relative path in a script is taken from the script's folder; in the REPL and
+    /// `-c`, from the current directory.
+    static func resolvePath(_ path: String, relativeTo file: SourceFile) -> String {
+        if path.hasPrefix("/") { return path }
+        guard let base = file.baseDirectory, !base.isEmpty else { return path }
+        return base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+
+    var currentSink: OutputSink { onceSink ?? outputSink ?? out }
+
+    func write(_ text: String) {
+        currentSink.line(text)
+        if let once = onceSink {
+            once.close()
+            onceSink = nil
+        }
+    }
+
+    func flushOutputs() {
+        out.flush()
+        outputSink?.flush()
+    }
+
+    public func report(_ diagnostics: [Diagnostic]) {
+        out.flush()
+        for d in diagnostics { err.line(DiagnosticRenderer.render(d)) }
+        err.flush()
+    }
+
+    public func close() {
+        outputSink?.close()
+        onceSink?.close()
+        out.flush()
+        err.flush()
+    }
+
+    // MARK: - Session commands
+
+    func runSessionCommand(_ text: String, statement: Statement, file: SourceFile) throws {
+        let command = try DotCommand.parse(text)
+        func fail(_ message: String, help: String? = nil) -> Diagnostic {
+            Diagnostic(.usage, "C001", message, file: file, range: statement.range, help: help)
+        }
+        switch command {
+        case .help(let topic):
+            guard let text = HelpText.topic(topic) else {
+                throw fail("no help on '\(topic ?? "")'", help: "topics: " + HelpText.topics.joined(separator: ", "))
+            }
+            write(text)
+        case .format(let f): options.format = f
+        case .once(let path):
+            guard let sink = OutputSink.file(Self.resolvePath(path, relativeTo: file)) else {
+                throw Diagnostic(.io, "C002", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: statement.range)
+            }
+            onceSink = sink
+        case .output(let path):
+            outputSink?.close()
+            outputSink = nil
+            if let path {
+                guard let sink = OutputSink.file(Self.resolvePath(path, relativeTo: file)) else {
+                    throw Diagnostic(.io, "C002", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: statement.range)
+                }
+                outputSink = sink
+            }
+        case .read(let path):
+            try readScript(Self.resolvePath(path, relativeTo: file), statement: statement, file: file)
+        case .open(let path):
+            guard interpreter.pending.isEmpty else {
+                throw fail(".open cannot switch stores in the middle of a run that has changed the store",
+                           help: "put .open before the statements that write")
+            }
+            store = openStore(Self.resolvePath(path, relativeTo: file))
+            committed = FunnelState()
+            position = 0
+            try refresh()
+        case .today(let day):
+            options.today = day
+            interpreter.today = day
+        case .timer(let on): timer = on
+        case .bail(let on): options.bail = on
+        case .schema: write(Schema.text(state.catalog))
+        case .quit: quitRequested = true
+        }
+    }
+
+    func readScript(_ path: String, statement: Statement, file: SourceFile) throws {
+        guard readDepth < 16 else {
+            throw Diagnostic(.usage, "C003", ".read is nested too deeply (more than 16 files)", file: file, range: statement.range)
+        }
+        let source = try ScriptFile.load(path)
+        let parsed = Parser.parse(source)
+        if !parsed.diagnostics.isEmpty {
+            report(parsed.diagnostics)
+            throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
+        }
+        let problems = Resolver.resolve(parsed.statements, file: source, catalog: interpreter.state.catalog)
+        if !problems.isEmpty {
+            report(problems)
+            throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        let status = try runTransaction(parsed.statements, file: source)
+        if status != ExitStatus.success {
+            throw Diagnostic(.runtime, "C005", "a statement in \(path) failed", file: file, range: statement.range)
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+extension String {
+    /// "time: 0.012s" without Foundation's String(format:).
+    init(format3 seconds: Double) {
+        let ms = Int((seconds * 1000).rounded())
+        let frac = ms % 1000
+        self = "time: \(ms / 1000).\(frac < 10 ? "00" : frac < 100 ? "0" : "")\(frac)s"
+    }
+}
