@@ -24,8 +24,9 @@ public final class OutputSink {
         return fd < 0 ? nil : OutputSink(fd: fd, ownsDescriptor: true)
     }
 
-    public static let standardOutput = OutputSink(fd: 1)
-    public static let standardError = OutputSink(fd: 2)
+    /// Fresh sinks on descriptors 1 and 2; the executable makes one of each and passes them on.
+    public static var standardOutput: OutputSink { OutputSink(fd: 1) }
+    public static var standardError: OutputSink { OutputSink(fd: 2) }
 
     public func write(_ s: String) {
         buffer.append(contentsOf: s.utf8)

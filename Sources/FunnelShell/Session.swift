@@ -236,7 +236,12 @@ public final class Session {
     // MARK: - Session commands
 
     func runSessionCommand(_ text: String, statement: Statement, file: SourceFile) throws {
-        let command = try DotCommand.parse(text)
+        let command: DotCommand
+        do { command = try DotCommand.parse(text) } catch var d as Diagnostic {
+            d.file = file
+            d.range = statement.range
+            throw d
+        }
         func fail(_ message: String, help: String? = nil) -> Diagnostic {
             Diagnostic(.usage, "C001", message, file: file, range: statement.range, help: help)
         }

@@ -128,7 +128,12 @@ public struct FunnelState: Sendable {
         }
         switch statement.kind {
         case .field(let d): catalog.declare(field: try Declarations.field(d, file: file))
-        case .funnel(let d): catalog.declare(funnel: try Declarations.funnel(d, file: file, catalog: catalog))
+        case .funnel(let d):
+            let f = try Declarations.funnel(d, file: file, catalog: catalog)
+            // Interned now so reports can list stages no deal has reached yet.
+            _ = pool.intern(f.name)
+            for s in f.stages { _ = pool.intern(s.name) }
+            catalog.declare(funnel: f)
         case .rule(let d):
             catalog.declare(rule: RuleDef(name: d.name.text, trigger: d.trigger, filter: d.filter, action: d.action, source: file))
         case .leadGate(let e):

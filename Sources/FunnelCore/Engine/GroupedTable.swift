@@ -23,6 +23,15 @@ final class GroupIndexer {
         return g
     }
 
+    /// Adds a group before any deal arrives, so it shows even when empty.
+    @discardableResult
+    func seed(_ k: Grouping.Key) -> Int {
+        if let g = index[k] { return g }
+        keys.append(k)
+        index[k] = keys.count - 1
+        return keys.count - 1
+    }
+
     /// Makes sure a no-`by` query still has its one (possibly empty) group.
     func ensureSingleGroup() { if dims.isEmpty, keys.isEmpty { keys.append(Grouping.Key()) } }
 }

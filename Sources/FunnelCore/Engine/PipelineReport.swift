@@ -14,6 +14,15 @@ struct PipelineReport {
         let groups = q.groups.isEmpty ? [Expr(.name("stage"), SourceRange(0, 0))] : q.groups
         let indexer = GroupIndexer(try runner.dimensions(groups))
         var accs: [Acc] = []
+        // By stage (the default), every open stage shows, even with no deals in it.
+        if groups.count == 1, case .name("stage") = groups[0].kind {
+            for name in ctx.state.catalog.funnelOrder {
+                for s in ctx.state.catalog.funnels[name]?.openStages ?? [] {
+                    guard let code = ctx.state.pool.code(of: s.name) else { continue }
+                    if indexer.seed(Grouping.Key(a: Int64(code))) == accs.count { accs.append(Acc()) }
+                }
+            }
+        }
         for r in 0..<deals.count where deals.status[r] == .open {
             if let keep, !keep(r) { continue }
             if let (lo, hi) = window { let c = deals.closeDate[r]; if c == Empty.date || c < lo || c >= hi { continue } }

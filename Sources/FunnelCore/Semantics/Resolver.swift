@@ -5,7 +5,7 @@
 public struct Resolver {
     public private(set) var catalog: Catalog
     let file: SourceFile
-    var diagnostics: [Diagnostic] = []
+    public private(set) var diagnostics: [Diagnostic] = []
 
     public init(catalog: Catalog, file: SourceFile) {
         self.catalog = catalog
@@ -102,7 +102,13 @@ public struct Resolver {
             try checkQuery(q)
         case .chartFunnel(let name), .showFunnel(let name):
             try checkFunnel(name)
-        case .doneTask, .ack, .checkRules, .checkDesign, .showFields, .showFunnels, .showRules, .showTables, .dotCommand:
+        case .dotCommand(let text):
+            do { _ = try DotCommand.parse(text) } catch var d as Diagnostic {
+                d.file = file
+                d.range = s.range
+                throw d
+            }
+        case .doneTask, .ack, .checkRules, .checkDesign, .showFields, .showFunnels, .showRules, .showTables:
             break
         }
     }

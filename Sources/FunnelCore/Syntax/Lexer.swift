@@ -36,6 +36,7 @@ public struct Lexer {
             case UInt8(ascii: "-") where peek(1) == UInt8(ascii: "-"):
                 while pos < bytes.count, bytes[pos] != 10 { pos += 1 }
             case UInt8(ascii: "\""): lexString()
+            case UInt8(ascii: "'"): lexSingleQuoted()
             case UInt8(ascii: "0")...UInt8(ascii: "9"): lexNumber()
             case UInt8(ascii: "."):
                 if atStatementStart, let n = peek(1), isWordStart(n) || n == UInt8(ascii: ".") {
@@ -108,6 +109,19 @@ public struct Lexer {
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar.properties.generalCategory == .nonspacingMark {
                 pos += len
             } else {
+                if pos == start, let ascii = Self.fullWidthPunctuation[scalar.value] {
+                    // Reported, then read as its ASCII form so one slip does not cascade.
+                    error("E002", "unexpected character '\(scalar)'", pos, pos + len,
+                          help: "this is a full-width character; use '\(ascii)'")
+                    if let b = ascii.asciiValue {
+                        if b == 40 || b == 91 || b == 123 { brackets.append(b) }
+                        let open: UInt8? = b == 41 ? 40 : b == 93 ? 91 : b == 125 ? 123 : nil
+                        if let open, let i = brackets.lastIndex(of: open) { brackets.removeSubrange(i...) }
+                    }
+                    add(.symbol(String(ascii)), pos, pos + len)
+                    pos += len
+                    return
+                }
                 if pos == start {
                     error("E002", "unexpected character '\(scalar)'", pos, pos + len,
                           help: scalar.value == 0xFF1A || scalar.value == 0xFF0C || scalar.value == 0x201C || scalar.value == 0x201D
@@ -120,6 +134,10 @@ public struct Lexer {
         }
         add(.word(String(decoding: bytes[start..<pos], as: UTF8.self)), start, pos)
     }
+
+    static let fullWidthPunctuation: [UInt32: Character] = [
+        0xFF1A: ":", 0xFF0C: ",", 0xFF1B: ";", 0xFF08: "(", 0xFF09: ")", 0x3001: ",",
+    ]
 
     func decodeScalar(at i: Int) -> (Unicode.Scalar, Int)? {
         let b0 = bytes[i]
@@ -220,6 +238,22 @@ public struct Lexer {
         add(.string(String(decoding: out, as: UTF8.self)), start, pos)
     }
 
+    /// `'text'` is a common slip from SQL: one error, then read as the string it meant.
+    mutating func lexSingleQuoted() {
+        let start = pos
+        var end = pos + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "'"), bytes[end] != 10 { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "'") else {
+            error("E002", "unexpected character \"'\"", pos, pos + 1, help: "strings are written in double quotes: \"...\"")
+            pos += 1
+            return
+        }
+        let text = String(decoding: bytes[(start + 1)..<end], as: UTF8.self)
+        pos = end + 1
+        error("E009", "strings are written in double quotes", start, pos, help: "write \"\(text)\"")
+        add(.string(text), start, pos)
+    }
+
     func isDigit(_ b: UInt8?) -> Bool { b.map { $0 >= 48 && $0 <= 57 } ?? false }
 
     /// Numbers `120000`, `120_000`, `1.5`, `120k`, `1.2m`, `25%`; dates `2026-03-14`,
@@ -233,7 +267,10 @@ public struct Lexer {
                 let quarter = Int(bytes[pos + 6] - 48)
                 pos += 7
                 if (1...4).contains(quarter) { add(.quarter(year, quarter), start, pos) }
-                else { error("E005", "no such quarter Q\(quarter)", start, pos, help: "quarters are Q1 to Q4") }
+                else {
+                    error("E005", "no such quarter Q\(quarter)", start, pos, help: "quarters are Q1 to Q4")
+                    add(.quarter(year, 1), start, pos)
+                }
                 return
             }
             if isDigit(peek(5)), isDigit(peek(6)) {
@@ -253,7 +290,10 @@ public struct Lexer {
                 if !isDigit(peek(7)), !isWordContinuation(peek(7)), peek(7) != UInt8(ascii: "-") {
                     pos += 7
                     if (1...12).contains(month) { add(.month(year, month), start, pos) }
-                    else { error("E005", "no such month \(String(decoding: bytes[start..<pos], as: UTF8.self))", start, pos, help: "months are 01 to 12") }
+                    else {
+                        error("E005", "no such month \(String(decoding: bytes[start..<pos], as: UTF8.self))", start, pos, help: "months are 01 to 12")
+                        add(.month(year, 1), start, pos)
+                    }
                     return
                 }
             }

@@ -56,7 +56,12 @@ public struct Parser {
         // lexer error such as an unterminated string, is shown at once.
         let parseErrors = diagnostics[lexErrors...]
         let onlyIncomplete = incomplete && lexErrors == 0 && parseErrors.allSatisfy(\.isIncomplete)
-        return ParseResult(statements: statements, diagnostics: diagnostics, isIncomplete: onlyIncomplete)
+        // Lexer errors were collected first; report everything in file order.
+        let ordered = diagnostics.enumerated().sorted { a, b in
+            let x = a.element.range?.start ?? 0, y = b.element.range?.start ?? 0
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+        return ParseResult(statements: statements, diagnostics: ordered, isIncomplete: onlyIncomplete)
     }
 
     // MARK: - Token cursor

@@ -1,0 +1,85 @@
+/// Session commands (`.format json`, `.read setup.funnel`, ...). They are parsed here, in
+/// the core, so a script with a bad one is rejected before anything runs; the shell
+/// carries them out.
+public enum DotCommand: Equatable, Sendable {
+    case help(String?)
+    case format(OutputFormat)
+    case once(String)
+    case output(String?)
+    case read(String)
+    case open(String)
+    case today(Int32)
+    case timer(Bool)
+    case bail(Bool)
+    case schema
+    case quit
+
+    public static let names = [".help", ".format", ".mode", ".once", ".output", ".read", ".open", ".today", ".timer",
+                               ".bail", ".schema", ".quit", ".exit"]
+
+    /// dot-command := "." WORD { argument }   (one line; an argument may be "quoted")
+    public static func parse(_ text: String) throws -> DotCommand {
+        let words = arguments(text)
+        guard let name = words.first?.lowercased() else { throw problem("empty session command", text) }
+        let args = Array(words.dropFirst())
+        func one(_ what: String) throws -> String {
+            guard args.count == 1 else { throw problem("\(name) takes \(what)", text, help: "usage: \(name) \(what.uppercased())") }
+            return args[0]
+        }
+        func onOff() throws -> Bool {
+            let a = try one("on or off").lowercased()
+            guard a == "on" || a == "off" else { throw problem("\(name) takes on or off", text) }
+            return a == "on"
+        }
+        switch name {
+        case ".help": return .help(args.first)
+        case ".format", ".mode":
+            let f = try one("a format")
+            guard let format = OutputFormat(rawValue: f.lowercased()) else {
+                throw problem("unknown format '\(f)'", text,
+                              help: "the formats are " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return .format(format)
+        case ".once": return .once(try one("a file name"))
+        case ".output":
+            if args.isEmpty { return .output(nil) }
+            return .output(try one("a file name"))
+        case ".read": return .read(try one("a file name"))
+        case ".open": return .open(try one("a store directory"))
+        case ".today":
+            let d = try one("a date")
+            guard let day = Calendar.parseISO(d) else { throw problem("'\(d)' is not a date", text, help: "write it as 2026-03-31") }
+            return .today(day)
+        case ".timer": return .timer(try onOff())
+        case ".bail": return .bail(try onOff())
+        case ".schema": return .schema
+        case ".quit", ".exit": return .quit
+        default:
+            throw problem("unknown session command '\(name)'", text,
+                          help: Suggest.closest(to: name, in: names).map { "did you mean '\($0)'?" } ?? "type .help for the list")
+        }
+    }
+
+    static func problem(_ message: String, _ text: String, help: String? = nil) -> Diagnostic {
+        Diagnostic(.syntax, "E120", message, help: help)
+    }
+
+    /// Splits on spaces, keeping "quoted arguments" whole.
+    static func arguments(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var quoted = false
+        var any = false
+        for c in text {
+            if c == "\"" { quoted.toggle(); any = true; continue }
+            if (c == " " || c == "\t") && !quoted {
+                if any { out.append(current); current = ""; any = false }
+                continue
+            }
+            current.append(c)
+            any = true
+        }
+        if any { out.append(current) }
+        return out
+    }
+}

@@ -1,0 +1,124 @@
+/// The text of `.help`. It is the one source of the reference: docs/help.md is generated
+/// from it (scripts/gen-docs), and a test keeps the two equal.
+public enum HelpText {
+    public static let topics = ["statements", "queries", "metrics", "commands"]
+
+    public static func topic(_ name: String?) -> String? {
+        switch name?.lowercased() {
+        case nil: return overview
+        case "statements"?, "statement"?: return statements
+        case "queries"?, "query"?: return queries
+        case "metrics"?, "metric"?: return metrics
+        case "commands"?, "dot-commands"?, "dot"?: return commands
+        case "all"?: return [overview, statements, queries, metrics, commands].joined(separator: "\n\n")
+        default: return nil
+        }
+    }
+
+    static let overview = """
+    funnel — a small language for sales-opportunity funnels.
+    A statement ends at a new line or ';' and continues while a bracket is open, a line ends
+    with an operator, a comma or a word that needs more, or the next line starts with a
+    clause (where, by, order, limit, during, as of, show, to). Comments start with --.
+
+    .help statements   declaring fields and funnels, recording deals
+    .help queries      deals, count, sum, pipeline, forecast and their clauses
+    .help metrics      what every figure means
+    .help commands     session commands (.format, .read, .open, ...)
+    """
+
+    static let statements = """
+    Declarations (re-running one with the same name replaces it):
+      field NAME text|number|money|percent|date|bool [one of ("A", "B")] [required]
+      funnel NAME [like OTHER] {
+        stage NAME probability 10% [stale after 14 days] [category pipeline|best_case|commit] {
+          task "..." [for ROLE] [due 3 days]
+          exit when CONDITION          -- the gate a deal must pass to move forward
+          on enter task "..." [for ROLE] [due 3 days]
+          on enter notify ROLE "message with {field}"
+        }
+        won "Closed Won"
+        lost "Closed Lost"
+      }
+      rule NAME on enter|exit STAGE [in FUNNEL] [where CONDITION] do ACTION
+      rule NAME when CONDITION do ACTION
+
+    Deals (every one accepts: on DATE — when the change took effect, default today):
+      deal "D-1" [in FUNNEL] { name: "Acme", amount: 120k, owner: "li.wei", stage: Discovery }
+      set deal "D-1" budget_confirmed = true, amount = 150k
+      move deal "D-1" to Proposal [force because "reason"]
+      win deal "D-1"
+      lose deal "D-1" [because "price"]
+      reopen deal "D-1" [to STAGE]
+      why deal "D-1" to Negotiation   -- every gate on the way and whether it holds
+
+    Rules of moves: a forward move needs the exit criteria of every stage it leaves or
+    skips; `force because` overrides them and is recorded; moving back needs none; win and
+    lose close a deal from any open stage. A change cannot take effect before the deal's
+    last stage change. A deal with no `in FUNNEL` goes to the only funnel there is.
+
+    Field types: money and number take 120000, 120_000, 120k, 1.2m; percent takes 25%;
+    dates are 2026-03-14. Built-in fields: id name funnel stage status amount probability
+    owner team source product account created close_date closed lost_reason, and the
+    derived days_in_stage age stale weighted.
+
+    Not yet available in this version: import, export, leads, tasks, notifications,
+    rules that fire, check, chart.
+    """
+
+    static let queries = """
+    Queries — a verb, then clauses in any order, each at most once:
+      deals [where C] [order by E [asc|desc], ...] [limit N] [show E, ...]
+      count deals [by ...]            sum|avg|min|max EXPR [by ...]
+      pipeline [by ...]               forecast [by ...] [during WINDOW]
+      show funnel NAME | show funnels | show fields
+    Clauses:
+      where C        filters deals; a condition naming a result column (weighted, deals,
+                     commit, ...) filters groups after grouping; amount always means the
+                     deal's amount
+      by E, ...      fields, or date buckets FIELD.week|month|quarter|year (at most 4)
+      order by       result columns for grouped queries, any expression for deals
+      during W       2026-Q1, 2026-03, 2026, a date, A to B (from the start of A up to the
+                     start of B), this|last|next week|month|quarter|year, last 90 days
+                     (ending today, today included)
+      to "file.csv"  write the result to a file (.csv .tsv .json .md .txt)
+    Stage comparisons use each deal's own funnel: open stages in order, then won; a lost
+    deal is neither before nor after any stage: stage >= Proposal, stage in (A, B).
+    Comparisons with an empty value are false; test with `is empty` / `is not empty`.
+    Conditions: = != < <= > >= and or not, is [not] empty, [not] in (...), + - * /,
+    functions coalesce if lower upper trim number date text round abs.
+    """
+
+    static let metrics = """
+    count deals      deals: every deal the where keeps, open or closed (during: created in it)
+    sum/avg/min/max  over the deals kept, ignoring empty values
+    pipeline         open deals per group (default by stage, with a total row):
+                     deals, amount, weighted = Σ amount × probability; during keeps open
+                     deals whose close_date falls in the window
+    forecast         open deals whose close_date falls in the window (all open deals with
+                     no window), plus deals won in the window (all won deals with no window):
+                     deals, amount, weighted, commit (amount in commit stages), best_case
+                     (commit plus best_case stages), closed (amount won), forecast = closed
+                     + weighted
+    probability      the deal's own probability if set, else its stage's; won counts 100%,
+                     lost 0%
+    days_in_stage    today − the day the deal entered its current stage
+    age              today − created
+    stale            an open deal whose days_in_stage exceeds its stage's `stale after`
+    Totals are computed from the rows shown; ratios are never summed.
+    """
+
+    static let commands = """
+    .help [TOPIC]              this help; topics: statements, queries, metrics, commands
+    .format FMT  (.mode FMT)   table, csv, tsv, json or markdown
+    .once FILE                 send the next result to FILE
+    .output [FILE]             send results to FILE until .output with no file
+    .read FILE                 run a script inside the current run
+    .open STORE                switch to another store directory
+    .today DATE                set today's date for this session
+    .timer on|off              print each statement's time
+    .bail on|off               stop at the first error (on for scripts)
+    .schema                    the declarations of this store
+    .quit  (.exit)             leave
+    """
+}

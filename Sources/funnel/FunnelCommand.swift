@@ -1,0 +1,193 @@
+import ArgumentParser
+import FunnelCore
+import FunnelShell
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options every form of the command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The store directory (default: $FUNNEL_STORE, else ./funnel.store).", valueName: "dir"))
+    var store: String?
+
+    @Option(help: ArgumentHelp("Output format: table, csv, tsv, json or markdown.", valueName: "fmt"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Today's date, YYYY-MM-DD (default: $FUNNEL_TODAY, else the system date).", valueName: "date"))
+    var today: String?
+
+    @Flag(help: "Report each failing statement and keep the rest, instead of stopping and keeping nothing.")
+    var keepGoing = false
+
+    @Flag(help: "Print no confirmations, only results and errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let f = format, OutputFormat(rawValue: f.lowercased()) == nil {
+            throw ValidationError("unknown format '\(f)'; use table, csv, tsv, json or markdown")
+        }
+        if let t = today ?? environment("FUNNEL_TODAY"), Calendar.parseISO(t) == nil {
+            throw ValidationError("'\(t)' is not a date; write it as YYYY-MM-DD")
+        }
+    }
+
+    var storePath: String { store ?? environment("FUNNEL_STORE") ?? "funnel.store" }
+
+    func sessionOptions() -> SessionOptions {
+        let day = (today ?? environment("FUNNEL_TODAY")).flatMap { Calendar.parseISO($0) } ?? Calendar.systemToday()
+        var o = SessionOptions(today: day)
+        o.format = format.flatMap { OutputFormat(rawValue: $0.lowercased()) } ?? .table
+        o.keepGoing = keepGoing
+        o.quiet = quiet
+        return o
+    }
+
+    func makeSession(interactive: Bool = false) throws -> Session {
+        var o = sessionOptions()
+        if interactive { o.bail = false }
+        if isatty(1) == 1 { o.terminalWidth = terminalWidth() }
+        let err = OutputSink.standardError
+        do {
+            return try Session(store: FileStore(directory: storePath), options: o, out: .standardOutput, err: err,
+                               openStore: { FileStore(directory: $0) })
+        } catch let d as Diagnostic {
+            err.line(DiagnosticRenderer.render(d))
+            err.flush()
+            throw ExitCode(d.exitCode)
+        }
+    }
+}
+
+func environment(_ name: String) -> String? {
+    guard let v = getenv(name) else { return nil }
+    let s = String(cString: v)
+    return s.isEmpty ? nil : s
+}
+
+func terminalWidth() -> Int? {
+    var w = winsize()
+    guard ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 else { return nil }
+    return Int(w.ws_col)
+}
+
+@main
+struct Funnel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "funnel",
+        abstract: "A small language for sales-opportunity funnels.",
+        discussion: """
+        With no subcommand: the REPL on a terminal, or a script read from standard input.
+        Exit codes: 0 success, 1 a statement failed, 64 bad usage, 65 a syntax or name error,
+        74 a file or store could not be read or written.
+        """,
+        version: FunnelVersion.string,
+        subcommands: [Run.self, Check.self, Verify.self])
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run one statement (or a few, separated by ';').", valueName: "statement"))
+    var command: String?
+
+    mutating func run() throws {
+        if let command {
+            let session = try options.makeSession()
+            let status = session.runScript(SourceFile(name: "<command line>", text: command))
+            session.close()
+            throw ExitCode(status)
+        }
+        if isatty(0) == 1 {
+            let session = try options.makeSession(interactive: true)
+            let status = REPL(session: session, storePath: options.storePath).run()
+            session.close()
+            throw ExitCode(status)
+        }
+        let session = try options.makeSession()
+        let bytes: [UInt8]
+        do { bytes = try ScriptFile.readDescriptor(0, name: "<stdin>") } catch let d as Diagnostic {
+            session.report([d])
+            throw ExitCode(d.exitCode)
+        }
+        let status = session.runScript(SourceFile(name: "<stdin>", bytes: bytes))
+        session.close()
+        throw ExitCode(status)
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run scripts, each as one transaction, in order.",
+        discussion: "Every file is parsed first: a syntax error anywhere runs nothing. Relative paths inside a script are taken from its folder.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Script files.", valueName: "file"))
+    var files: [String]
+
+    mutating func run() throws {
+        let session = try options.makeSession()
+        defer { session.close() }
+        var sources: [SourceFile] = []
+        var failed: Int32 = 0
+        for path in files {
+            do {
+                let source = try ScriptFile.load(path)
+                let parsed = Parser.parse(source)
+                if !parsed.diagnostics.isEmpty {
+                    session.report(parsed.diagnostics)
+                    failed = max(failed, ExitStatus.syntax)
+                }
+                sources.append(source)
+            } catch let d as Diagnostic {
+                session.report([d])
+                failed = max(failed, d.exitCode)
+            }
+        }
+        if failed != 0 { throw ExitCode(failed == ExitStatus.io ? ExitStatus.io : failed) }
+        var status = ExitStatus.success
+        for source in sources {
+            let s = session.runScript(source)
+            status = max(status, s)
+            if s != ExitStatus.success && !options.keepGoing { break }
+        }
+        throw ExitCode(status)
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse, resolve and lint scripts without running them.",
+        discussion: "Names are resolved against the store's declarations plus the script's own. Design warnings do not fail the check.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Script files.", valueName: "file"))
+    var files: [String]
+
+    mutating func run() throws {
+        let session = try options.makeSession()
+        defer { session.close() }
+        var status = ExitStatus.success
+        for path in files {
+            status = max(status, session.check(path))
+        }
+        throw ExitCode(status)
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a store's journal: every line's checksum and every event.")
+
+    @OptionGroup var options: GlobalOptions
+
+    mutating func run() throws {
+        let out = OutputSink.standardOutput, err = OutputSink.standardError
+        let report = StoreVerifier.verify(directory: options.storePath)
+        for p in report.problems { err.line(DiagnosticRenderer.render(p)) }
+        out.line("\(options.storePath): \(report.events) events in \(report.commits) commits"
+                 + (report.uncommittedTailLines > 0 ? ", \(report.uncommittedTailLines) uncommitted line(s) at the end (an interrupted write; ignored)" : "")
+                 + (report.problems.isEmpty ? "; no problems" : "; \(report.problems.count) problem(s)"))
+        out.flush(); err.flush()
+        throw ExitCode(report.problems.isEmpty ? ExitStatus.success : ExitStatus.io)
+    }
+}

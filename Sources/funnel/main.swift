@@ -1,2 +1,0 @@
-import FunnelShell
-print("funnel")
