@@ -1,0 +1,256 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The store on disk (DESIGN.md, "The store"): a directory holding `journal.jsonl`, the
+/// source of truth, and `lock`, which writers `flock`. Readers take no lock: a transaction
+/// becomes visible only when its commit line is complete, so whatever a concurrent writer
+/// has half-written is simply not committed yet.
+///
+/// Positions are byte offsets just after a commit line. An instance keeps no state between
+/// calls except whether it holds the lock, so several processes (or instances) can share a
+/// directory; that flag is unsynchronised, so give each thread its own instance.
+public final class FileStore: Store {
+    public let location: String
+    let journalPath: String
+    let lockPath: String
+    /// The directory without trailing slashes, as the journal and lock paths use it.
+    let directoryPath: String
+    /// Lets `commit` refuse to write unlocked, and lets nested `withWriterLock` calls run
+    /// instead of deadlocking on a second flock of the same file.
+    private var holdsLock = false
+
+    public init(directory: String) {
+        location = directory
+        var dir = Substring(directory.isEmpty ? "." : directory)
+        while dir.count > 1, dir.hasSuffix("/") { dir = dir.dropLast() }
+        directoryPath = String(dir)
+        let prefix = directoryPath == "/" ? "" : directoryPath
+        journalPath = prefix + "/journal.jsonl"
+        lockPath = prefix + "/lock"
+    }
+
+    // MARK: - Reading
+
+    public func readCommitted(after position: Int64) throws -> (events: [StoreEvent], position: Int64) {
+        let fd: Int32
+        do throws(FileIO.Failure) {
+            fd = try FileIO.open(journalPath, O_RDONLY)
+        } catch {
+            if error.code == ENOENT {
+                if position == 0 { return ([], 0) }
+                if position < 0 { throw staleCursor(position) }
+                throw Diagnostic(.io, "S001", "\(journalPath): the journal is missing, but \(position) bytes of it were read before",
+                                 help: JournalLine.damageHelp)
+            }
+            throw readFailure(error)
+        }
+        defer { close(fd) }
+        do {
+            return try read(fd, after: position)
+        } catch let failure as FileIO.Failure {
+            throw readFailure(failure)
+        }
+    }
+
+    private func read(_ fd: Int32, after position: Int64) throws -> (events: [StoreEvent], position: Int64) {
+        let size = try FileIO.status(fd, path: journalPath).size
+        guard position >= 0 else { throw staleCursor(position) }
+        guard position <= size else {
+            throw Diagnostic(.io, "S001",
+                             "\(journalPath): the journal has \(size) bytes, fewer than the \(position) already read; it was truncated or replaced",
+                             help: JournalLine.damageHelp)
+        }
+        var sequence = JournalSequence(last: 0)
+        if position > 0 { sequence.last = try commitSeq(endingAt: position, fd) }
+        if size == position { return ([], position) }
+
+        let bytes = try FileIO.read(fd, path: journalPath, at: position, count: Int(size - position))
+        // Events go straight into the result; those of an unfinished transaction are
+        // dropped at the end, which saves copying every event once more.
+        var events: [StoreEvent] = []
+        var committedCount = 0
+        var committedEnd = 0
+        var firstDamage: (line: Int, reason: String)?
+        var lineIndex = 0
+        var start = 0
+        // A last line without a newline is an interrupted write and never looked at.
+        while let end = FileIO.nextNewline(in: bytes[...], from: start) {
+            defer { lineIndex += 1; start = end + 1 }
+            switch sequence.check(JournalLine.parse(bytes[start..<end])) {
+            case .event(let e):
+                events.append(e)
+            case .commit:
+                if let d = firstDamage {
+                    let before = try FileIO.countNewlines(fd, path: journalPath, before: position)
+                    throw JournalLine.damage(path: journalPath, line: before + d.line + 1, reason: d.reason)
+                }
+                committedCount = events.count
+                committedEnd = end + 1
+            case .damaged(let reason):
+                if firstDamage == nil { firstDamage = (lineIndex, reason) }
+            }
+        }
+        events.removeLast(events.count - committedCount)
+        return (events, position + Int64(committedEnd))
+    }
+
+    /// The seq in the commit line that ends just before `position`. Reading on from there
+    /// must continue that seq; and a position that does not follow a commit line means the
+    /// caller's cursor no longer fits this journal.
+    private func commitSeq(endingAt position: Int64, _ fd: Int32) throws -> Int64 {
+        let stale = staleCursor(position)
+        // A commit line is at most 45 bytes: `{"commit":` + 16 digits + `,"sum":"…"}` + `\n`.
+        let window = min(position, 256)
+        let bytes = try FileIO.read(fd, path: journalPath, at: position - window, count: Int(window))
+        guard bytes.count == Int(window), bytes.last == 0x0A else { throw stale }
+        let end = bytes.count - 1
+        let start: Int
+        if let nl = FileIO.previousNewline(in: bytes[...], before: end) {
+            start = nl + 1
+        } else if window == position {
+            start = 0
+        } else {
+            throw stale
+        }
+        guard case .commit(let seq) = JournalLine.parse(bytes[start..<end]) else { throw stale }
+        return seq
+    }
+
+    private func staleCursor(_ position: Int64) -> Diagnostic {
+        Diagnostic(.io, "S001",
+                   "\(journalPath): cannot continue reading at byte \(position): it does not follow a commit line; the journal was changed or replaced",
+                   help: JournalLine.damageHelp)
+    }
+
+    private func readFailure(_ f: FileIO.Failure) -> Diagnostic {
+        Diagnostic(.io, "S004", "cannot read \(f.path): \(f.text)")
+    }
+
+    // MARK: - Writing
+
+    public func withWriterLock<T>(_ body: () throws -> T) throws -> T {
+        if holdsLock { return try body() }
+        let fd: Int32
+        do throws(FileIO.Failure) {
+            try FileIO.makeDirectories(directoryPath)
+            fd = try FileIO.open(lockPath, O_RDWR | O_CREAT)
+        } catch {
+            throw writeFailure(error)
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw Diagnostic(.io, "S003", "cannot lock \(lockPath): \(FileIO.describe(errno))") }
+        }
+        holdsLock = true
+        defer { holdsLock = false }
+        return try body()
+    }
+
+    public func commit(_ events: [StoreEvent]) throws -> [StoreEvent] {
+        guard holdsLock else {
+            throw Diagnostic(.runtime, "S005", "internal error: commit to \(location) without holding its writer lock")
+        }
+        if events.isEmpty { return [] }
+        for e in events {
+            // A value the reader would reject must never reach the journal: it would make
+            // the whole store unreadable from that line on.
+            guard Calendar.parseISO(Calendar.format(e.on)) == e.on else {
+                throw Diagnostic(.io, "S003", "cannot write \(journalPath): event date (day \(e.on)) is outside the years 1-9999")
+            }
+            guard JSONCoding.depth(of: .object(e.payload)) < JSONCoding.maxDepth else {
+                throw Diagnostic(.io, "S003", "cannot write \(journalPath): event data nests deeper than \(JSONCoding.maxDepth - 1) levels")
+            }
+        }
+        do {
+            return try append(events)
+        } catch let failure as FileIO.Failure {
+            throw writeFailure(failure)
+        }
+    }
+
+    private func append(_ events: [StoreEvent]) throws -> [StoreEvent] {
+        let created: Bool
+        let fd: Int32
+        do throws(FileIO.Failure) {
+            fd = try FileIO.open(journalPath, O_RDWR)
+            created = false
+        } catch {
+            guard error.code == ENOENT else { throw error }
+            fd = try FileIO.open(journalPath, O_RDWR | O_CREAT | O_EXCL)
+            created = true
+        }
+        defer { close(fd) }
+        // The new name must be durable before anything in the file is acknowledged; doing
+        // it first means a failure here leaves no transaction behind.
+        if created { try FileIO.syncDirectory(directoryPath) }
+        let size = try FileIO.status(fd, path: journalPath).size
+        let (end, lastSeq) = try committedEnd(fd, size: size)
+        if size > end { try FileIO.truncate(fd, path: journalPath, to: end) }
+
+        var written = events
+        var out: [UInt8] = []
+        out.reserveCapacity(events.count * 160 + 48)
+        var seq = lastSeq
+        for k in written.indices {
+            seq += 1
+            written[k].seq = seq
+            JournalLine.appendEvent(written[k], to: &out)
+        }
+        JournalLine.appendCommit(seq, to: &out)
+        do {
+            try FileIO.write(fd, path: journalPath, out, at: end)
+            try FileIO.sync(fd, path: journalPath)
+        } catch {
+            // Not acknowledged, so not committed: take it back rather than leave a
+            // transaction a later reader might count.
+            _ = ftruncate(fd, off_t(end))
+            throw error
+        }
+        return written
+    }
+
+    /// The offset just after the last valid commit line and that commit's seq, found by
+    /// walking back from the end so a commit costs the size of the uncommitted tail, not
+    /// of the journal. The tail may hold complete event lines and one unterminated line
+    /// (an interrupted write); any other damaged line there is refused rather than cut off,
+    /// because it may be a committed transaction whose commit line was damaged.
+    private func committedEnd(_ fd: Int32, size: Int64) throws -> (end: Int64, seq: Int64) {
+        var window = min(size, 64 * 1024)
+        while true {
+            let from = size - window
+            let bytes = try FileIO.read(fd, path: journalPath, at: from, count: Int(window))
+            var lineEnd: Int?
+            if bytes.last == 0x0A {
+                lineEnd = bytes.count - 1
+            } else {
+                lineEnd = FileIO.previousNewline(in: bytes[...], before: bytes.count)
+            }
+            while let end = lineEnd {
+                let previous = FileIO.previousNewline(in: bytes[...], before: end)
+                if previous == nil, from > 0 { break }  // the line starts before the window
+                let start = previous.map { $0 + 1 } ?? 0
+                switch JournalLine.parse(bytes[start..<end]) {
+                case .commit(let seq):
+                    return (from + Int64(end) + 1, seq)
+                case .event:
+                    lineEnd = previous
+                case .damaged(let reason):
+                    let line = try FileIO.countNewlines(fd, path: journalPath, before: from + Int64(start)) + 1
+                    throw JournalLine.damage(
+                        path: journalPath, line: line, reason: reason,
+                        notes: ["it follows the last commit line, but a complete line is not an interrupted write, so it is not cut off"])
+                }
+            }
+            // No commit line in the window: final only when the window is the whole file.
+            if from == 0 { return (0, 0) }
+            window = min(size, window * 2)
+        }
+    }
+
+    private func writeFailure(_ f: FileIO.Failure) -> Diagnostic {
+        Diagnostic(.io, "S003", "cannot write \(f.path): \(f.text)")
+    }
+}

@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `funnel verify` found. A reader stops at the first damaged line; verify goes on,
+/// so one run shows everything that has to be restored.
+public struct VerifyReport: Sendable, Equatable {
+    /// Events in committed transactions, damaged lines not counted.
+    public var events: Int
+    public var commits: Int
+    /// Lines after the last commit line, including an unterminated last line: an interrupted
+    /// write that the next commit cuts off.
+    public var uncommittedTailLines: Int
+    public var problems: [Diagnostic]
+
+    public init(events: Int = 0, commits: Int = 0, uncommittedTailLines: Int = 0, problems: [Diagnostic] = []) {
+        self.events = events; self.commits = commits
+        self.uncommittedTailLines = uncommittedTailLines; self.problems = problems
+    }
+}
+
+/// Checks a store without changing it or taking its lock, so it is safe on a store in use
+/// and on a copy under investigation.
+///
+/// Today the store is only the journal and the lock file. When segments and the snapshot
+/// arrive (DESIGN.md), verify must also check each segment against the name and checksum
+/// the journal records for it; a damaged snapshot is only a note, since it is a cache.
+public enum StoreVerifier {
+    public static func verify(directory: String) -> VerifyReport {
+        let store = FileStore(directory: directory)
+        var report = VerifyReport()
+        do throws(FileIO.Failure) {
+            guard let dir = try FileIO.status(path: store.directoryPath) else {
+                throw FileIO.Failure(path: store.directoryPath, code: ENOENT)
+            }
+            guard dir.isDirectory else { throw FileIO.Failure(path: store.directoryPath, code: ENOTDIR) }
+        } catch {
+            report.problems.append(unreadable(error.path, error.text))
+            return report
+        }
+        checkLock(store.lockPath, &report)
+        checkJournal(store.journalPath, &report)
+        return report
+    }
+
+    private static func unreadable(_ path: String, _ why: String) -> Diagnostic {
+        Diagnostic(.io, "S004", "cannot read \(path): \(why)")
+    }
+
+    /// The lock file holds no data, but a writer that cannot open it cannot commit.
+    private static func checkLock(_ path: String, _ report: inout VerifyReport) {
+        do throws(FileIO.Failure) {
+            let fd = try FileIO.open(path, O_RDONLY)
+            defer { close(fd) }
+            let st = try FileIO.status(fd, path: path)
+            if st.isDirectory { throw FileIO.Failure(path: path, code: EISDIR) }
+            if !st.isRegular { report.problems.append(unreadable(path, "not a regular file")) }
+        } catch {
+            if error.code != ENOENT { report.problems.append(unreadable(error.path, error.text)) }
+        }
+    }
+
+    private static func checkJournal(_ path: String, _ report: inout VerifyReport) {
+        let bytes: [UInt8]
+        do throws(FileIO.Failure) {
+            let fd = try FileIO.open(path, O_RDONLY)
+            defer { close(fd) }
+            let st = try FileIO.status(fd, path: path)
+            if st.isDirectory { throw FileIO.Failure(path: path, code: EISDIR) }
+            bytes = try FileIO.read(fd, path: path, at: 0, count: Int(st.size))
+        } catch {
+            if error.code != ENOENT { report.problems.append(unreadable(error.path, error.text)) }
+            return
+        }
+
+        var sequence = JournalSequence(last: 0)
+        var pending = 0
+        var committedEnd = 0
+        var lineNumber = 0
+        var damaged: [(start: Int, diagnostic: Diagnostic)] = []
+        var start = 0
+        while start < bytes.count {
+            lineNumber += 1
+            guard let end = FileIO.nextNewline(in: bytes[...], from: start) else { break }
+            defer { start = end + 1 }
+            switch sequence.check(JournalLine.parse(bytes[start..<end])) {
+            case .event:
+                pending += 1
+            case .commit:
+                report.commits += 1
+                report.events += pending
+                pending = 0
+                committedEnd = end + 1
+            case .damaged(let reason):
+                damaged.append((start, JournalLine.damage(path: path, line: lineNumber, reason: reason)))
+            }
+        }
+        if committedEnd < bytes.count {
+            report.uncommittedTailLines = FileIO.newlines(in: bytes[committedEnd...])
+                + (bytes.last == 0x0A ? 0 : 1)
+        }
+        for (lineStart, var d) in damaged {
+            if lineStart >= committedEnd {
+                d.notes.append("it follows the last commit line, so readers ignore it, but writers refuse to cut it off")
+            }
+            report.problems.append(d)
+        }
+    }
+}
