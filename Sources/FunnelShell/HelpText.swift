@@ -84,7 +84,8 @@ public enum HelpText {
       to "file.csv"  write the result to a file (.csv .tsv .json .md .txt)
     Stage comparisons use each deal's own funnel: open stages in order, then won; a lost
     deal is neither before nor after any stage: stage >= Proposal, stage in (A, B).
-    Comparisons with an empty value are false; test with `is empty` / `is not empty`.
+    = and ordering comparisons with an empty value are false and != is true ("not East"
+    includes deals with no team); test for empty with `is empty` / `is not empty`.
     Conditions: = != < <= > >= and or not, is [not] empty, [not] in (...), + - * /,
     functions coalesce if lower upper trim number date text round abs.
     """

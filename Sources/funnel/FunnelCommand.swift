@@ -75,11 +75,9 @@ struct Funnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "funnel",
         abstract: "A small language for sales-opportunity funnels.",
-        discussion: """
-        With no subcommand: the REPL on a terminal, or a script read from standard input.
-        Exit codes: 0 success, 1 a statement failed, 64 bad usage, 65 a syntax or name error,
-        74 a file or store could not be read or written.
-        """,
+        discussion: "With no subcommand: the REPL on a terminal, or a script read from standard input. "
+            + "Exit codes: 0 success, 1 a statement failed, 64 bad usage, 65 a syntax or name error, "
+            + "74 a file or store could not be read or written.",
         version: FunnelVersion.string,
         subcommands: [Run.self, Check.self, Verify.self])
 
@@ -135,6 +133,8 @@ struct Run: ParsableCommand {
                 if !parsed.diagnostics.isEmpty {
                     session.report(parsed.diagnostics)
                     failed = max(failed, ExitStatus.syntax)
+                } else if parsed.statements.isEmpty {
+                    session.report([Diagnostic(.runtime, "F005", "\(path) has no statements; nothing to run", severity: .warning)])
                 }
                 sources.append(source)
             } catch let d as Diagnostic {

@@ -27,7 +27,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 
     /// The arguments from the script's first line, split on spaces ('single quotes' keep spaces).
     func arguments(store: URL) throws -> [String] {
-        let text = try String(contentsOf: script, encoding: .utf8)
+        let text = String(decoding: try Data(contentsOf: script), as: UTF8.self)
         let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         var args: [String] = []
         var replace = false

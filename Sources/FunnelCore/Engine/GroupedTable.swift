@@ -91,7 +91,7 @@ struct GroupedTable<Acc> {
         var total: [Value]?
         if wantsTotal, !dims.isEmpty {
             let merged = merge(rows.map { accs[$0.acc] })
-            total = [.text("total")] + Array(repeating: Value.null, count: dims.count - 1) + finish(merged)
+            total = [.text("total")] + Array(repeating: Value.text(""), count: dims.count - 1) + finish(merged)
         }
         return ResultTable(columns: columns, rows: rows.map(\.values), total: total)
     }

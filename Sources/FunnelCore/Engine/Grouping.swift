@@ -57,7 +57,7 @@ struct Grouping {
         if case .member(let base, let part) = e.kind {
             let v = try compiler.compile(base)
             let p = part.text.lowercased()
-            return Dimension(name: name, kind: p == "week" ? .date : p == "year" ? .integer : .text,
+            return Dimension(name: name, kind: p == "week" ? .date : .text,
                              key: { r in
                                  guard let d = v(r).date else { return emptyKey }
                                  switch p {
@@ -125,7 +125,7 @@ enum ColumnKinds {
             case .number?: return .number
             default: return .text
             }
-        case .member(_, let part): return part.text.lowercased() == "week" ? .date : part.text.lowercased() == "year" ? .integer : .text
+        case .member(_, let part): return part.text.lowercased() == "week" ? .date : .text
         case .binary(let op, let l, let r):
             switch op {
             case .add, .sub, .mul, .div:

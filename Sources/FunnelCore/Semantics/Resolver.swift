@@ -349,7 +349,7 @@ public struct Resolver {
             switch part.text.lowercased() {
             case "week": return .date
             case "month", "quarter": return .text
-            case "year": return .number
+            case "year": return .text
             default:
                 throw Diagnostic(.name, "E209", "unknown date part '\(part.text)'", file: file, range: part.range,
                                  help: Suggest.closest(to: part.text, in: ["week", "month", "quarter", "year"]).map { "did you mean '\($0)'?" }
