@@ -9,6 +9,14 @@ public struct FunnelState: Sendable {
     public var history = StageHistory()
     /// Sequence number of the last committed event applied.
     public var lastSeq: Int64 = 0
+    /// Every event applied, in order, with its effective date, so `as of` can rebuild the
+    /// state of any past day by replaying the events effective on or before it.
+    public private(set) var log: [LoggedEvent] = []
+
+    public struct LoggedEvent: Sendable {
+        public var event: DomainEvent
+        public var day: Int32
+    }
 
     public init() {}
 
@@ -31,6 +39,24 @@ public struct FunnelState: Sendable {
     /// Applies one event. Throws only for an event that cannot apply to this state (a
     /// damaged or hand-edited journal); the caller names the journal line.
     public mutating func apply(_ event: DomainEvent, on day: Int32) throws {
+        try applyWithoutLogging(event, on: day)
+        log.append(LoggedEvent(event: event, day: day))
+    }
+
+    /// The state as it stood at the end of `day`: every logged event effective on or before
+    /// it, replayed in recorded order. Declarations count whatever their date, so a
+    /// funnel declared today still describes last month's deals.
+    public func asOf(_ day: Int32) throws -> FunnelState {
+        var s = FunnelState()
+        for e in log {
+            if case .declare = e.event {} else if e.day > day { continue }
+            try s.apply(e.event, on: e.day)
+        }
+        s.lastSeq = lastSeq
+        return s
+    }
+
+    mutating func applyWithoutLogging(_ event: DomainEvent, on day: Int32) throws {
         switch event {
         case let .declare(what, name, source):
             try applyDeclaration(what: what, name: name, source: source)

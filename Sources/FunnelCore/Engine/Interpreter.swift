@@ -23,9 +23,26 @@ public final class Interpreter {
     public func clearPending() { pending.removeAll() }
 
     func record(_ event: DomainEvent, on day: Int32) throws {
+        let before = stageChangeSubject(event).flatMap { state.row(of: $0) }.map { state.stageName(ofRow: $0) }
         try state.apply(event, on: day)
         pending.append(event.storeEvent(on: day))
+        if let id = stageChangeSubject(event), let r = state.row(of: id) {
+            try stageChanged(row: r, from: before, to: state.stageName(ofRow: r), on: day)
+        }
     }
+
+    /// The deal whose stage an event changes (a new deal enters its first stage).
+    func stageChangeSubject(_ e: DomainEvent) -> String? {
+        switch e {
+        case .dealCreated(let id, _, _, _), .moved(let id, _, _), .won(let id), .lost(let id, _), .reopened(let id, _): return id
+        default: return nil
+        }
+    }
+
+    /// Every stage change, however it arrives (a statement, a script, an import), passes
+    /// here once, after it is applied: this is where stage automation belongs, so it
+    /// behaves the same whichever way a change arrives. `from` is nil for a new deal.
+    func stageChanged(row: Int, from: String?, to: String, on day: Int32) throws {}
 
     public func execute(_ s: Statement, file: SourceFile) throws -> StatementOutput {
         switch s.kind {
