@@ -11,8 +11,23 @@ public struct ExprCompiler {
 
     let ctx: EvalContext
     let file: SourceFile
+    /// When set, bare names mean something other than deal fields (an import mapping's
+    /// CSV columns, a lead's fields): this resolves them, and the deal-only kernels are off.
+    let names: ((String, SourceRange) throws -> Eval)?
+    /// How `TABLE[KEY].COLUMN` is looked up; nil evaluates lookups to empty.
+    let lookup: ((String, Eval, String, SourceRange) throws -> Eval)?
 
-    public init(context: EvalContext, file: SourceFile) { self.ctx = context; self.file = file }
+    public init(context: EvalContext, file: SourceFile,
+                names: ((String, SourceRange) throws -> Eval)? = nil,
+                lookup: ((String, Eval, String, SourceRange) throws -> Eval)? = nil) {
+        self.ctx = context
+        self.file = file
+        self.names = names
+        self.lookup = lookup
+    }
+
+    /// Deal kernels apply only when bare names are deal fields.
+    var dealScope: Bool { names == nil }
 
     var deals: DealTable { ctx.state.deals }
     var pool: StringPool { ctx.state.pool }
@@ -31,11 +46,11 @@ public struct ExprCompiler {
         case .not(let x):
             let a = try predicate(x)
             return { !a($0) }
-        case .binary(let op, let l, let r) where isComparison(op):
+        case .binary(let op, let l, let r) where isComparison(op) && dealScope:
             if case .name("stage") = l.kind { return try stagePredicate(op, r) }
             if case .name("stage") = r.kind { return try stagePredicate(flip(op), l) }
             if let k = try textCodeKernel(op, l, r) { return k }
-        case .inList(let x, let items, let negated):
+        case .inList(let x, let items, let negated) where dealScope:
             if case .name("stage") = x.kind {
                 let names = Set(items.compactMap(stageName))
                 let matches = ctx.state.slots.stage.map { names.contains(pool[$0]) }
@@ -130,7 +145,9 @@ public struct ExprCompiler {
         case .quarter(let y, let q): let d = Calendar.day(year: y, month: (q - 1) * 3 + 1, day: 1); return { _ in .date(d) }
         case .duration(let d): let n = Double(d.days); return { _ in .number(n) }
         case .today: let t = ctx.today; return { _ in .date(t) }
-        case .name(let n): return field(n)
+        case .name(let n):
+            if let names { return try names(n, e.range) }
+            return field(n)
         case .tasksDone: return { _ in .bool(true) }
         case .not(let x):
             let p = try predicate(x)
@@ -142,7 +159,7 @@ public struct ExprCompiler {
             let v = try compile(x)
             return { r in .bool(Self.isEmptyValue(v(r)) != negated) }
         case let .inList(x, items, negated):
-            if case .name("stage") = x.kind {
+            if dealScope, case .name("stage") = x.kind {
                 let p = try predicate(e)
                 return { .bool(p($0)) }
             }
@@ -164,9 +181,10 @@ public struct ExprCompiler {
                 guard let d = v(r).date else { return .null }
                 return DateBucket.value(of: d, part: p)
             }
-        case .lookup:
-            // Reference tables arrive with the importer.
-            return { _ in .null }
+        case let .lookup(table, key, column):
+            let k = try compile(key)
+            guard let lookup else { return { _ in .null } }
+            return try lookup(table.text, k, column.text, e.range)
         case let .call(name, args):
             let vs = try args.map { try compile($0) }
             return try FunctionEvaluator.compile(name.text.lowercased(), vs, file: file, range: e.range)
@@ -181,10 +199,14 @@ public struct ExprCompiler {
                         return .bool((d >= lo && d < hi) == (op == .eq))
                     }
                 }
-                if op == .and || op == .or || stageName(l) == "stage" || stageName(r) == "stage" {
+                if dealScope, op == .and || op == .or || stageName(l) == "stage" || stageName(r) == "stage" {
                     if case .name("stage") = l.kind { let p = try predicate(e); return { .bool(p($0)) } }
                     if case .name("stage") = r.kind { let p = try predicate(e); return { .bool(p($0)) } }
                     if op == .and || op == .or { let p = try predicate(e); return { .bool(p($0)) } }
+                }
+                if op == .and || op == .or {
+                    let a = try predicate(l), b = try predicate(r)
+                    return op == .and ? { .bool(a($0) && b($0)) } : { .bool(a($0) || b($0)) }
                 }
                 let a = try compile(l), b = try compile(r)
                 return { row in .bool(Self.compare(op, a(row), b(row))) }
