@@ -1,0 +1,383 @@
+import Testing
+@testable import FunnelShell
+
+struct FakeCatalog: CompletionCatalog {
+    var fieldNames = ["amount", "budget_confirmed", "close_date", "created", "funnel", "id", "name", "owner",
+                      "region", "stage", "status", "team", "预算金额"]
+    var stageNames = ["Qualification", "Discovery", "Proposal", "Negotiation", "Closed Won", "Closed Lost",
+                      "方案呈现", "需求分析"]
+    var funnelNames = ["Enterprise", "SMB", "大客户"]
+    var dealIDs = ["D-1001", "D-1002", "D-2001"]
+    var tableNames = ["teams"]
+    func tableColumns(_ table: String) -> [String] { table == "teams" ? ["manager", "region"] : [] }
+    /// One directory level at a time, like a file system.
+    func files(matching prefix: String) -> [String] {
+        let tree: [String: [String]] = [
+            "": ["data/", "deals.csv", "export.csv", "my file.csv"],
+            "data/": ["data/deals.csv", "data/won.csv"],
+        ]
+        let dir = prefix.lastIndex(of: "/").map { String(prefix[...$0]) } ?? ""
+        return (tree[dir] ?? []).filter { $0.hasPrefix(prefix) }
+    }
+}
+
+/// Candidates with the cursor at `|` (or at the end).
+func complete(_ text: String) -> [String] {
+    let parts = text.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+    let line = parts.joined()
+    let cursor = parts[0].utf8.count
+    return Completion.candidates(line: line, cursor: cursor, catalog: FakeCatalog())
+}
+
+let operands = ["amount", "budget_confirmed", "close_date", "created", "funnel", "id", "name", "owner", "region",
+                "stage", "status", "team", "teams", "预算金额"]
+let fields = ["amount", "budget_confirmed", "close_date", "created", "funnel", "id", "name", "owner", "region",
+              "stage", "status", "team", "预算金额"]
+let stages = ["\"Closed Lost\"", "\"Closed Won\"", "Discovery", "Negotiation", "Proposal", "Qualification",
+              "方案呈现", "需求分析"]
+let funnels = ["Enterprise", "SMB", "大客户"]
+let ids = ["\"D-1001\"", "\"D-1002\"", "\"D-2001\""]
+let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
+
+@Suite struct StatementKeywordTests {
+    @Test func emptyLineOffersEveryStatement() {
+        #expect(complete("") == Completion.statementKeywords)
+        #expect(complete("   ") == Completion.statementKeywords)
+    }
+    @Test func prefixIsCaseInsensitive() {
+        #expect(complete("fo") == ["forecast"])
+        #expect(complete("FO") == ["forecast"])
+        #expect(complete("c") == ["calibration", "chart", "check", "conversion", "convert", "count", "cycle"])
+    }
+    @Test func multiWordStatements() {
+        #expect(complete("w") == ["why", "win", "win rate"])
+        #expect(complete("ti") == ["time in stage"])
+        #expect(complete("win ") == ["deal", "rate"])
+        #expect(complete("win r") == ["rate"])
+        #expect(complete("time ") == ["in"])
+        #expect(complete("time in ") == ["stage"])
+        #expect(complete("time in stage ") == clauses)
+        #expect(complete("win rate by team ") == ["as of", "during", "limit", "order by", "show", "where"])
+    }
+    @Test func afterSemicolonANewStatementStarts() {
+        #expect(complete("deals; fo") == ["forecast"])
+        #expect(complete("move deal \"D-1001\" to Proposal; pi") == ["pipeline"])
+    }
+    @Test func unknownWordsOfferNothing() {
+        #expect(complete("xyz") == [])
+        #expect(complete("frobnicate ") == [])
+    }
+}
+
+@Suite struct DotCommandTests {
+    @Test func commandNames() {
+        #expect(complete(".") == Completion.dotCommands)
+        #expect(complete(".re") == [".read"])
+        #expect(complete(".o") == [".once", ".open", ".output"])
+        #expect(complete(".T") == [".timer", ".today"])
+        #expect(complete("  .q") == [".quit"])
+    }
+    @Test func arguments() {
+        #expect(complete(".format ") == ["csv", "json", "markdown", "table", "tsv"])
+        #expect(complete(".mode j") == ["json"])
+        #expect(complete(".timer o") == ["off", "on"])
+        #expect(complete(".bail of") == ["off"])
+        #expect(complete(".today ") == [])
+        #expect(complete(".format csv ") == [])
+    }
+    @Test func filePaths() {
+        #expect(complete(".read ") == ["\"my file.csv\"", "data/", "deals.csv", "export.csv"])
+        #expect(complete(".read d") == ["data/", "deals.csv"])
+        #expect(complete(".read data/") == ["data/deals.csv", "data/won.csv"])
+        #expect(complete(".once \"m") == ["\"my file.csv\""])
+        #expect(complete(".output ex") == ["export.csv"])
+        #expect(complete(".open zz") == [])
+    }
+}
+
+@Suite struct ExpressionTests {
+    @Test func fieldsAfterWhereAndConnectives() {
+        #expect(complete("deals where ") == operands)
+        #expect(complete("deals where a") == ["amount"])
+        #expect(complete("deals where stage >= Proposal and ") == operands)
+        #expect(complete("deals where not ") == operands)
+        #expect(complete("deals where amount > ") == operands)
+        #expect(complete("deals where (amount + ") == operands)
+        #expect(complete("tasks where status = open or o") == ["owner"])
+    }
+    @Test func namesAreCaseSensitiveAndUnicode() {
+        #expect(complete("deals where A") == [])
+        #expect(complete("deals where 预") == ["预算金额"])
+    }
+    @Test func stagesAfterStageComparison() {
+        #expect(complete("deals where stage >= ") == stages)
+        #expect(complete("deals where stage >= Pro") == ["Proposal"])
+        #expect(complete("deals where stage>=Pro") == ["Proposal"])
+        #expect(complete("deals where stage >= pro") == [])
+        #expect(complete("deals where stage = \"Clo") == ["\"Closed Lost\"", "\"Closed Won\""])
+        #expect(complete("deals where stage = \"Closed W") == ["\"Closed Won\""])
+        #expect(complete("deals where stage = Clo") == ["\"Closed Lost\"", "\"Closed Won\""])
+        #expect(complete("deals where stage = 方") == ["方案呈现"])
+        #expect(complete("deals where stage in (") == stages)
+        #expect(complete("deals where stage in (Proposal, N") == ["Negotiation"])
+    }
+    @Test func otherValueSets() {
+        #expect(complete("deals where funnel = ") == funnels)
+        #expect(complete("deals where status = ") == ["lost", "open", "won"])
+        #expect(complete("deals where status != w") == ["won"])
+        #expect(complete("deals where id = \"D-2") == ["\"D-2001\""])
+        #expect(complete("notifications where deal = ") == ids)
+        #expect(complete("deals where team in (") == [])
+        #expect(complete("deals where team in ") == [])
+        #expect(complete("deals where name = \"abc") == [])
+    }
+    @Test func isAndIsNot() {
+        #expect(complete("deals where owner is ") == ["empty", "not"])
+        #expect(complete("deals where owner is not ") == ["empty"])
+    }
+    @Test func lookupsAndDateBuckets() {
+        #expect(complete("deals where teams[") == operands)
+        #expect(complete("deals where teams[owner].") == ["manager", "region"])
+        #expect(complete("deals by teams[owner].m") == ["manager"])
+        #expect(complete("sum amount by close_date.") == ["month", "quarter", "week", "year"])
+        #expect(complete("sum amount by close_date.q") == ["quarter"])
+    }
+}
+
+@Suite struct ClauseTests {
+    @Test func afterTheVerb() {
+        #expect(complete("forecast ") == clauses)
+        #expect(complete("deals ") == clauses)
+        #expect(complete("pipeline w") == ["where"])
+        #expect(complete("count ") == ["deals", "leads"])
+        #expect(complete("count deals ") == clauses)
+        #expect(complete("sum ") == operands)
+        #expect(complete("sum amount ") == clauses)
+        #expect(complete("conversion ") == ["as of", "by", "during", "limit", "of", "order by", "show", "where"])
+        #expect(complete("conversion of ") == ["leads"])
+        #expect(complete("conversion of leads ") == clauses)
+        #expect(complete("leads ") == ["as of", "by", "during", "limit", "order by", "qualify", "show", "where"])
+    }
+    @Test func afterACompleteExpression() {
+        #expect(complete("deals where stage >= Proposal ") ==
+            ["and", "as of", "by", "during", "limit", "or", "order by", "show"])
+        #expect(complete("deals where stage >= Proposal o") == ["or", "order by"])
+        #expect(complete("deals where stage >= Proposal OR") == ["or", "order by"])
+        #expect(complete("forecast by ") == operands)
+        #expect(complete("forecast by team ") == ["as of", "during", "limit", "order by", "show", "where"])
+        #expect(complete("forecast by team, ") == operands)
+        #expect(complete("deals where stale show id, ") == operands)
+    }
+    @Test func eachClauseAtMostOnce() {
+        #expect(complete("deals where a = 1 by team limit 5 ") == ["as of", "during", "order by", "show"])
+    }
+    @Test func orderBy() {
+        #expect(complete("deals order ") == ["by"])
+        #expect(complete("deals order b") == ["by"])
+        #expect(complete("deals order by ") == operands)
+        #expect(complete("deals order by amount ") == ["as of", "asc", "by", "desc", "during", "limit", "show", "where"])
+        #expect(complete("deals order by amount desc ") == ["as of", "by", "during", "limit", "show", "where"])
+    }
+    @Test func limitDuringAsOf() {
+        #expect(complete("deals limit ") == [])
+        #expect(complete("deals limit 10") == [])
+        #expect(complete("deals limit 10 ") == ["as of", "by", "during", "order by", "show", "where"])
+        #expect(complete("forecast during ") == ["last", "next", "this"])
+        #expect(complete("forecast during this ") == ["month", "quarter", "week", "year"])
+        #expect(complete("forecast during last 90 ") == ["days"])
+        #expect(complete("forecast during 2026-Q1 ") == ["as of", "by", "limit", "order by", "show", "where"])
+        #expect(complete("forecast during 2026-01-01 to ") == [])
+        #expect(complete("forecast as ") == ["of"])
+        #expect(complete("forecast as of ") == [])
+        #expect(complete("forecast by team as of 2026-03-31 ") == ["during", "limit", "order by", "show", "where"])
+    }
+    @Test func continuationLineOnItsOwn() {
+        #expect(complete("  where stage >= Pro") == ["Proposal"])
+        #expect(complete("forecast\n  where stage >= ") == stages)
+        #expect(complete("forecast\n  by team\n  ") == ["as of", "during", "limit", "order by", "show", "where"])
+    }
+    @Test func export() {
+        #expect(complete("export ") == ["deals"])
+        #expect(complete("export deals where status = open ") ==
+            ["and", "as of", "by", "during", "limit", "or", "order by", "show", "to"])
+        #expect(complete("export deals to ") == ["\"data/", "\"deals.csv\"", "\"export.csv\"", "\"my file.csv\""])
+        #expect(complete("export deals where status = open to \"ex") == ["\"export.csv\""])
+    }
+}
+
+@Suite struct DataStatementTests {
+    @Test func dealIDs() {
+        #expect(complete("deal ") == ids)
+        #expect(complete("move deal ") == ids)
+        #expect(complete("move deal \"D-1") == ["\"D-1001\"", "\"D-1002\""])
+        #expect(complete("move deal D") == ids)
+        #expect(complete("set deal \"D-20") == ["\"D-2001\""])
+        #expect(complete("history of deal ") == ids)
+        #expect(complete("done task 17 for deal ") == ids)
+    }
+    @Test func move() {
+        #expect(complete("move ") == ["deal"])
+        #expect(complete("move deal \"D-1001\" ") == ["to"])
+        #expect(complete("move deal \"D-1001\" to ") == stages)
+        #expect(complete("move deal \"D-1\" to 方") == ["方案呈现"])
+        #expect(complete("move deal \"D-1\" to \"方") == ["\"方案呈现\""])
+        #expect(complete("move deal \"D-1001\" to Proposal ") == ["force", "on"])
+        #expect(complete("move deal \"D-1001\" to Proposal force ") == ["because"])
+        #expect(complete("move deal \"D-1001\" to Proposal force because \"ok\" ") == ["on"])
+        #expect(complete("move deal \"D-1001\" to Proposal on ") == [])
+    }
+    @Test func otherDealVerbs() {
+        #expect(complete("win deal \"D-1001\" ") == ["on"])
+        #expect(complete("lose deal \"D-1001\" ") == ["because", "on"])
+        #expect(complete("lose deal \"D-1001\" because \"price\" ") == ["on"])
+        #expect(complete("reopen deal \"D-1002\" ") == ["to"])
+        #expect(complete("reopen deal \"D-1002\" to P") == ["Proposal"])
+        #expect(complete("why deal \"D-1001\" to N") == ["Negotiation"])
+        #expect(complete("history ") == ["of"])
+        #expect(complete("history of ") == ["deal"])
+    }
+    @Test func set() {
+        #expect(complete("set ") == ["deal"])
+        #expect(complete("set deal \"D-1001\" ") == fields)
+        #expect(complete("set deal \"D-1001\" budget_confirmed = true, de") == [])
+        #expect(complete("set deal \"D-1001\" budget_confirmed = true, c") == ["close_date", "created"])
+        #expect(complete("set deal \"D-1001\" stage = Q") == ["Qualification"])
+        #expect(complete("set deal \"D-1001\" owner = ") == [])
+        #expect(complete("set deal \"D-1001\" owner = \"x\" ") == ["on"])
+    }
+    @Test func dealDeclaration() {
+        #expect(complete("deal \"D-9\" ") == ["in"])
+        #expect(complete("deal \"D-9\" in ") == funnels)
+        #expect(complete("deal \"D-9\" in 大") == ["大客户"])
+        #expect(complete("deal \"D-9\" in SMB { ") == fields)
+        #expect(complete("deal \"D-9\" in SMB { name: \"Acme\", am") == ["amount"])
+        #expect(complete("deal \"D-9\" in SMB { name: ") == [])
+        #expect(complete("deal \"D-9\" in SMB { name: \"Acme\" } ") == ["on"])
+    }
+    @Test func leads() {
+        #expect(complete("qualify ") == ["lead"])
+        #expect(complete("disqualify lead \"L-79\" ") == ["because"])
+        #expect(complete("convert ") == ["lead"])
+        #expect(complete("convert lead \"L-77\" ") == ["to"])
+        #expect(complete("convert lead \"L-77\" to ") == ["deal"])
+        #expect(complete("convert lead \"L-77\" to deal \"D-1003\" ") == ["in"])
+        #expect(complete("convert lead \"L-77\" to deal \"D-1003\" in E") == ["Enterprise"])
+        #expect(complete("leads qualify ") == ["when"])
+        #expect(complete("leads qualify when b") == ["budget_confirmed"])
+    }
+    @Test func importStatements() {
+        #expect(complete("import ") == ["deals", "history", "table"])
+        #expect(complete("import deals ") == ["from"])
+        #expect(complete("import deals from ") == ["\"data/", "\"deals.csv\"", "\"export.csv\"", "\"my file.csv\""])
+        #expect(complete("import deals from \"data/") == ["\"data/deals.csv\"", "\"data/won.csv\""])
+        #expect(complete("import deals from \"my") == ["\"my file.csv\""])
+        #expect(complete("import deals from \"x.csv\" ") == ["into"])
+        #expect(complete("import deals from \"x.csv\" into ") == funnels)
+        #expect(complete("import deals from \"x.csv\" into Enterprise (") ==
+            ["amount", "budget_confirmed", "close_date", "created", "entered", "funnel", "id", "name", "owner",
+             "region", "stage", "status", "team", "预算金额"])
+        #expect(complete("import deals from \"x.csv\" into Enterprise (id = opportunity_id, e") == ["entered"])
+        #expect(complete("import deals from \"x.csv\" into Enterprise (id = opportunity_id, entered ") == stages)
+        #expect(complete("import deals from \"x.csv\" into Enterprise (team = teams[sales_agent].") ==
+            ["manager", "region"])
+        #expect(complete("import table teams ") == ["from"])
+        #expect(complete("import table teams from \"t.csv\" ") == ["key"])
+        #expect(complete("import history ") == ["from"])
+    }
+}
+
+@Suite struct DeclarationAndMiscTests {
+    @Test func funnels() {
+        #expect(complete("funnel ") == FunnelShellTests.funnels)
+        #expect(complete("funnel SMB ") == ["like"])
+        #expect(complete("funnel SMB like ") == FunnelShellTests.funnels)
+        #expect(complete("show ") == ["fields", "funnel"])
+        #expect(complete("show funnel E") == ["Enterprise"])
+        #expect(complete("chart ") == ["avg", "bottlenecks", "calibration", "conversion", "count", "cycle", "deals",
+                                       "forecast", "funnel", "max", "min", "pipeline", "stale", "sum",
+                                       "time in stage", "velocity", "win rate"])
+        #expect(complete("chart funnel ") == FunnelShellTests.funnels)
+        #expect(complete("chart forecast by ") == operands)
+    }
+    @Test func funnelBody() {
+        #expect(complete("funnel E {\n  stage Q probability 10% {\n    exit when budget_confirmed and ") == operands)
+        #expect(complete("funnel E {\n  stage Q probability 10% category ") == ["best_case", "commit", "pipeline"])
+        #expect(complete("funnel E {\n  stage Q {\n    exit ") == ["when"])
+        #expect(complete("funnel E {\n  stage N {\n    on ") == ["enter", "exit"])
+    }
+    @Test func fieldsAndRules() {
+        #expect(complete("field region ") == ["bool", "date", "money", "number", "percent", "text"])
+        #expect(complete("field region text ") == ["one of", "required"])
+        #expect(complete("field region text one ") == ["of"])
+        #expect(complete("rule big ") == ["on", "when"])
+        #expect(complete("rule big on ") == ["enter", "exit"])
+        #expect(complete("rule big on enter ") == stages)
+        #expect(complete("rule big on enter Proposal ") == ["do", "in", "where"])
+        #expect(complete("rule big on enter Proposal in ") == FunnelShellTests.funnels)
+        #expect(complete("rule big on enter Proposal in Enterprise ") == ["do", "where"])
+        #expect(complete("rule big on enter Proposal in Enterprise where amount >= 100k ") == ["and", "do", "or"])
+        #expect(complete("rule esc when ") == operands)
+        #expect(complete("rule esc when stale do ") == ["notify", "task"])
+        #expect(complete("rule esc when stale do notify ") == [])
+    }
+    @Test func tasksAndNotifications() {
+        #expect(complete("done ") == ["task"])
+        #expect(complete("done task 17 ") == ["for"])
+        #expect(complete("done task 17 for ") == ["deal"])
+        #expect(complete("ack ") == ["notifications"])
+        #expect(complete("ack notifications ") == clauses)
+        #expect(complete("check ") == ["rules"])
+    }
+    @Test func nothingInsideCommentsOrAfterLiterals() {
+        #expect(complete("deals where amount > 1 -- st") == [])
+        #expect(complete("deals where amount > 100") == [])
+        #expect(complete("move deal \"D-1001\"") == [])
+    }
+    @Test func cursorInTheMiddle() {
+        #expect(complete("fore|cast by team") == ["forecast"])
+        #expect(complete("forecast by t|eam") == ["team", "teams"])
+        // The cursor is a byte offset; inside a character it moves back to its start.
+        let line = "move deal \"D-1\" to 方案"
+        let fang = line.utf8.count - "方案".utf8.count
+        #expect(Completion.candidates(line: line, cursor: fang + 4, catalog: FakeCatalog()) == ["方案呈现"])
+        #expect(Completion.candidates(line: line, cursor: fang + 1, catalog: FakeCatalog()) == stages)
+        #expect(Completion.candidates(line: line, cursor: 999, catalog: FakeCatalog()) == ["方案呈现"])
+        #expect(Completion.candidates(line: line, cursor: -5, catalog: FakeCatalog()) == Completion.statementKeywords)
+    }
+}
+
+@Suite struct ReplacementTests {
+    func start(_ line: String, _ candidate: String) -> Int {
+        Completion.replacementStart(line: line, cursor: line.utf8.count, candidate: candidate)
+    }
+    @Test func replacesTheTypedWord() {
+        #expect(start("deals where stage >= Pro", "Proposal") == 21)
+        #expect(start("WH", "where") == 0)
+        #expect(start(".re", ".read") == 0)
+        #expect(start("sum amount by close_date.mo", "month") == 25)
+        #expect(start("win r", "rate") == 4)
+        #expect(start("ti", "time in stage") == 0)
+        #expect(start("deals where ", "amount") == 12)
+        #expect(start("move deal \"D-1\" to 方", "方案呈现") == 19)
+    }
+    @Test func quotedNames() {
+        #expect(start("deals where stage >= \"Closed W", "\"Closed Won\"") == 21)
+        #expect(start("move deal \"D-1\" to Clo", "\"Closed Won\"") == 19)
+        #expect(start("move deal D", "\"D-1001\"") == 10)
+        #expect(start("import deals from \"data/", "\"data/deals.csv\"") == 18)
+    }
+    @Test func neverStartsInsideAWord() {
+        #expect(start("xam", "amount") == 3)
+        #expect(start("deals where xam", "amount") == 15)
+    }
+    @Test func quotingAndBareNames() {
+        #expect(Completion.isBareName("Proposal"))
+        #expect(Completion.isBareName("方案呈现"))
+        #expect(Completion.isBareName("_x1"))
+        #expect(!Completion.isBareName("Closed Won"))
+        #expect(!Completion.isBareName("1st"))
+        #expect(!Completion.isBareName("D-1001"))
+        #expect(!Completion.isBareName(""))
+        #expect(Completion.quote("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"")
+    }
+}
