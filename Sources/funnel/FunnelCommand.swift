@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import FunnelCore
 import FunnelShell
 #if canImport(Glibc)
@@ -95,7 +96,9 @@ struct Funnel: ParsableCommand {
         }
         if isatty(0) == 1 {
             let session = try options.makeSession(interactive: true)
-            let status = REPL(session: session, storePath: options.storePath).run()
+            Interrupt.install()
+            let history = HistoryFile.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryFile(path: $0) }
+            let status = REPL(session: session, storePath: options.storePath, reader: ReadlineLineReader(historyFile: history)).run()
             session.close()
             throw ExitCode(status)
         }
