@@ -30,7 +30,9 @@ public enum Declarations {
         if let like = d.like {
             guard let base = catalog.funnels[like.text] else {
                 throw Diagnostic(.name, "E203", "unknown funnel '\(like.text)'", file: file, range: like.range,
-                                 help: Suggest.closest(to: like.text, in: catalog.funnelOrder).map { "did you mean '\($0)'?" })
+                                 help: Suggest.closest(to: like.text, in: catalog.funnelOrder).map { "did you mean '\($0)'?" }
+                                    ?? (catalog.funnelOrder.isEmpty ? "declare it first: funnel \(like.text) { ... }"
+                                        : "the funnels are: " + catalog.funnelOrder.joined(separator: ", ")))
             }
             open = Array(base.openStages)
             won = base.wonStage

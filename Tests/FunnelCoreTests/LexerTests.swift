@@ -1,0 +1,78 @@
+import Testing
+@testable import FunnelCore
+
+struct LexerTests {
+    func kinds(_ text: String) -> [TokenKind] {
+        Lexer.tokenize(SourceFile(name: "t", text: text)).tokens.map(\.kind)
+    }
+
+    func errors(_ text: String) -> [String] {
+        Lexer.tokenize(SourceFile(name: "t", text: text)).diagnostics.map { "\($0.code) \($0.message)" }
+    }
+
+    @Test func numbersWithSeparatorsAndMultipliers() {
+        #expect(kinds("120000 120_000 1.5 120k 1.2m 25%") == [
+            .number(120000), .number(120000), .number(1.5), .number(120000), .number(1_200_000), .percent(0.25), .eof,
+        ])
+    }
+
+    @Test func datesMonthsQuarters() {
+        #expect(kinds("2026-03-14 2026-03 2026-Q2") == [
+            .date(Calendar.day(year: 2026, month: 3, day: 14)), .month(2026, 3), .quarter(2026, 2), .eof,
+        ])
+    }
+
+    @Test func invalidDateIsAnErrorWithHelp() {
+        let d = Lexer.tokenize(SourceFile(name: "t", text: "2026-02-30")).diagnostics
+        #expect(d.map(\.message) == ["no such date 2026-02-30"])
+        #expect(d.first?.help == "2026-02 has 28 days")
+        #expect(d.first?.range == SourceRange(0, 10))
+    }
+
+    @Test func chineseWordsAreNames() {
+        #expect(kinds("stage >= 方案呈现") == [.word("stage"), .symbol(">="), .word("方案呈现"), .eof])
+    }
+
+    @Test func stringEscapes() {
+        #expect(kinds(#""a\"b\\c\nd\te\u{4E2D}""#) == [.string("a\"b\\c\nd\te中"), .eof])
+    }
+
+    @Test func newlinesEndStatementsButNotInsideParentheses() {
+        #expect(kinds("a\nb (c\nd) {e\nf}") == [
+            .word("a"), .newline, .word("b"), .symbol("("), .word("c"), .word("d"), .symbol(")"),
+            .symbol("{"), .word("e"), .newline, .word("f"), .symbol("}"), .eof,
+        ])
+    }
+
+    @Test func commentsAndShebang() {
+        #expect(kinds("#!/usr/bin/env funnel\npipeline -- all open deals\n") == [.newline, .word("pipeline"), .newline, .eof])
+    }
+
+    @Test func dotCommandOnlyAtStatementStart() {
+        #expect(kinds(".format json -- note\nx.month") == [
+            .dotCommand(".format json"), .newline, .word("x"), .symbol("."), .word("month"), .eof,
+        ])
+    }
+
+    @Test func operatorsNormalised() {
+        #expect(kinds("a <> b == c") == [.word("a"), .symbol("!="), .word("b"), .symbol("="), .word("c"), .eof])
+    }
+
+    @Test func badInputIsReportedNotTrapped() {
+        #expect(errors("\"open") == ["E003 unterminated string"])
+        #expect(errors("12abc") == ["E006 bad number '12abc'"])
+        #expect(errors("99999999999999999999") == ["E007 number too large"])
+        #expect(errors("a @ b") == ["E002 unexpected character '@'"])
+        #expect(errors("'x'") == ["E009 strings are written in double quotes"])
+        #expect(errors("\"\\q\"") == ["E004 unknown escape \\q"])
+        #expect(errors("2026-Q5") == ["E005 no such quarter Q5"])
+        #expect(errors("name：x") == ["E002 unexpected character '：'"])
+        let bytes: [UInt8] = [0x61, 0xFF, 0x20, 0xC3]
+        #expect(Lexer.tokenize(SourceFile(name: "t", bytes: bytes)).diagnostics.map(\.message)
+                == ["invalid UTF-8 byte 0xFF", "invalid UTF-8 byte 0xC3"])
+    }
+
+    @Test func fullWidthPunctuationRecoversAsASCII() {
+        #expect(kinds("a：1") == [.word("a"), .symbol(":"), .number(1), .eof])
+    }
+}
