@@ -130,7 +130,8 @@ extension Parser {
     /// primary := NUMBER [ duration-unit ] | PERCENT | STRING | DATE | MONTH | QUARTER
     ///          | "true" | "false" | "empty" | "today" | "tasks" "done"
     ///          | WORD "[" expr "]" "." WORD | WORD "(" [ expr { "," expr } ] ")" | WORD
-    ///          | "(" expr ")" | "(" expr "," expr { "," expr } ")"
+    ///          | "(" expr ")" | list
+    /// list := "(" [ expr { "," expr } [ "," ] ] ")"
     mutating func parsePrimary(depth: Int = 0) throws -> Expr {
         guard depth < Self.maxNesting else { throw nestingError() }
         let t = current

@@ -4,6 +4,19 @@
 /// Newlines are tokens because they end statements, except inside `(` and `[`, where a
 /// statement always continues (LANGUAGE.md, "Lexical rules"). Inside `{` they stay: funnel
 /// bodies are line-oriented.
+///
+/// NEWLINE := "\n"   (not a token inside "(" or "[")
+/// COMMENT := "--" { any character but "\n" }   (ignored; so is a first line starting "#!")
+/// WORD := ( LETTER | "_" ) { LETTER | DIGIT | "_" }   (LETTER: any Unicode letter, so 方案呈现 is a word)
+/// STRING := '"' { any character but '"', "\" and "\n" | "\" ( '"' | "\" | "n" | "t" | "u{" HEX { HEX } "}" ) } '"'
+/// NUMBER := DIGIT { DIGIT | "_" } [ "." DIGIT { DIGIT } ] [ "k" | "K" | "m" | "M" ]
+/// PERCENT := DIGIT { DIGIT | "_" } [ "." DIGIT { DIGIT } ] "%"
+/// DATE := DIGIT DIGIT DIGIT DIGIT "-" DIGIT DIGIT "-" DIGIT DIGIT   (a real day)
+/// MONTH := DIGIT DIGIT DIGIT DIGIT "-" DIGIT DIGIT
+/// QUARTER := DIGIT DIGIT DIGIT DIGIT "-" ( "Q" | "q" ) ( "1" | "2" | "3" | "4" )
+/// SYMBOL := "{" | "}" | "(" | ")" | "[" | "]" | "," | ";" | ":" | "." | "=" | "==" | "!=" | "<>"
+///         | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/"
+/// DOT-COMMAND := "." WORD { any character but "\n" }   (only where a statement starts)
 public struct Lexer {
     let file: SourceFile
     let bytes: [UInt8]

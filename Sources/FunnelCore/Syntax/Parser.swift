@@ -180,8 +180,9 @@ public struct Parser {
         throw unexpected(expected: what)
     }
 
-    /// duration := NUMBER ( "day" | "days" | "week" | "weeks" | "month" | "months"
-    ///             | "quarter" | "quarters" | "year" | "years" )
+    /// duration := NUMBER duration-unit
+    /// duration-unit := "day" | "days" | "week" | "weeks" | "month" | "months"
+    ///                | "quarter" | "quarters" | "year" | "years"
     mutating func parseDuration() throws -> Duration {
         guard case .number(let n) = current.kind else {
             throw unexpected(expected: "a duration like 14 days")

@@ -49,6 +49,7 @@ extension Parser {
         return q
     }
 
+    /// order-term := expr [ "asc" | "desc" ]
     /// query-clause := "where" expr | "by" expr-list | "order" "by" order-term { "," order-term }
     ///               | "limit" NUMBER | "during" window | "as" "of" expr | "show" expr-list
     ///               | "to" STRING

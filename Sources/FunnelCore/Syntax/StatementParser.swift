@@ -9,8 +9,11 @@ extension Parser {
         "notifications",
     ]
 
-    /// statement := declaration | data-statement | automation-statement | query-statement
-    ///            | session-command
+    /// statement := field-decl | funnel-decl | rule-decl | lead-gate | deal-statement | set-statement
+    ///            | move-statement | win-statement | lose-statement | reopen-statement | lead-statement
+    ///            | qualify-statement | disqualify-statement | convert-statement | import-statement
+    ///            | export-statement | why-statement | done-statement | ack-statement
+    ///            | "check" [ "rules" ] | chart-statement | show-statement | query | DOT-COMMAND
     mutating func parseStatement() throws -> Statement {
         let start = current.range.start
         if case .dotCommand(let text) = current.kind {
