@@ -1,3 +1,4 @@
+import Foundation
 import FunnelCore
 
 /// The interactive loop: reads an entry (several lines while the parser says it is
@@ -40,7 +41,8 @@ public final class REPL {
                 if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { entry.removeAll(); continue }
                 let file = SourceFile(name: "<entry>", text: text)
                 if Parser.parse(file).isIncomplete { continue }
-                reader.addHistory(text)
+                // Leaving is not worth recalling next time.
+                if ![".quit", ".exit"].contains(text.trimmingCharacters(in: .whitespaces)) { reader.addHistory(text) }
                 entry.removeAll()
                 _ = session.runScript(file)
             }

@@ -1,3 +1,4 @@
+import Foundation
 import FunnelCore
 #if canImport(Glibc)
 import Glibc
@@ -31,6 +32,10 @@ public final class Session {
     var onceSink: OutputSink?
     var outputSink: OutputSink?
     public var timer = false
+    /// Asked between statements; true cancels the entry being run (Ctrl-C in the REPL).
+    public var isInterrupted: () -> Bool = { false }
+    /// Colour the severity of diagnostics (a terminal without NO_COLOR).
+    public var colorDiagnostics = false
     public private(set) var quitRequested = false
     var readDepth = 0
     /// Opens another store for `.open`.
@@ -124,11 +129,16 @@ public final class Session {
         var status = ExitStatus.success
         for s in statements {
             if quitRequested { break }
+            if isInterrupted() {
+                throw Diagnostic(.runtime, "C010", "interrupted; nothing from this entry was kept")
+            }
             let started = timer ? monotonicSeconds() : 0
             do {
                 let output = try interpreter.execute(s, file: file)
                 try show(output, for: s, file: file)
             } catch let d as Diagnostic {
+                // An interrupt cancels the whole entry, whatever .bail says.
+                if d.code == "C010" { throw d }
                 report([d])
                 status = max(status, d.exitCode == ExitStatus.syntax ? ExitStatus.statementFailed : d.exitCode)
                 if !options.keepGoing && options.bail {
@@ -222,7 +232,10 @@ public final class Session {
 
     public func report(_ diagnostics: [Diagnostic]) {
         out.flush()
-        for d in diagnostics { err.line(DiagnosticRenderer.render(d)) }
+        for d in diagnostics {
+            let text = DiagnosticRenderer.render(d)
+            err.line(colorDiagnostics ? Self.colored(text, d.severity) : text)
+        }
         err.flush()
     }
 
@@ -308,6 +321,16 @@ public final class Session {
         if status != ExitStatus.success {
             throw Diagnostic(.runtime, "C005", "a statement in \(path) failed", file: file, range: statement.range)
         }
+    }
+}
+
+extension Session {
+    /// Bold red errors and yellow warnings, the first occurrence of the severity word only.
+    static func colored(_ text: String, _ severity: Diagnostic.Severity) -> String {
+        let word = severity.rawValue + "["
+        guard let r = text.range(of: word) else { return text }
+        let code = severity == .error ? "\u{1B}[1;31m" : severity == .warning ? "\u{1B}[1;33m" : "\u{1B}[1m"
+        return text.replacingCharacters(in: r, with: code + severity.rawValue + "\u{1B}[0m[")
     }
 }
 

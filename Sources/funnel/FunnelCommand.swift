@@ -97,6 +97,8 @@ struct Funnel: ParsableCommand {
         if isatty(0) == 1 {
             let session = try options.makeSession(interactive: true)
             Interrupt.install()
+            session.isInterrupted = { Interrupt.isPending }
+            session.colorDiagnostics = isatty(2) == 1 && environment("NO_COLOR") == nil
             let history = HistoryFile.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryFile(path: $0) }
             let status = REPL(session: session, storePath: options.storePath, reader: ReadlineLineReader(historyFile: history)).run()
             session.close()

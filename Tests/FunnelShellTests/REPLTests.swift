@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+
+/// The REPL as a user meets it: the real binary on a pseudo-terminal, typing keys.
+@Suite(.serialized)
+struct REPLTests {
+    let dir: URL
+    let store: URL
+
+    init() throws {
+        dir = try FunnelProcess.temporaryDirectory()
+        store = dir.appendingPathComponent("r.store")
+        let setup = """
+        field budget bool
+        funnel 企业销售 {
+          stage 初步接洽 probability 10%
+          stage 需求分析 probability 25%
+          stage 方案呈现 probability 50%
+          won 赢单
+          lost 输单
+        }
+        deal "C-1" in 企业销售 { amount: 300k, owner: "王芳", team: "华东" } on 2026-01-05
+        deal "C-2" in 企业销售 { amount: 100k, owner: "li", team: "East" } on 2026-01-06
+        """
+        let r = try FunnelProcess.run(["--store", store.path, "-c", setup])
+        #expect(r.exitCode == 0)
+    }
+
+    func start(_ extra: [String: String] = [:]) throws -> PTYProcess {
+        var env = ["TERM": "dumb", "NO_COLOR": "1", "HOME": dir.path,
+                   "FUNNEL_HISTORY": dir.appendingPathComponent("history").path, "FUNNEL_TODAY": "2026-03-15"]
+        for (k, v) in extra { env[k] = v }
+        if extra["NO_COLOR"] == "" { env.removeValue(forKey: "NO_COLOR") }
+        let p = try PTYProcess(executable: FunnelProcess.executable.path, arguments: ["--store", store.path],
+                               environment: env, columns: 100, rows: 40)
+        try p.expect("type .help for help, .quit to leave")
+        try p.expect("funnel> ")
+        return p
+    }
+
+    @Test func aQueryAndItsOutput() throws {
+        let p = try start()
+        try p.send("count deals by team\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out.contains("team   deals\r\n-----  -----\nEast       1") || out.contains("East       1"))
+        #expect(out.contains("华东       1"))
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func tabCompletesAFieldAndAChineseStage() throws {
+        let p = try start()
+        try p.send("deals where bud\t")
+        try p.expect("budget")
+        try p.send(" = true show id\r")
+        try p.expect("funnel> ")
+        try p.send("move deal \"C-2\" to 方\t")
+        try p.expect("方案呈现")
+        try p.send("\r")
+        try p.expect("funnel> ")
+        try p.send("deals where stage = 方案呈现 show id\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out.contains("C-2"))
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func aMultiLineFunnelDeclaration() throws {
+        let p = try start()
+        try p.send("funnel Small {\r")
+        try p.expect("   ...> ")
+        try p.send("  stage Open probability 20%\r")
+        try p.expect("   ...> ")
+        try p.send("  won Won\r  lost Lost\r")
+        try p.expect("   ...> ")
+        try p.send("}\r")
+        try p.expect("funnel> ")
+        try p.send("show funnels\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out.contains("Small") && out.contains("Open → Won → Lost"))
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func historyIsRecalledInASecondSession() throws {
+        let first = try start()
+        try first.send("funnel H {\r  stage A probability 10%\r  won W\r  lost L\r}\r")
+        try first.expect("funnel> ")
+        try first.send("count deals\r")
+        try first.expect("funnel> ")
+        try first.send(".quit\r")
+        #expect(try first.waitForExit() == .exited(0))
+
+        let second = try start()
+        // Up once: the last entry; up twice: the multi-line declaration, as one entry.
+        try second.send("\u{1B}[A")
+        try second.expect("count deals")
+        try second.send("\u{1B}[A")
+        try second.expect("lost L")
+        try second.send("\u{03}")
+        try second.expect("funnel> ")
+        try second.send("\u{1B}[A\r")
+        let out = PTYProcess.plain(try second.expect("funnel> "))
+        #expect(out.contains("deals\r\n-----\r\n    2") || out.contains("    2"))
+        try second.send("\u{04}")
+        #expect(try second.waitForExit() == .exited(0))
+    }
+
+    @Test func ctrlCClearsTheLineAndKeepsTheSession() throws {
+        let p = try start()
+        // Wait for the echo, as a person would, so the key lands while the line is being read.
+        try p.send("deals where amo")
+        try p.expect("where amo")
+        try p.send("\u{03}")
+        try p.expect("funnel> ")
+        try p.send("funnel Z {\r")
+        try p.expect("   ...> ")
+        try p.send("  stage A probability 10%\r")
+        try p.expect("probability 10%")
+        try p.expect("   ...> ")
+        try p.send("\u{03}")
+        try p.expect("funnel> ")
+        try p.send("show funnels\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(!out.contains("Z "))
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func ctrlCCancelsALongStatementAndKeepsNothing() throws {
+        // A script of many statements: Ctrl-C while it runs cancels the whole entry.
+        var script = "pipeline by team\n"
+        for i in 0..<150_000 { script += "deal \"bulk-\(i)\" in 企业销售 { amount: 1 }\n" }
+        let big = dir.appendingPathComponent("big.funnel")
+        try Data(script.utf8).write(to: big)
+        let p = try start()
+        try p.send(".read \(big.path)\r")
+        try p.expect("total", timeout: 30)
+        try p.send("\u{03}")
+        try p.expect("interrupted; nothing from this entry was kept", timeout: 30)
+        try p.expect("funnel> ")
+        try p.send(".format csv\rcount deals\r")
+        try p.expect("deals\r\n2\r\n")
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func ctrlDOnAnEmptyLineExitsWithZero() throws {
+        let p = try start()
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func anErrorThenAGoodStatement() throws {
+        let p = try start()
+        try p.send("forecast where stage >= 方案 by team\r")
+        let err = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(err.contains("<entry>:1:25: error[E202]: unknown stage '方案'"))
+        #expect(err.contains(" 1 | forecast where stage >= 方案 by team"))
+        #expect(err.contains("   |                         ^^^^"))
+        try p.send("forecast where stage >= 初步接洽 by team\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out.contains("total      2  400,000"))
+        try p.send(".timer on\rcount deals\r")
+        try p.expect("time: ")
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func colourOnlyOnATerminalWithoutNoColor() throws {
+        let coloured = try start(["NO_COLOR": "", "TERM": "xterm"])
+        try coloured.send("forcast\r")
+        let raw = try coloured.expect("funnel> ")
+        #expect(raw.contains("\u{1B}[1;31merror\u{1B}[0m[E103]"))
+        try coloured.send("\u{04}")
+        _ = try coloured.waitForExit()
+
+        let plain = try start()
+        try plain.send("forcast\r")
+        let text = try plain.expect("funnel> ")
+        #expect(text.contains("error[E103]"))
+        #expect(!text.contains("\u{1B}[1;31m"))
+        try plain.send("\u{04}")
+        _ = try plain.waitForExit()
+    }
+}
