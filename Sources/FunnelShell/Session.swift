@@ -175,6 +175,12 @@ public final class Session {
                 write(Renderer.render(t, as: options.format, maxWidth: options.format == .table ? options.terminalWidth : nil))
             }
         case .text(let text): write(text)
+        case let .chart(t, labels, value, title):
+            if options.format == .table {
+                write(ChartRenderer.render(t, labelColumns: labels, valueColumn: value, title: title, maxWidth: options.terminalWidth))
+            } else {
+                write(Renderer.render(t, as: options.format))
+            }
         case .message(let m): if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
         }

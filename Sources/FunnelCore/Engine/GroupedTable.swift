@@ -93,7 +93,19 @@ struct GroupedTable<Acc> {
             let merged = merge(rows.map { accs[$0.acc] })
             total = [.text("total")] + Array(repeating: Value.text(""), count: dims.count - 1) + finish(merged)
         }
-        return ResultTable(columns: columns, rows: rows.map(\.values), total: total)
+        var table = ResultTable(columns: columns, rows: rows.map(\.values), total: total)
+        if let shown = q.columns { table = Self.project(table, groups: dims.count, shown: shown) }
+        return table
+    }
+
+    /// `show` in a grouped query keeps the groups and the named result columns, in order.
+    static func project(_ t: ResultTable, groups: Int, shown: [Expr]) -> ResultTable {
+        var keep = Array(0..<groups)
+        for e in shown {
+            if case .name(let n) = e.kind, let i = t.columns.firstIndex(where: { $0.name == n }), !keep.contains(i) { keep.append(i) }
+        }
+        return ResultTable(columns: keep.map { t.columns[$0] }, rows: t.rows.map { r in keep.map { r[$0] } },
+                           total: t.total.map { r in keep.map { r[$0] } })
     }
 }
 

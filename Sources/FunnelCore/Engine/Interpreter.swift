@@ -82,6 +82,11 @@ public final class Interpreter {
             return .text(try explainMove(id: id, to: to, file: file))
         case .query(let q):
             return .table(try QueryRunner(context: EvalContext(state: state, today: today), file: file).run(q))
+        case .chart(let q):
+            let table = try QueryRunner(context: EvalContext(state: state, today: today), file: file).run(q)
+            return try Charts.chart(q, table: table, file: file)
+        case .chartFunnel(let name):
+            return try Charts.funnel(name, state: state, today: today, file: file)
         case .showFunnel(let name):
             return .table(try FunnelDescription.describe(name, state: state, file: file))
         case .showFunnels:

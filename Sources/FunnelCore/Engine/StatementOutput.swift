@@ -6,6 +6,8 @@ public enum StatementOutput: Sendable, Equatable {
     case text(String)
     /// A short confirmation, e.g. of an import or an export written to a file.
     case message(String)
+    /// A bar chart of a result: table format draws it, other formats print the table.
+    case chart(ResultTable, labelColumns: [Int], valueColumn: Int, title: String)
     /// A session command for the shell to carry out.
     case sessionCommand(String)
 }

@@ -149,7 +149,14 @@ public struct Resolver {
                                  help: "order by a result column: " + groupColumns.map(\.name).joined(separator: ", "))
             }
         }
-        for c in q.columns ?? [] { _ = try type(of: c, scope) }
+        for c in q.columns ?? [] {
+            if results.isEmpty { _ = try type(of: c, scope); continue }
+            // In a grouped query, show picks result columns, like a select list.
+            guard case .name(let n) = c.kind, groupColumns.contains(where: { $0.name == n }) else {
+                throw Diagnostic(.name, "E206", "'\(file.text(c.range))' is not a result column of \(q.verb.name)", file: file,
+                                 range: c.range, help: "show one of: " + results.map(\.name).joined(separator: ", "))
+            }
+        }
         if let w = q.during { try checkWindow(w) }
         if let a = q.asOf {
             let t = try type(of: a, .deal)

@@ -22,32 +22,32 @@ public enum DotCommand: Equatable, Sendable {
         let words = arguments(text)
         guard let name = words.first?.lowercased() else { throw problem("empty session command", text) }
         let args = Array(words.dropFirst())
-        func one(_ what: String) throws -> String {
-            guard args.count == 1 else { throw problem("\(name) takes \(what)", text, help: "usage: \(name) \(what.uppercased())") }
+        func one(_ what: String, _ usage: String) throws -> String {
+            guard args.count == 1 else { throw problem("\(name) takes \(what)", text, help: "usage: \(name) \(usage)") }
             return args[0]
         }
         func onOff() throws -> Bool {
-            let a = try one("on or off").lowercased()
+            let a = try one("on or off", "on|off").lowercased()
             guard a == "on" || a == "off" else { throw problem("\(name) takes on or off", text) }
             return a == "on"
         }
         switch name {
         case ".help": return .help(args.first)
         case ".format", ".mode":
-            let f = try one("a format")
+            let f = try one("a format", "table|csv|tsv|json|markdown")
             guard let format = OutputFormat(rawValue: f.lowercased()) else {
                 throw problem("unknown format '\(f)'", text,
                               help: "the formats are " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return .format(format)
-        case ".once": return .once(try one("a file name"))
+        case ".once": return .once(try one("a file name", "FILE"))
         case ".output":
             if args.isEmpty { return .output(nil) }
-            return .output(try one("a file name"))
-        case ".read": return .read(try one("a file name"))
-        case ".open": return .open(try one("a store directory"))
+            return .output(try one("a file name", "[FILE]"))
+        case ".read": return .read(try one("a file name", "FILE"))
+        case ".open": return .open(try one("a store directory", "STORE"))
         case ".today":
-            let d = try one("a date")
+            let d = try one("a date", "YYYY-MM-DD")
             guard let day = Calendar.parseISO(d) else { throw problem("'\(d)' is not a date", text, help: "write it as 2026-03-31") }
             return .today(day)
         case ".timer": return .timer(try onOff())
