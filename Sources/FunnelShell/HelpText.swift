@@ -63,7 +63,7 @@ public enum HelpText {
     derived days_in_stage age stale weighted.
 
     Not yet available in this version: import, export, leads, tasks, notifications,
-    rules that fire, check, chart.
+    rules that fire, check rules.
     """
 
     static let queries = """
@@ -72,12 +72,15 @@ public enum HelpText {
       count deals [by ...]            sum|avg|min|max EXPR [by ...]
       pipeline [by ...]               forecast [by ...] [during WINDOW]
       show funnel NAME | show funnels | show fields
+      chart funnel NAME               open deals per stage as bars (by amount)
+      chart QUERY [show COLUMN]       a grouped query's headline figure as bars
     Clauses:
       where C        filters deals; a condition naming a result column (weighted, deals,
                      commit, ...) filters groups after grouping; amount always means the
                      deal's amount
       by E, ...      fields, or date buckets FIELD.week|month|quarter|year (at most 4)
       order by       result columns for grouped queries, any expression for deals
+      show E, ...    columns of deals; in a grouped query, which result columns to keep
       during W       2026-Q1, 2026-03, 2026, a date, A to B (from the start of A up to the
                      start of B), this|last|next week|month|quarter|year, last 90 days
                      (ending today, today included)

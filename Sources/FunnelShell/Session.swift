@@ -89,7 +89,8 @@ public final class Session {
         return run(parsed.statements, file: file)
     }
 
-    func run(_ statements: [Statement], file: SourceFile) -> Int32 {
+    /// Resolves and runs statements already parsed from `file`, as one transaction.
+    public func run(_ statements: [Statement], file: SourceFile) -> Int32 {
         let problems = Resolver.resolve(statements, file: file, catalog: committed.catalog)
         if !problems.isEmpty {
             report(problems)

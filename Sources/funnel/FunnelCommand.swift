@@ -129,7 +129,7 @@ struct Run: ParsableCommand {
     mutating func run() throws {
         let session = try options.makeSession()
         defer { session.close() }
-        var sources: [SourceFile] = []
+        var scripts: [(SourceFile, [Statement])] = []
         var failed: Int32 = 0
         for path in files {
             do {
@@ -141,16 +141,16 @@ struct Run: ParsableCommand {
                 } else if parsed.statements.isEmpty {
                     session.report([Diagnostic(.runtime, "F005", "\(path) has no statements; nothing to run", severity: .warning)])
                 }
-                sources.append(source)
+                scripts.append((source, parsed.statements))
             } catch let d as Diagnostic {
                 session.report([d])
                 failed = max(failed, d.exitCode)
             }
         }
-        if failed != 0 { throw ExitCode(failed == ExitStatus.io ? ExitStatus.io : failed) }
+        if failed != 0 { throw ExitCode(failed) }
         var status = ExitStatus.success
-        for source in sources {
-            let s = session.runScript(source)
+        for (source, statements) in scripts {
+            let s = session.run(statements, file: source)
             status = max(status, s)
             if s != ExitStatus.success && !options.keepGoing { break }
         }
