@@ -1,5 +1,6 @@
 /// "Did you mean" suggestions: the closest candidate by edit distance, if close enough to be
-/// a plausible typo (at most a third of the word, and at least one edit allowed).
+/// a plausible typo (at most a third of the word, at least one edit for words of three letters
+/// or more).
 public enum Suggest {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let w = Array(word.lowercased().unicodeScalars)
@@ -10,7 +11,8 @@ public enum Suggest {
             best = (c, d)
         }
         guard let (candidate, d) = best else { return nil }
-        let allowed = max(1, w.count / 3)
+        // One- and two-letter words match only up to case: any letter is one edit from any other.
+        let allowed = w.count <= 2 ? 0 : max(1, w.count / 3)
         return d <= allowed && d > 0 || (d == 0 && candidate != word) ? candidate : nil
     }
 
