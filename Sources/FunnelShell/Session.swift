@@ -8,6 +8,8 @@ public struct SessionOptions: Sendable {
     public var format: OutputFormat = .table
     public var keepGoing = false
     public var quiet = false
+    /// Confirm each change in one line (the REPL).
+    public var confirmChanges = false
     /// Stop a script at the first error (the default for runs; `.bail off` in the REPL
     /// carries on, like sqlite3).
     public var bail = true
@@ -133,7 +135,9 @@ public final class Session {
             if isInterrupted() {
                 throw Diagnostic(.runtime, "C010", "interrupted; nothing from this entry was kept")
             }
-            let started = timer ? monotonicSeconds() : 0
+            // Timed only when the timer was on before the statement, so `.timer on` itself is not.
+            let timing = timer
+            let started = timing ? monotonicSeconds() : 0
             do {
                 let output = try interpreter.execute(s, file: file)
                 try show(output, for: s, file: file)
@@ -148,7 +152,7 @@ public final class Session {
                     return status
                 }
             }
-            if timer { write(String(format3: monotonicSeconds() - started)) }
+            if timing && timer { write(String(format3: monotonicSeconds() - started)) }
             flushOutputs()
         }
         if readDepth == 0 { try commitPending() }
@@ -168,7 +172,8 @@ public final class Session {
 
     func show(_ output: StatementOutput, for s: Statement, file: SourceFile) throws {
         switch output {
-        case .none: break
+        case .none:
+            if options.confirmChanges, !options.quiet, let text = Confirmation.text(for: s, file: file) { write(text) }
         case .table(let t):
             if case .query(let q) = s.kind, let target = q.output {
                 try writeTable(t, to: target, file: file)

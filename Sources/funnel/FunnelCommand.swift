@@ -20,7 +20,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Report each failing statement and keep the rest, instead of stopping and keeping nothing.")
     var keepGoing = false
 
-    @Flag(help: "Print no confirmations, only results and errors.")
+    @Flag(help: "Print only results and errors: no confirmations of changes (REPL) or of files written.")
     var quiet = false
 
     func validate() throws {
@@ -45,7 +45,7 @@ struct GlobalOptions: ParsableArguments {
 
     func makeSession(interactive: Bool = false) throws -> Session {
         var o = sessionOptions()
-        if interactive { o.bail = false }
+        if interactive { o.bail = false; o.confirmChanges = true }
         if isatty(1) == 1 { o.terminalWidth = terminalWidth() }
         let err = OutputSink.standardError
         do {
@@ -98,7 +98,7 @@ struct Funnel: ParsableCommand {
             let session = try options.makeSession(interactive: true)
             Interrupt.install()
             session.isInterrupted = { Interrupt.isPending }
-            session.colorDiagnostics = isatty(2) == 1 && environment("NO_COLOR") == nil
+            session.colorDiagnostics = isatty(2) == 1 && environment("NO_COLOR") == nil && environment("TERM") != "dumb"
             let history = HistoryFile.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryFile(path: $0) }
             let status = REPL(session: session, storePath: options.storePath, reader: ReadlineLineReader(historyFile: history)).run()
             session.close()

@@ -111,7 +111,13 @@ public final class Interpreter {
     func effectiveDate(_ e: Expr?, file: SourceFile) throws -> Int32 {
         guard let e else { return today }
         switch e.kind {
-        case .date(let d): return d
+        case .date(let d):
+            // A change cannot take effect in the future: days_in_stage and forecasts would go negative.
+            guard d <= today else {
+                throw Diagnostic(.runtime, "R116", "\(Calendar.format(d)) is after today (\(Calendar.format(today)))", file: file,
+                                 range: e.range, help: "a change takes effect on or before today; set today with --today or .today")
+            }
+            return d
         case .today: return today
         default: throw Diagnostic(.type, "E305", "'on' needs a date, like 2026-03-31", file: file, range: e.range)
         }
@@ -156,6 +162,12 @@ public final class Interpreter {
             if !n.isFinite || abs(n) >= 1e15 {
                 throw Diagnostic(.runtime, "R103", "\(name) is out of range", file: file, range: a.value.range)
             }
+            if name == "amount", n < 0 {
+                throw Diagnostic(.runtime, "R103", "amount cannot be negative", file: file, range: a.value.range,
+                                 help: "record a lost or smaller deal instead")
+            }
+            // Money is kept in cents, so `amount * 1.1` compares equal to the amount it shows.
+            if type == .money { v = .number((n * 100).rounded() / 100) }
         case (.percent, .number(let n)):
             if !(0...1).contains(n) {
                 throw Diagnostic(.runtime, "R103", "\(name) must be between 0% and 100%", file: file, range: a.value.range)

@@ -130,7 +130,7 @@ struct Aggregates {
             }
         }
         var columns = ResultColumns.of(q.verb)
-        if case .aggregate(_, let e) = q.verb, function != "avg" {
+        if case .aggregate(_, let e) = q.verb {
             let kind = ColumnKinds.kind(of: e, catalog: runner.ctx.state.catalog)
             columns = [ResultColumn(function, kind == .money ? .money : kind == .rate ? .rate : .number)]
         }

@@ -130,6 +130,16 @@ public struct Resolver {
         let (dealFilter, groupFilter) = ResultColumns.splitWhere(q.filter, verb: q.verb)
         if let f = dealFilter { try expectBool(f, scope, what: "a where condition") }
         var groupColumns = results
+        if q.groups.count > 4 {
+            throw Diagnostic(.name, "E213", "at most 4 groups in one by", file: file, range: q.groups[4].range)
+        }
+        if let target = q.output, case .string(let name) = target.kind {
+            let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+            if !["csv", "tsv", "tab", "json", "md", "markdown", "txt"].contains(ext) || !name.contains(".") {
+                throw Diagnostic(.name, "E214", "cannot tell the format of '\(name)' from its extension", file: file, range: target.range,
+                                 help: "use .csv, .tsv, .json, .md or .txt")
+            }
+        }
         for g in q.groups {
             let t = try type(of: g, scope)
             if t == .bool || t == .list {
@@ -173,8 +183,22 @@ public struct Resolver {
             try checkPeriod(e)
         case .between(let a, let b):
             try checkPeriod(a); try checkPeriod(b)
+            if let lo = literalStart(a), let hi = literalStart(b), hi < lo {
+                throw Diagnostic(.name, "E215", "the window ends before it starts", file: file, range: w.range,
+                                 help: "write the earlier date first")
+            }
         case .relative, .lastN:
             break
+        }
+    }
+
+    func literalStart(_ e: Expr) -> Int32? {
+        switch e.kind {
+        case .date(let d): return d
+        case .month(let y, let m): return Calendar.day(year: y, month: m, day: 1)
+        case .quarter(let y, let q): return Calendar.day(year: y, month: (q - 1) * 3 + 1, day: 1)
+        case .number(let n) where n == n.rounded() && n >= 1 && n <= 9999: return Calendar.day(year: Int(n), month: 1, day: 1)
+        default: return nil
         }
     }
 
@@ -245,7 +269,13 @@ public struct Resolver {
             } else {
                 throw unknownField(name, range: a.field.range)
             }
-            let t = try type(of: a.value, .deal)
+            let t: ValueType
+            do { t = try type(of: a.value, .deal) } catch var d as Diagnostic {
+                if d.code == "E201", fieldType == .text, case .name(let word) = a.value.kind {
+                    d.help = "to give text, quote it: \(name): \"\(word)\""
+                }
+                throw d
+            }
             guard compatible(fieldType, t) else {
                 throw Diagnostic(.type, "E301", "\(name) is \(article(fieldType)), not \(article(t))", file: file,
                                  range: a.value.range, help: example(for: fieldType).map { "write a value like \($0)" })
@@ -406,7 +436,15 @@ public struct Resolver {
             case .eq, .ne, .lt, .le, .gt, .ge:
                 if isStageField(l, scope) { try checkStageOperand(r); return .bool }
                 if isStageField(r, scope) { try checkStageOperand(l); return .bool }
-                let lt = try type(of: l, scope), rt = try type(of: r, scope)
+                let lt = try type(of: l, scope)
+                let rt: ValueType
+                do { rt = try type(of: r, scope) } catch var d as Diagnostic {
+                    // `team = East`: a bare word where a text value was meant.
+                    if d.code == "E201", lt == .text, case .name(let word) = r.kind {
+                        d.help = "to compare with the text, quote it: \(file.text(l.range)) = \"\(word)\""
+                    }
+                    throw d
+                }
                 guard compatible(lt, rt) else { throw mismatch(l, lt, r, rt) }
                 if (lt == .bool || rt == .bool || lt == .null || rt == .null), op != .eq, op != .ne {
                     throw Diagnostic(.type, "E311", "\(op.rawValue) does not order \(article(lt == .null ? rt : lt))", file: file, range: e.range,

@@ -7,7 +7,33 @@ extension Parser {
 
     /// expr := or-expr
     public mutating func parseExpression() throws -> Expr {
-        try parseOr(depth: 0)
+        let e = try parseOr(depth: 0)
+        // Long flat chains (`a or b or c ...`) build a deep tree without nesting brackets;
+        // every later stage walks it recursively, so its depth is bounded here, once.
+        if Self.depth(of: e) > Self.maxNesting {
+            throw Diagnostic(.syntax, "E108", "expression too long or nested too deeply (more than \(Self.maxNesting) levels)",
+                             file: file, range: e.range,
+                             help: "for many values use a list: id in (\"D-1\", \"D-2\", ...)")
+        }
+        return e
+    }
+
+    /// The depth of an expression tree, measured without recursion.
+    static func depth(of root: Expr) -> Int {
+        var deepest = 0
+        var stack: [(Expr, Int)] = [(root, 1)]
+        while let (e, d) = stack.popLast() {
+            deepest = max(deepest, d)
+            switch e.kind {
+            case .not(let x), .negate(let x), .isEmpty(let x, _), .member(let x, _): stack.append((x, d + 1))
+            case .binary(_, let a, let b): stack.append((a, d + 1)); stack.append((b, d + 1))
+            case .inList(let x, let xs, _): stack.append((x, d + 1)); for i in xs { stack.append((i, d + 1)) }
+            case .list(let xs), .call(_, let xs): for i in xs { stack.append((i, d + 1)) }
+            case .lookup(_, let k, _): stack.append((k, d + 1))
+            default: break
+            }
+        }
+        return deepest
     }
 
     func nestingError() -> Diagnostic {

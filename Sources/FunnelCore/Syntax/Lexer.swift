@@ -35,8 +35,10 @@ public struct Lexer {
     }
 
     mutating func run() {
+        // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the script.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
         // A `#!` first line lets scripts be executable.
-        if bytes.starts(with: [35, 33]) { while pos < bytes.count, bytes[pos] != 10 { pos += 1 } }
+        if bytes[pos...].starts(with: [35, 33]) { while pos < bytes.count, bytes[pos] != 10 { pos += 1 } }
         while pos < bytes.count {
             let b = bytes[pos]
             switch b {
@@ -149,7 +151,8 @@ public struct Lexer {
     }
 
     static let fullWidthPunctuation: [UInt32: Character] = [
-        0xFF1A: ":", 0xFF0C: ",", 0xFF1B: ";", 0xFF08: "(", 0xFF09: ")", 0x3001: ",",
+        0xFF1A: ":", 0xFF0C: ",", 0xFF1B: ";", 0xFF08: "(", 0xFF09: ")", 0x3001: ",", 0xFF1D: "=",
+        0xFF1C: "<", 0xFF1E: ">",
     ]
 
     func decodeScalar(at i: Int) -> (Unicode.Scalar, Int)? {
@@ -243,6 +246,18 @@ public struct Lexer {
                     error("E004", "unknown escape \\\(Character(Unicode.Scalar(e)))", escStart, pos,
                           help: "the escapes are \\\" \\\\ \\n \\t \\u{...}")
                 }
+                continue
+            }
+            if b >= 0x80 {
+                // Copy whole scalars, so a bad byte is reported instead of silently replaced.
+                guard let (_, len) = decodeScalar(at: pos) else {
+                    error("E001", "invalid UTF-8 byte 0x\(String(b, radix: 16, uppercase: true))", pos, pos + 1,
+                          help: "save the script as UTF-8")
+                    pos += 1
+                    continue
+                }
+                out.append(contentsOf: bytes[pos..<(pos + len)])
+                pos += len
                 continue
             }
             out.append(b)

@@ -143,7 +143,23 @@ public struct Parser {
     /// statement-end := NEWLINE | ";" | EOF
     mutating func expectStatementEnd() throws {
         if current.isNewline || current.isSymbol(";") || current.isEOF { return }
-        throw unexpected(expected: "end of statement")
+        throw unexpected(expected: "end of statement", help: current.keyword.flatMap(Self.habitHelp))
+    }
+
+    /// Help for words users bring from SQL, and for misspelt clause keywords.
+    static func habitHelp(_ word: String) -> String? {
+        switch word {
+        case "group": return "group with by: count deals by team"
+        case "having": return "a where that names a result column filters groups: forecast by team where weighted > 100k"
+        case "like": return "there is no LIKE; compare whole values with = or in (\"A\", \"B\")"
+        case "between": return "write both bounds: amount >= 10k and amount <= 60k"
+        case "descending": return "write desc"
+        case "ascending": return "write asc"
+        case "select", "from": return "a query starts with its verb: deals where ... show id, amount"
+        default:
+            return Suggest.closest(to: word, in: Array(clauseKeywords) + ["desc", "asc", "and", "or", "not", "in", "is"])
+                .map { "did you mean '\($0)'?" }
+        }
     }
 
     /// Panic mode: skip to the next separator outside braces, so the next statement parses
@@ -221,6 +237,16 @@ public struct Parser {
     /// deal-ref := STRING | WORD | NUMBER
     mutating func parseRecordID(_ what: String) throws -> Expr {
         let t = current
+        // `S-1` without quotes lexes as several tokens; say how to write it.
+        if case .word = t.kind, token(at: 1).isSymbol("-"), token(at: 1).range.start == t.range.end {
+            var end = token(at: 1).range.end
+            var i = 2
+            while case .word = token(at: i).kind, token(at: i).range.start == end { end = token(at: i).range.end; i += 1 }
+            while case .number = token(at: i).kind, token(at: i).range.start == end { end = token(at: i).range.end; i += 1 }
+            let text = file.text(SourceRange(t.range.start, end))
+            throw Diagnostic(.syntax, "E110", "an id with '-' in it must be quoted", file: file,
+                             range: SourceRange(t.range.start, end), help: "write \"\(text)\"")
+        }
         switch t.kind {
         case .string(let s): advance(); return Expr(.string(s), t.range)
         case .word(let w): advance(); return Expr(.string(w), t.range)

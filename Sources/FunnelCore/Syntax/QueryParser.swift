@@ -104,7 +104,10 @@ extension Parser {
                 q.during = try parseWindow()
             case "as":
                 try once(q.asOf != nil)
-                try expect("of", "'of' and a date (as of 2026-03-31)")
+                guard accept("of") else {
+                    throw unexpected(expected: "'of' and a date (as of 2026-03-31)",
+                                     help: "as only starts `as of DATE`; columns are named after their expressions")
+                }
                 skipNewlines()
                 q.asOf = try parseExpression()
             case "show":
