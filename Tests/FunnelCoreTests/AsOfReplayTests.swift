@@ -163,3 +163,19 @@ struct AsOfReplayTests {
         #expect(nowThisMonth.rows.first?[0] == .number(0))
     }
 }
+
+/// A closed deal whose closed date is empty (an import can leave it so) counts in win rate
+/// only without a window, and in cycle's `won` without a cycle length.
+@Test func closedDealWithNoClosedDate() throws {
+    var state = FunnelState()
+    let day = Calendar.day(year: 2026, month: 3, day: 1)
+    try state.apply(.declare(what: "funnel", name: "F", source: "funnel F {\n stage A probability 10%\n won W\n lost L\n}"), on: day)
+    try state.apply(.dealCreated(id: "x", funnel: "F", stage: "A", fields: [.init("amount", .number(500))]), on: day)
+    try state.apply(.won(id: "x"), on: day + 3)
+    try state.apply(.fieldsSet(id: "x", fields: [.init("closed", .null)]), on: day + 3)
+    let interpreter = Interpreter(state: state, today: day + 10)
+    #expect(try AsOfReplayTests.table("win rate", interpreter).rows == [[.number(1), .number(0), .number(1), .number(500)]])
+    #expect(try AsOfReplayTests.table("win rate during 2026", interpreter).rows == [[.number(0), .number(0), .null, .number(0)]])
+    #expect(try AsOfReplayTests.table("cycle", interpreter).rows == [[.number(1), .null, .null]])
+    #expect(try AsOfReplayTests.table("velocity", interpreter).rows == [[.number(0), .number(500), .number(1), .null, .null]])
+}
