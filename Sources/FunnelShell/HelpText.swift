@@ -22,7 +22,7 @@ public enum HelpText {
     clause (where, by, order, limit, during, as of, show, to). Comments start with --.
 
     .help statements   declaring fields and funnels, recording deals
-    .help queries      deals, count, sum, pipeline, forecast and their clauses
+    .help queries      deals, count, sum, pipeline, forecast, the reports, their clauses
     .help metrics      what every figure means
     .help commands     session commands (.format, .read, .open, ...)
     """
@@ -71,6 +71,9 @@ public enum HelpText {
       deals [where C] [order by E [asc|desc], ...] [limit N] [show E, ...]
       count deals [by ...]            sum|avg|min|max EXPR [by ...]
       pipeline [by ...]               forecast [by ...] [during WINDOW]
+      conversion  win rate  time in stage  cycle  velocity  calibration  bottlenecks
+                                      [where C] [by ...] [during WINDOW]
+      stale [where C] [by ...]        history of deal "D-1"
       show funnel NAME | show funnels | show fields
       chart funnel NAME               open deals per stage as bars (by amount)
       chart QUERY [show COLUMN]       a grouped query's headline figure as bars
@@ -84,7 +87,12 @@ public enum HelpText {
       during W       2026-Q1, 2026-03, 2026, a date, A to B (from the start of A up to the
                      start of B), this|last|next week|month|quarter|year, last 90 days
                      (ending today, today included)
+      as of DATE     the query on the store as it stood at the end of DATE, with
+                     today = DATE (any query: pipeline as of 2026-02-28)
       to "file.csv"  write the result to a file (.csv .tsv .json .md .txt)
+    Reports with a row per stage (conversion, time in stage, calibration, bottlenecks)
+    put the by groups first, then stage; `by stage` is their default. Rates show as
+    percentages in tables and fractions in JSON; see .help metrics for each figure.
     Stage comparisons use each deal's own funnel: open stages in order, then won; a lost
     deal is neither before nor after any stage: stage >= Proposal, stage in (A, B).
     = and ordering comparisons with an empty value are false and != is true ("not East"
@@ -109,7 +117,46 @@ public enum HelpText {
     days_in_stage    today − the day the deal entered its current stage
     age              today − created
     stale            an open deal whose days_in_stage exceeds its stage's `stale after`
-    Totals are computed from the rows shown; ratios are never summed.
+    Totals are computed from the rows shown; ratios are never summed. A division by
+    zero, or a figure over no deals, is empty (-).
+
+    Positions: a funnel's open stages are 1..n in order, won is n+1, lost has none. A
+    deal's furthest position is the highest it ever held; stages it skipped count as
+    passed, and moving back does not lower it. With several funnels, rows are stage
+    names in funnel order and each deal is placed by its own funnel.
+    conversion       cohort: deals created in the window (default all). Per open stage,
+                     then won: reached = deals whose furthest position >= the stage's;
+                     next_rate = reached(next) / reached(this), none on the won row;
+                     cumulative_rate = reached(this) / reached(first); lost = deals now
+                     lost whose stage before losing was this one; open = deals now open
+                     in this stage. Layout: by groups, stage, the figures.
+    win rate         deals now won or lost whose closed date is in the window (default
+                     all): won, lost, win_rate = won / (won + lost), won_amount = sum of
+                     the won amounts. A reopened deal counts by its status now.
+    time in stage    per open stage: exits = deals that entered it and later left it;
+                     avg_days, median_days over those deals of the total days each spent
+                     in it (every finished visit of a deal that came back; the median of
+                     an even count is the mean of the two middle values); current = open
+                     deals now in it; current_avg_days = their mean days_in_stage. With a
+                     window, only visits that ended in it count.
+    cycle            won deals closed in the window: won, avg_days and median_days of
+                     closed - created.
+    velocity         open_deals (open now) x avg_won_amount x win_rate / avg_cycle_days,
+                     the last three from deals closed in the window (avg_won_amount over
+                     won deals with an amount); money per day, empty if a factor is or
+                     avg_cycle_days is 0.
+    stale (report)   open stale deals now, longest stuck first: id, name, owner, stage,
+                     days_in_stage, limit_days (the stage's stale after, in days).
+    calibration      per open stage: stated = the stage's probability (a deal's own
+                     probability plays no part); observed = won / (won + lost) among
+                     deals now closed (in the window) whose furthest position reached
+                     the stage; closed = how many; gap = observed - stated.
+    bottlenecks      open stages, lowest next_rate first (as in conversion), ties by the
+                     highest avg_days (as in time in stage), empty figures last: stage,
+                     next_rate, avg_days, stale_deals, stale_ids (longest stuck first).
+    history of deal  one row per stage change: at, from_stage, to_stage,
+                     days_in_previous (days since the change before), forced_reason.
+    as of D          every query on the events effective on or before D, today = D.
     """
 
     static let commands = """

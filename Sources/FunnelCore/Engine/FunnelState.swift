@@ -50,6 +50,9 @@ public struct FunnelState: Sendable {
         var s = FunnelState()
         for e in log {
             if case .declare = e.event {} else if e.day > day { continue }
+            // A change dated before its deal's creation (`set deal ... on` an earlier day)
+            // waits for the deal: on a day before the deal existed there is nothing to change.
+            if let id = e.event.changedDealID, s.row(of: id) == nil { continue }
             try s.apply(e.event, on: e.day)
         }
         s.lastSeq = lastSeq

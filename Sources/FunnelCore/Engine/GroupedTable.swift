@@ -43,6 +43,10 @@ struct GroupedTable<Acc> {
     let merge: ([Acc]) -> Acc
     /// Whether a total row means something for this report.
     let wantsTotal: Bool
+    /// A report's own default order among the rows that share every key but the last
+    /// (bottlenecks ranks stages by their figures, stale lists the longest stuck first):
+    /// true or false when it decides, nil to fall back to the last key's order.
+    var rankLastKey: ((Acc, Acc) -> Bool?)? = nil
 
     func build(_ accs: [Acc], query q: Query, groupFilter: Expr?, file: SourceFile) throws -> ResultTable {
         let dims = indexer.dims
@@ -51,6 +55,7 @@ struct GroupedTable<Acc> {
         // Default order: by each key's rank, in `by` order.
         order.sort { x, y in
             for (i, d) in dims.enumerated() {
+                if i == dims.count - 1, let rank = rankLastKey, let decided = rank(accs[x], accs[y]) { return decided }
                 let kx = indexer.keys[x][i], ky = indexer.keys[y][i]
                 if kx == ky { continue }
                 let rx = d.rank(kx), ry = d.rank(ky)
@@ -58,7 +63,7 @@ struct GroupedTable<Acc> {
                 let vx = d.decode(kx), vy = d.decode(ky)
                 if vx != vy { return Grouping.compareValues(vx, vy) }
             }
-            return false
+            return x < y
         }
         var rows: [(acc: Int, values: [Value])] = order.map { g in
             (g, dims.enumerated().map { i, d in d.decode(indexer.keys[g][i]) } + finish(accs[g]))

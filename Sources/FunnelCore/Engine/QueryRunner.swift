@@ -4,6 +4,8 @@ struct QueryRunner {
     let ctx: EvalContext
     let file: SourceFile
     let compiler: ExprCompiler
+    /// The day of an `as of` this runner answers for, named in messages.
+    var asOfDay: Int32?
 
     init(context: EvalContext, file: SourceFile) {
         self.ctx = context
@@ -12,14 +14,21 @@ struct QueryRunner {
     }
 
     func run(_ q: Query) throws -> ResultTable {
-        if let a = q.asOf {
-            throw Diagnostic(.runtime, "R001", "'as of' is not available yet in this version of funnel", file: file, range: a.range)
-        }
+        if let a = q.asOf { return try runAsOf(q, a) }
         switch q.verb {
         case .deals: return try DealList(runner: self).run(q)
         case .count(of: "deals"), .aggregate: return try Aggregates(runner: self).run(q)
         case .pipeline: return try PipelineReport(runner: self).run(q)
         case .forecast: return try ForecastReport(runner: self).run(q)
+        case .conversion: return try ConversionReport(runner: self).run(q)
+        case .winRate: return try WinRateReport(runner: self).run(q)
+        case .timeInStage: return try TimeInStageReport(runner: self).run(q)
+        case .cycle: return try CycleReport(runner: self).run(q)
+        case .velocity: return try VelocityReport(runner: self).run(q)
+        case .stale: return try StaleReport(runner: self).run(q)
+        case .calibration: return try CalibrationReport(runner: self).run(q)
+        case .bottlenecks: return try BottlenecksReport(runner: self).run(q)
+        case .history(let deal): return try DealHistoryReport(runner: self).run(q, deal: deal)
         default:
             throw Diagnostic(.runtime, "R001", "'\(q.verb.name)' is not available yet in this version of funnel", file: file, range: q.range,
                              help: "see `funnel --help` and README.md for what runs today")

@@ -114,6 +114,7 @@ public struct Resolver {
     }
 
     mutating func checkQuery(_ q: Query) throws {
+        try checkReportClauses(q)
         let scope: Scope
         switch q.verb {
         case .leads, .tasks, .notifications, .leadConversion, .count(of: "leads"): scope = .loose
@@ -148,6 +149,7 @@ public struct Resolver {
             }
             groupColumns.append(ResultColumn(file.text(g.range), .text))
         }
+        if let stage = ResultColumns.stageRowColumn(q.verb) { groupColumns.append(stage) }
         if let f = groupFilter { try expectBool(f, .groups(groupColumns), what: "a where condition") }
         for o in q.order {
             if results.isEmpty { _ = try type(of: o.expr, scope) }

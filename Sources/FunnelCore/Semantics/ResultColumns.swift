@@ -28,8 +28,27 @@ public enum ResultColumns {
                     ResultColumn("gap", .rate)]
         case .leadConversion:
             return [ResultColumn("leads", .integer), ResultColumn("converted", .integer), ResultColumn("rate", .rate)]
-        case .deals, .leads, .tasks, .notifications, .stale, .bottlenecks, .history:
+        case .stale:
+            return [ResultColumn("id", .text), ResultColumn("name", .text), ResultColumn("owner", .text), ResultColumn("stage", .text),
+                    ResultColumn("days_in_stage", .integer), ResultColumn("limit_days", .integer)]
+        case .bottlenecks:
+            return [ResultColumn("next_rate", .rate), ResultColumn("avg_days", .days), ResultColumn("stale_deals", .integer),
+                    ResultColumn("stale_ids", .text)]
+        case .history:
+            return [ResultColumn("at", .date), ResultColumn("from_stage", .text), ResultColumn("to_stage", .text),
+                    ResultColumn("days_in_previous", .integer), ResultColumn("forced_reason", .text)]
+        case .deals, .leads, .tasks, .notifications:
             return []
+        }
+    }
+
+    /// Reports with one row per stage name: their `stage` column stands between the `by`
+    /// groups and the figures and can be ordered by. A `where` on `stage` still filters
+    /// deals (by their current stage), as it does everywhere else.
+    public static func stageRowColumn(_ verb: QueryVerb) -> ResultColumn? {
+        switch verb {
+        case .conversion, .timeInStage, .calibration, .bottlenecks: return ResultColumn("stage", .text)
+        default: return nil
         }
     }
 
@@ -38,6 +57,13 @@ public enum ResultColumns {
     /// deal's amount, since every analyst writes `where amount > 100k` to mean deals.
     public static func splitWhere(_ e: Expr?, verb: QueryVerb) -> (deals: Expr?, groups: Expr?) {
         guard let e else { return (nil, nil) }
+        switch verb {
+        // Stale rows are deals, so every condition is about deals (`stale where stage = X`).
+        case .stale: return (e, nil)
+        // A deal's history rows are its stage changes: a where can only be about them.
+        case .history: return (nil, e)
+        default: break
+        }
         let resultNames = Set(of(verb).map(\.name)).subtracting(["amount"])
         if resultNames.isEmpty { return (e, nil) }
         var dealParts: [Expr] = [], groupParts: [Expr] = []

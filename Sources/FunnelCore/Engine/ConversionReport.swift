@@ -1,0 +1,73 @@
+/// `conversion`: the stage-to-stage funnel of a cohort (METRICS.md). The cohort is the
+/// deals created in the `during` window (all deals without one). One row per open stage,
+/// then the won stage, after the `by` groups:
+///   reached          deals whose furthest position is at least the stage's (skipped
+///                    stages count as passed, a deal that moved back keeps its furthest)
+///   next_rate        reached(next stage) / reached(this stage); none on the won row
+///   cumulative_rate  reached(this stage) / reached(first stage)
+///   lost             deals now lost whose last stage before losing was this one
+///   open             deals now open in this stage
+/// With several funnels, a row counts only the deals whose funnel has that stage, and
+/// "next" and "first" are each deal's own funnel's. A division by zero is empty.
+struct ConversionReport {
+    let runner: QueryRunner
+
+    struct Acc {
+        var reached = 0
+        /// Reached this stage, which is an open stage of the deal's funnel (so it has a next).
+        var reachedOpen = 0
+        /// Reached the stage after this one.
+        var advanced = 0
+        /// Reached the first stage of the deal's funnel.
+        var started = 0
+        var lost = 0
+        var open = 0
+    }
+
+    func run(_ q: Query) throws -> ResultTable {
+        let state = runner.ctx.state
+        let deals = state.deals, h = state.history
+        let keep = try runner.dealFilter(q)
+        let window = try runner.window(q)
+        let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: true)
+        let index = DealHistoryIndex(h, dealCount: deals.count)
+        let positions = StagePositions(state)
+        let slotStage = state.slots.stage
+        var accs: [Acc] = []
+        for r in 0..<deals.count {
+            if let keep, !keep(r) { continue }
+            let g = grouping.prepare(r)
+            grouping.grow(&accs, Acc.init)
+            if let (lo, hi) = window {
+                let c = deals.created[r]
+                if c == Empty.date || c < lo || c >= hi { continue }
+            }
+            let f = deals.funnel[r]
+            let furthest = positions.furthest(r, funnel: f, index: index, history: h)
+            let status = deals.status[r]
+            let current = slotStage[Int(deals.stageSlot[r])]
+            var lostFrom = Empty.text
+            let entries = index.range(of: r)
+            if status == .lost, entries.count >= 2 { lostFrom = h.stage[Int(index.entries[entries.upperBound - 2])] }
+            for step in grouping.rows.steps[f] ?? [] {
+                let c = grouping.cell(g, step.row)
+                if furthest >= 1 { accs[c].started += 1 }
+                if furthest >= step.position {
+                    accs[c].reached += 1
+                    if !step.isWon { accs[c].reachedOpen += 1 }
+                }
+                if !step.isWon, furthest > step.position { accs[c].advanced += 1 }
+                if status == .open, step.code == current { accs[c].open += 1 }
+                if step.code == lostFrom { accs[c].lost += 1 }
+            }
+        }
+        grouping.seedWhenEmpty()
+        grouping.grow(&accs, Acc.init)
+        return try GroupedTable(
+            indexer: grouping.indexer, metricColumns: ResultColumns.of(.conversion),
+            finish: { a in [.number(Double(a.reached)), ReportMath.ratio(a.advanced, a.reachedOpen),
+                            ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))] },
+            merge: { _ in Acc() }, wantsTotal: false
+        ).build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+    }
+}

@@ -1,0 +1,87 @@
+/// The stage history grouped by deal, built once per query in one counting pass: deal `r`'s
+/// entries are `entries[start[r] ..< start[r + 1]]`, oldest first. Recorded order is date
+/// order for every change the interpreter makes (a change cannot take effect before the
+/// deal's previous one); a deal whose entries arrived out of date order (an imported
+/// history) is sorted by date, keeping recorded order within a day.
+struct DealHistoryIndex {
+    let start: [Int]
+    let entries: [Int32]
+
+    init(_ h: StageHistory, dealCount: Int) {
+        var start = [Int](repeating: 0, count: dealCount + 1)
+        for d in h.deal where Int(d) < dealCount { start[Int(d) + 1] += 1 }
+        for i in 0..<dealCount { start[i + 1] += start[i] }
+        var fill = start
+        var entries = [Int32](repeating: 0, count: start[dealCount])
+        var unordered = false
+        var lastDay = [Int32](repeating: Int32.min, count: dealCount)
+        for i in 0..<h.count {
+            let d = Int(h.deal[i])
+            guard d < dealCount else { continue }
+            entries[fill[d]] = Int32(i)
+            fill[d] += 1
+            if h.day[i] < lastDay[d] { unordered = true }
+            lastDay[d] = h.day[i]
+        }
+        if unordered {
+            for d in 0..<dealCount where start[d + 1] - start[d] > 1 {
+                let slice = entries[start[d]..<start[d + 1]]
+                let sorted = stableSorted(Array(slice)) { h.day[Int($0)] < h.day[Int($1)] }
+                entries.replaceSubrange(start[d]..<start[d + 1], with: sorted)
+            }
+        }
+        self.start = start
+        self.entries = entries
+    }
+
+    func range(of r: Int) -> Range<Int> { start[r]..<start[r + 1] }
+}
+
+/// Each funnel's stage positions (METRICS.md, "Positions"): open stages 1...n, won n + 1,
+/// lost none (0 here), keyed by the pool codes of the funnel and stage names — the form
+/// the stage history records.
+struct StagePositions {
+    private var map: [Int64: Int] = [:]
+
+    init(_ state: FunnelState) {
+        for name in state.catalog.funnelOrder {
+            guard let f = state.catalog.funnels[name], let fc = state.pool.code(of: name) else { continue }
+            for s in f.stages {
+                guard let p = s.position, let sc = state.pool.code(of: s.name) else { continue }
+                map[Self.key(fc, sc)] = p
+            }
+        }
+    }
+
+    static func key(_ funnel: Int32, _ stage: Int32) -> Int64 { Int64(funnel) << 32 | Int64(UInt32(bitPattern: stage)) }
+
+    func position(funnel: Int32, stage: Int32) -> Int { map[Self.key(funnel, stage)] ?? 0 }
+
+    /// The highest position deal `r` ever held; stages it skipped count as passed, since
+    /// every position below its furthest counts as reached.
+    func furthest(_ r: Int, funnel: Int32, index: DealHistoryIndex, history h: StageHistory) -> Int {
+        var best = 0
+        for j in index.range(of: r) {
+            let p = position(funnel: funnel, stage: h.stage[Int(index.entries[j])])
+            if p > best { best = p }
+        }
+        return best
+    }
+}
+
+/// Small shared arithmetic of the reports: a ratio that is empty when its denominator is
+/// zero (METRICS.md), and medians.
+enum ReportMath {
+    static func ratio(_ a: Double, _ b: Double) -> Value { b == 0 ? .null : .number(a / b) }
+    static func ratio(_ a: Int, _ b: Int) -> Value { ratio(Double(a), Double(b)) }
+
+    /// The middle value; the mean of the two middle values for an even count; empty for none.
+    static func median(_ xs: [Int32]) -> Value {
+        guard !xs.isEmpty else { return .null }
+        let s = xs.sorted()
+        let m = s.count / 2
+        return s.count % 2 == 1 ? .number(Double(s[m])) : .number((Double(s[m - 1]) + Double(s[m])) / 2)
+    }
+
+    static func mean(_ sum: Double, _ count: Int) -> Value { count == 0 ? .null : .number(sum / Double(count)) }
+}

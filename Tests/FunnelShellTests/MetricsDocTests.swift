@@ -1,0 +1,15 @@
+import Foundation
+import FunnelShell
+import Testing
+
+/// docs/metrics.md quotes `.help metrics` word for word, so the two cannot drift apart.
+@Test func metricsDocQuotesTheHelp() throws {
+    let doc = try String(contentsOf: FunnelProcess.packageRoot.appendingPathComponent("docs/metrics.md"), encoding: .utf8)
+    let help = try #require(HelpText.topic("metrics"))
+    #expect(doc.contains("```\n" + help + "\n```"))
+    for figure in ["reached", "next_rate", "cumulative_rate", "win_rate", "won_amount", "exits", "median_days", "current_avg_days",
+                   "open_deals", "avg_won_amount", "avg_cycle_days", "velocity", "limit_days", "stated", "observed", "gap",
+                   "stale_deals", "stale_ids", "from_stage", "to_stage", "days_in_previous", "forced_reason"] {
+        #expect(help.contains(figure), "\(figure) is not defined in .help metrics")
+    }
+}
