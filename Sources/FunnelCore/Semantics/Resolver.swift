@@ -6,6 +6,8 @@ public struct Resolver {
     public private(set) var catalog: Catalog
     let file: SourceFile
     public private(set) var diagnostics: [Diagnostic] = []
+    /// The result columns of the query being checked, for "did you mean" on a misspelt one.
+    var queryColumns: [String] = []
 
     public init(catalog: Catalog, file: SourceFile) {
         self.catalog = catalog
@@ -114,6 +116,8 @@ public struct Resolver {
     }
 
     mutating func checkQuery(_ q: Query) throws {
+        queryColumns = ResultColumns.of(q.verb).map(\.name)
+        defer { queryColumns = [] }
         try checkReportClauses(q)
         let scope: Scope
         switch q.verb {
@@ -291,6 +295,7 @@ public struct Resolver {
     func unknownField(_ name: String, range: SourceRange) -> Diagnostic {
         let candidates = BuiltinFields.names + catalog.fieldOrder
         var help = Suggest.closest(to: name, in: candidates).map { "did you mean '\($0)'?" }
+        if help == nil { help = Suggest.closest(to: name, in: queryColumns).map { "did you mean the result column '\($0)'?" } }
         if help == nil, catalog.allStageNames.contains(name) { help = "'\(name)' is a stage; compare it with stage: stage = \(name)" }
         if help == nil { help = "declare it first: field \(name) text" }
         return Diagnostic(.name, "E201", "unknown field '\(name)'", file: file, range: range, help: help)

@@ -11,9 +11,22 @@ public enum Suggest {
             best = (c, d)
         }
         guard let (candidate, d) = best else { return nil }
-        // One- and two-letter words match only up to case: any letter is one edit from any other.
-        let allowed = w.count <= 2 ? 0 : max(1, w.count / 3)
+        // A one- or two-letter word is one edit from almost anything: suggest only a word it
+        // is missing one letter of (`wn` → `won`), never a substitution (`Z` → `A`).
+        if w.count <= 2 {
+            return candidates.first { c in
+                let cs = Array(c.lowercased().unicodeScalars)
+                return cs.count == w.count + 1 && isSubsequence(w, of: cs)
+            } ?? candidates.first { $0.lowercased() == word.lowercased() && $0 != word }
+        }
+        let allowed = max(1, w.count / 3)
         return d <= allowed && d > 0 || (d == 0 && candidate != word) ? candidate : nil
+    }
+
+    static func isSubsequence(_ a: [Unicode.Scalar], of b: [Unicode.Scalar]) -> Bool {
+        var i = 0
+        for x in b where i < a.count && a[i] == x { i += 1 }
+        return i == a.count
     }
 
     static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
