@@ -20,6 +20,7 @@ struct QueryRunner {
         case .count(of: "deals"), .aggregate: return try Aggregates(runner: self).run(q)
         case .pipeline: return try PipelineReport(runner: self).run(q)
         case .forecast: return try ForecastReport(runner: self).run(q)
+        case .tasks, .notifications, .leads, .leadConversion, .count(of: "leads"): return try RecordQueries(runner: self).run(q)
         default:
             throw Diagnostic(.runtime, "R001", "'\(q.verb.name)' is not available yet in this version of funnel", file: file, range: q.range,
                              help: "see `funnel --help` and README.md for what runs today")
