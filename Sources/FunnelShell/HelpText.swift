@@ -21,7 +21,7 @@ public enum HelpText {
     with an operator, a comma or a word that needs more, or the next line starts with a
     clause (where, by, order, limit, during, as of, show, to). Comments start with --.
 
-    .help statements   declaring fields and funnels, recording deals
+    .help statements   declaring fields and funnels, recording deals, automation, leads
     .help queries      deals, count, sum, pipeline, forecast, the reports, their clauses
     .help metrics      what every figure means
     .help commands     session commands (.format, .read, .open, ...)
@@ -41,7 +41,11 @@ public enum HelpText {
         lost "Closed Lost"
       }
       rule NAME on enter|exit STAGE [in FUNNEL] [where CONDITION] do ACTION
-      rule NAME when CONDITION do ACTION
+      rule NAME when CONDITION do ACTION     -- checked by `check rules`
+      leads qualify when CONDITION           -- the lead qualification gate (one, replaced)
+    Actions: task "..." [for ROLE] [due DURATION] | notify ROLE "message". {field} in a
+    message, a task title or a role is replaced by the deal's value, written plainly
+    ({amount} → 120000, {probability} → 25%, {close_date} → 2026-04-30, empty → nothing).
 
     Deals (every one accepts: on DATE — when the change took effect, default today):
       deal "D-1" [in FUNNEL] { name: "Acme", amount: 120k, owner: "li.wei", stage: Discovery }
@@ -60,10 +64,35 @@ public enum HelpText {
     Field types: money and number take 120000, 120_000, 120k, 1.2m; percent takes 25%;
     dates are 2026-03-14. Built-in fields: id name funnel stage status amount probability
     owner team source product account created close_date closed lost_reason, and the
-    derived days_in_stage age stale weighted.
+    derived days_in_stage age stale weighted; lead is the lead a converted deal came from.
 
-    Not yet available in this version: import, export, leads, tasks, notifications,
-    rules that fire, check rules.
+    Automation (docs/automation.md):
+      a stage's task items become tasks for each deal entering it (due = entry day + due);
+      on every stage change — a statement, a script or an import — the left stage's on exit
+      actions and on exit rules run, then the entered stage's tasks, on enter actions and
+      on enter rules; a rule's where sees the deal after the change.
+      exit when tasks done ...        -- the current stage's tasks (task items and on enter
+                                         tasks of this visit) must all be done
+      tasks [where ...]               -- id deal stage title for due status overdue
+      done task 17 | done task "title" for deal "D-1"
+      notifications [where ...]       -- id at for deal rule message status
+      ack notification 3 | ack notifications [where deal = "D-1"]
+      check rules                     -- time-based rules against today, for every open
+                                         deal; a rule fires once per deal per stage visit
+                                         (cron: funnel -c 'check rules')
+      show rules | check              -- the rules; the design warnings of the store
+
+    Leads (status new, qualified, disqualified, converted):
+      lead "L-1" { company: "Globex", source: "Webinar", budget: true } [on DATE]
+                                      -- an existing id updates the fields given
+      qualify lead "L-1" | disqualify lead "L-1" because "no budget"
+      convert lead "L-1" to deal "D-9" [in FUNNEL]
+                                      -- the deal gets lead, source, account (= company)
+                                         and the lead fields named like deal fields
+      import leads from "leads.csv" [(id = lead_id, company = Company, ...)] [skip errors]
+      qualify and convert need the lead gate to hold; a refusal names each unmet criterion.
+
+    Not yet available in this version: import of deals, tables and history, export.
     """
 
     static let queries = """
@@ -77,6 +106,11 @@ public enum HelpText {
       show funnel NAME | show funnels | show fields
       chart funnel NAME               open deals per stage as bars (by amount)
       chart QUERY [show COLUMN]       a grouped query's headline figure as bars
+      show rules
+      tasks | notifications | leads [where C] [order by ...] [limit N] [during W] [show ...]
+                                      -- during: tasks due, notifications made, leads
+                                         created in W; status = open/done/new/acked/...
+      count leads [by ...]            conversion of leads [by ...] [during W]
     Clauses:
       where C        filters deals; a condition naming a result column (weighted, deals,
                      commit, ...) filters groups after grouping; amount always means the
@@ -157,6 +191,10 @@ public enum HelpText {
     history of deal  one row per stage change: at, from_stage, to_stage,
                      days_in_previous (days since the change before), forced_reason.
     as of D          every query on the events effective on or before D, today = D.
+    conversion of leads  leads created in the window (default all) that the where keeps:
+                     leads, converted, rate = converted / leads, avg_days_to_deal =
+                     average days from the lead's date to its conversion (converted only)
+    overdue          an open task whose due date is before today
     """
 
     static let commands = """

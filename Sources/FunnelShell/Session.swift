@@ -189,6 +189,9 @@ public final class Session {
             }
         case .message(let m): if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
+        case let .withWarnings(inner, warnings):
+            try show(inner, for: s, file: file)
+            report(warnings)
         }
     }
 

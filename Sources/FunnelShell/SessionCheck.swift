@@ -15,6 +15,7 @@ extension Session {
             return ExitStatus.syntax
         }
         var resolver = Resolver(catalog: committed.catalog, file: source)
+        resolver.lenientRuleStages = true
         for s in parsed.statements { resolver.resolve(s) }
         let errors = resolver.diagnostics
         let warnings = Lint.warnings(parsed.statements, file: source, catalog: resolver.catalog)

@@ -8,6 +8,16 @@ public enum DomainEvent: Sendable, Equatable {
     case won(id: String)
     case lost(id: String, reason: String?)
     case reopened(id: String, to: String)
+    // Automation and leads (AutomationEvents.swift holds their journal form).
+    case taskCreated(TaskRecord)
+    case taskDone(id: Int)
+    case notified(NotificationRecord)
+    case acked(ids: [Int])
+    case leadCreated(id: String, fields: [FieldValue])
+    case leadUpdated(id: String, fields: [FieldValue])
+    case leadQualified(id: String)
+    case leadDisqualified(id: String, reason: String)
+    case leadConverted(id: String, deal: String)
 
     public struct FieldValue: Sendable, Equatable {
         public var name: String
@@ -37,6 +47,9 @@ public enum DomainEvent: Sendable, Equatable {
             return StoreEvent(on: day, type: "lose", payload: p)
         case let .reopened(id, to):
             return StoreEvent(on: day, type: "reopen", payload: [("id", .string(id)), ("to", .string(to))])
+        case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
+             .leadConverted:
+            return automationStoreEvent(on: day)
         }
     }
 
@@ -75,7 +88,8 @@ public enum DomainEvent: Sendable, Equatable {
             guard let id = s("id"), let to = s("to") else { return nil }
             self = .reopened(id: id, to: to)
         default:
-            return nil
+            guard let a = Self.automationEvent(e) else { return nil }
+            self = a
         }
     }
 

@@ -148,7 +148,9 @@ public struct ExprCompiler {
         case .name(let n):
             if let names { return try names(n, e.range) }
             return field(n)
-        case .tasksDone: return { _ in .bool(true) }
+        case .tasksDone:
+            let state = ctx.state
+            return { r in .bool(state.tasksDone(row: r)) }
         case .not(let x):
             let p = try predicate(x)
             return { .bool(!p($0)) }

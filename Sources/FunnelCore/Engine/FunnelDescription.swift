@@ -23,11 +23,15 @@ enum FunnelDescription {
     }
 
     static func describe(_ a: Action) -> String {
+        // A role that is not a plain name ("{owner}", "sales ops") is quoted, as written.
+        func role(_ r: String) -> String {
+            r.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) && !(r.first?.isNumber ?? true) ? r : "\"\(r)\""
+        }
         switch a {
-        case let .task(title, role, due):
-            return "task \"\(title)\"" + (role.map { " for \($0)" } ?? "") + (due.map { " due \($0.description)" } ?? "")
-        case let .notify(role, message):
-            return "notify \(role) \"\(message)\""
+        case let .task(title, r, due):
+            return "task \"\(title)\"" + (r.map { " for \(role($0))" } ?? "") + (due.map { " due \($0.description)" } ?? "")
+        case let .notify(r, message):
+            return "notify \(role(r)) \"\(message)\""
         }
     }
 

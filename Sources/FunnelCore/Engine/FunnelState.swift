@@ -7,6 +7,14 @@ public struct FunnelState: Sendable {
     public var slots = StageSlots()
     public var deals = DealTable()
     public var history = StageHistory()
+    /// Tasks, notifications and leads (Automation/), and which time-based rules have fired.
+    public var tasks = TaskTable()
+    public var notifications = NotificationTable()
+    public var leads = LeadTable()
+    public var firedRules = Set<RuleFiring>()
+    /// Set while `asOf` rebuilds a past day from part of the log: a later-dated event an
+    /// automation record refers to may be missing then, and the record is left out.
+    var partialReplay = false
     /// Sequence number of the last committed event applied.
     public var lastSeq: Int64 = 0
     /// Every event applied, in order, with its effective date, so `as of` can rebuild the
@@ -48,6 +56,7 @@ public struct FunnelState: Sendable {
     /// funnel declared today still describes last month's deals.
     public func asOf(_ day: Int32) throws -> FunnelState {
         var s = FunnelState()
+        s.partialReplay = true
         for e in log {
             if case .declare = e.event {} else if e.day > day { continue }
             // A change dated before its deal's creation (`set deal ... on` an earlier day)
@@ -56,6 +65,7 @@ public struct FunnelState: Sendable {
             try s.apply(e.event, on: e.day)
         }
         s.lastSeq = lastSeq
+        s.partialReplay = false
         return s
     }
 
@@ -94,6 +104,9 @@ public struct FunnelState: Sendable {
             let r = try existingRow(id)
             changeStage(r, to: to, on: day, forced: nil)
             deals.lostReason[r] = Empty.text
+        case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
+             .leadConverted:
+            try applyAutomation(event, on: day)
         }
     }
 

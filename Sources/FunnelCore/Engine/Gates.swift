@@ -30,17 +30,15 @@ struct Gates {
         let ctx = EvalContext(state: state, today: today)
         let compiler = ExprCompiler(context: ctx, file: file)
         return try ResultColumns.conjuncts(gate).map { part in
-            if containsTasksDone(part) {
-                throw Diagnostic(.runtime, "R001", "'tasks done' in an exit criterion is not available yet in this version of funnel",
-                                 file: file, range: part.range)
-            }
             let holds = try compiler.predicate(part)(r)
             let names = ResultColumns.names(in: part).sorted()
-            let explanation = names.map { name -> String in
+            var parts = names.map { name -> String in
                 let v = compiler.field(name)(r)
                 if ExprCompiler.isEmptyValue(v) { return "\(name) is empty" }
                 return "\(name) = \(Self.show(v))"
-            }.joined(separator: ", ")
+            }
+            if containsTasksDone(part) { parts.append(state.tasksDoneExplanation(row: r)) }
+            let explanation = parts.joined(separator: ", ")
             return Criterion(text: file.text(part.range), holds: holds, explanation: explanation.isEmpty ? (holds ? "holds" : "does not hold") : explanation)
         }
     }

@@ -42,7 +42,9 @@ public final class Interpreter {
     /// Every stage change, however it arrives (a statement, a script, an import), passes
     /// here once, after it is applied: this is where stage automation belongs, so it
     /// behaves the same whichever way a change arrives. `from` is nil for a new deal.
-    func stageChanged(row: Int, from: String?, to: String, on day: Int32) throws {}
+    func stageChanged(row: Int, from: String?, to: String, on day: Int32) throws {
+        try runStageAutomation(row: row, from: from, to: to, on: day)
+    }
 
     public func execute(_ s: Statement, file: SourceFile) throws -> StatementOutput {
         switch s.kind {
@@ -95,6 +97,27 @@ public final class Interpreter {
             return .table(FunnelDescription.fields(state.catalog))
         case .dotCommand(let text):
             return .sessionCommand(text)
+        // Automation and leads (Automation/).
+        case let .lead(id, fields, on):
+            return try leadStatement(id: id, fields: fields, on: on, file: file)
+        case let .qualify(id, on):
+            return try qualifyLead(id: id, on: on, file: file)
+        case let .disqualify(id, reason, on):
+            return try disqualifyLead(id: id, reason: reason, on: on, file: file)
+        case let .convert(lead, deal, funnel, on):
+            return try convertLead(lead: lead, deal: deal, funnel: funnel, on: on, file: file)
+        case let .doneTask(id, title, deal):
+            return try doneTask(id: id, title: title, deal: deal, statement: s, file: file)
+        case let .ack(id, filter):
+            return try ack(id: id, filter: filter, statement: s, file: file)
+        case .checkRules:
+            return try checkRules(file: file)
+        case .checkDesign:
+            return checkDesign()
+        case .showRules:
+            return .table(showRules())
+        case let .importData(.leads, path, mapping, options):
+            return try importLeads(path: path, mapping: mapping, options: options, file: file)
         default:
             throw notAvailable(s, file: file)
         }

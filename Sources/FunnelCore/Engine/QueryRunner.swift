@@ -29,6 +29,7 @@ struct QueryRunner {
         case .calibration: return try CalibrationReport(runner: self).run(q)
         case .bottlenecks: return try BottlenecksReport(runner: self).run(q)
         case .history(let deal): return try DealHistoryReport(runner: self).run(q, deal: deal)
+        case .tasks, .notifications, .leads, .leadConversion, .count(of: "leads"): return try RecordQueries(runner: self).run(q)
         default:
             throw Diagnostic(.runtime, "R001", "'\(q.verb.name)' is not available yet in this version of funnel", file: file, range: q.range,
                              help: "see `funnel --help` and README.md for what runs today")

@@ -10,4 +10,7 @@ public enum StatementOutput: Sendable, Equatable {
     case chart(ResultTable, labelColumns: [Int], valueColumn: Int, title: String)
     /// A session command for the shell to carry out.
     case sessionCommand(String)
+    /// An output with warnings to report beside it (a statement that went on past problems,
+    /// e.g. `check rules` skipping a deal a rule cannot be evaluated for).
+    indirect case withWarnings(StatementOutput, [Diagnostic])
 }

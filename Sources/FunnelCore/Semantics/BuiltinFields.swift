@@ -8,6 +8,8 @@ public enum BuiltinFields {
         ("account", .text, true), ("created", .date, false), ("close_date", .date, true), ("closed", .date, false),
         ("lost_reason", .text, false), ("days_in_stage", .number, false), ("age", .number, false),
         ("stale", .bool, false), ("weighted", .money, false),
+        // The lead a deal was converted from (convert lead).
+        ("lead", .text, false),
     ]
     static let byName: [String: (type: ValueType, writable: Bool)] = {
         var d: [String: (ValueType, Bool)] = [:]

@@ -25,7 +25,7 @@ public enum Lint {
                      help: "add an objective gate: exit when budget_confirmed and decision_maker is not empty")
             }
         }
-        return out
+        return out + ruleWarnings(statements, file: file, catalog: catalog)
     }
 
     static func percent(_ p: Double) -> String {

@@ -8,6 +8,9 @@ public struct Resolver {
     public private(set) var diagnostics: [Diagnostic] = []
     /// The result columns of the query being checked, for "did you mean" on a misspelt one.
     var queryColumns: [String] = []
+    /// `funnel check` sets this: a rule on a stage no funnel has is then left to Lint's
+    /// "can never fire" warning instead of failing as a name error (as it does in a run).
+    public var lenientRuleStages = false
 
     public init(catalog: Catalog, file: SourceFile) {
         self.catalog = catalog
@@ -28,8 +31,10 @@ public struct Resolver {
         case groups([ResultColumn])
         /// A CSV row during import: bare names are columns, unknown until the file is read.
         case importRow
-        /// Free-form records (leads, tasks, notifications) checked when they run.
+        /// Free-form records (lead fields) checked when they run.
         case loose
+        /// Tasks, notifications, leads: bare names are the record's columns.
+        case record(RecordSchema)
     }
 
     public mutating func resolve(_ s: Statement) {
@@ -44,17 +49,19 @@ public struct Resolver {
             let f = try Declarations.funnel(d, file: file, catalog: catalog)
             for st in d.stages {
                 if let e = st.exitWhen { try expectBool(e, .deal, what: "an exit criterion") }
+                try checkActions(st.onEnter + st.onExit + st.tasks.map { .task(title: $0.title, role: $0.role, due: $0.due) }, range: st.range)
             }
             catalog.declare(funnel: f)
         case .rule(let d):
             switch d.trigger {
             case .onEnter(let stage, let funnel), .onExit(let stage, let funnel):
                 if let funnel { try checkFunnel(funnel) }
-                try checkStage(stage, funnel: funnel?.text)
+                if !lenientRuleStages { try checkStage(stage, funnel: funnel?.text) }
             case .when(let e):
                 try expectBool(e, .deal, what: "a rule condition")
             }
             if let f = d.filter { try expectBool(f, .deal, what: "a rule's where") }
+            try checkActions([d.action], range: s.range)
             catalog.declare(rule: RuleDef(name: d.name.text, trigger: d.trigger, filter: d.filter, action: d.action, source: file))
         case .leadGate(let e):
             _ = try type(of: e, .loose)
@@ -75,7 +82,7 @@ public struct Resolver {
             if let to { try checkStage(to, funnel: nil) }
             try checkDate(on)
         case let .lead(_, fields, on):
-            for f in fields { _ = try type(of: f.value, .loose) }
+            try checkLeadFields(fields)
             try checkDate(on)
         case let .convert(_, _, funnel, on):
             if let funnel { try checkFunnel(funnel) }
@@ -110,6 +117,8 @@ public struct Resolver {
                 d.range = s.range
                 throw d
             }
+        case .ack(_, let filter?):
+            try expectBool(filter, .record(.notifications), what: "a where condition")
         case .doneTask, .ack, .checkRules, .checkDesign, .showFields, .showFunnels, .showRules, .showTables:
             break
         }
@@ -121,7 +130,9 @@ public struct Resolver {
         try checkReportClauses(q)
         let scope: Scope
         switch q.verb {
-        case .leads, .tasks, .notifications, .leadConversion, .count(of: "leads"): scope = .loose
+        case .tasks: scope = .record(.tasks)
+        case .notifications: scope = .record(.notifications)
+        case .leads, .leadConversion, .count(of: "leads"): scope = .record(.leads)
         default: scope = .deal
         }
         if case .aggregate(_, let e) = q.verb {
@@ -522,6 +533,8 @@ public struct Resolver {
                                 ?? "the result columns are: " + columns.map(\.name).joined(separator: ", "))
         case .importRow, .loose:
             return .any
+        case .record(let schema):
+            return try recordNameType(n, range: range, schema)
         }
     }
 }

@@ -3,7 +3,7 @@
 public enum ResultColumns {
     public static func of(_ verb: QueryVerb) -> [ResultColumn] {
         switch verb {
-        case .count: return [ResultColumn("deals", .integer)]
+        case .count(let of): return [ResultColumn(of, .integer)]
         case .aggregate(let f, _): return [ResultColumn(f, f == "avg" ? .number : .money)]
         case .pipeline: return [ResultColumn("deals", .integer), ResultColumn("amount", .money), ResultColumn("weighted", .money)]
         case .forecast:
@@ -27,7 +27,8 @@ public enum ResultColumns {
             return [ResultColumn("stated", .rate), ResultColumn("observed", .rate), ResultColumn("closed", .integer),
                     ResultColumn("gap", .rate)]
         case .leadConversion:
-            return [ResultColumn("leads", .integer), ResultColumn("converted", .integer), ResultColumn("rate", .rate)]
+            return [ResultColumn("leads", .integer), ResultColumn("converted", .integer), ResultColumn("rate", .rate),
+                    ResultColumn("avg_days_to_deal", .days)]
         case .stale:
             return [ResultColumn("id", .text), ResultColumn("name", .text), ResultColumn("owner", .text), ResultColumn("stage", .text),
                     ResultColumn("days_in_stage", .integer), ResultColumn("limit_days", .integer)]

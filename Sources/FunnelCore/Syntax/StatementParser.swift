@@ -218,23 +218,30 @@ extension Parser {
     mutating func parseDoneTask() throws -> StatementKind {
         try expect("done")
         try expect("task")
-        if case .number(let n) = current.kind {
-            advance()
-            return .doneTask(id: Int(n), title: nil, deal: nil)
-        }
+        if case .number = current.kind { return .doneTask(id: try parseRecordNumber("a task number"), title: nil, deal: nil) }
         let title = try parseString("a task number or title")
         try expect("for", "'for deal' and the deal id")
         try expect("deal")
         return .doneTask(id: nil, title: title, deal: try parseRecordID("a deal id"))
     }
 
+    /// A task or notification number: a whole number from 1 (a typo like 1e30 must not
+    /// trap when it becomes an Int).
+    mutating func parseRecordNumber(_ what: String) throws -> Int {
+        let t = current
+        guard case .number(let n) = t.kind else { throw unexpected(expected: what) }
+        guard n == n.rounded(), n >= 1, n < 1e12 else {
+            throw Diagnostic(.syntax, "E109", "\(what) is a whole number from 1, like 17", file: file, range: t.range)
+        }
+        advance()
+        return Int(n)
+    }
+
     /// ack-statement := "ack" ( "notification" NUMBER | "notifications" [ "where" expr ] )
     mutating func parseAck() throws -> StatementKind {
         try expect("ack")
         if accept("notification") {
-            guard case .number(let n) = current.kind else { throw unexpected(expected: "a notification number") }
-            advance()
-            return .ack(id: Int(n), filter: nil)
+            return .ack(id: try parseRecordNumber("a notification number"), filter: nil)
         }
         try expect("notifications", "'notification N' or 'notifications where ...'")
         var filter: Expr?

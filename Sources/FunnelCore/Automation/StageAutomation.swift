@@ -1,0 +1,132 @@
+/// Collects the tasks and notifications one change generates, numbering them after the
+/// ones already in the state, so everything is computed before anything is recorded.
+struct AutomationBatch {
+    let state: FunnelState
+    /// The day expressions and messages are evaluated on: the change's effective day for a
+    /// stage change, today for `check rules`.
+    let ctx: EvalContext
+    private(set) var events: [DomainEvent] = []
+    private var nextTask: Int
+    private var nextNotification: Int
+    private(set) var taskCount = 0
+    private(set) var notificationCount = 0
+
+    init(state: FunnelState, day: Int32) {
+        self.state = state
+        self.ctx = EvalContext(state: state, today: day)
+        nextTask = state.tasks.nextID
+        nextNotification = state.notifications.nextID
+    }
+
+    mutating func task(_ spec: TaskSpec, row r: Int, stage: String, visit: Int32, on day: Int32, origin: TaskOrigin, rule: String?,
+                       file: SourceFile) {
+        let due = spec.due.map { day + Int32($0.days) }
+        let title = Self.fill(spec.title, row: r, ctx: ctx, file: file)
+        // A role from a placeholder ("{owner}") that is empty for this deal is no role.
+        let role = spec.role.map { Self.fill($0, row: r, ctx: ctx, file: file) }.flatMap { $0.isEmpty ? nil : $0 }
+        events.append(.taskCreated(TaskRecord(id: nextTask, deal: state.deals.ids[r], stage: stage, title: title,
+                                              role: role, due: due, origin: origin, rule: rule, visit: visit)))
+        nextTask += 1
+        taskCount += 1
+    }
+
+    /// `visit` is set for time-based rules only: it makes the firing once per stage visit.
+    mutating func notify(role: String, message: String, row r: Int, stage: String, label: String, visit: Int32?, file: SourceFile) {
+        let text = Self.fill(message, row: r, ctx: ctx, file: file)
+        events.append(.notified(NotificationRecord(id: nextNotification, deal: state.deals.ids[r], rule: label,
+                                                   role: Self.fill(role, row: r, ctx: ctx, file: file),
+                                                   message: text, stage: stage, visit: visit)))
+        nextNotification += 1
+        notificationCount += 1
+    }
+
+    mutating func run(_ action: Action, row r: Int, stage: String, visit: Int32, on day: Int32, origin: TaskOrigin,
+                      rule: String?, label: String, firing: Bool, file: SourceFile) {
+        switch action {
+        case let .task(title, role, due):
+            task(TaskSpec(title: title, role: role, due: due), row: r, stage: stage, visit: visit, on: day, origin: origin, rule: rule,
+                 file: file)
+        case let .notify(role, message):
+            notify(role: role, message: message, row: r, stage: stage, label: label, visit: firing ? visit : nil, file: file)
+        }
+    }
+
+    /// `{field}` replaced by the deal's value, written plainly (MessageTemplate.plain).
+    static func fill(_ message: String, row r: Int, ctx: EvalContext, file: SourceFile) -> String {
+        let compiler = ExprCompiler(context: ctx, file: file)
+        let catalog = ctx.state.catalog
+        return MessageTemplate.fill(message) { name in
+            guard BuiltinFields.type(of: name) != nil || catalog.fields[name] != nil else { return nil }
+            let percent = BuiltinFields.type(of: name) == .percent || catalog.fields[name]?.type == .percent
+            return MessageTemplate.plain(compiler.field(name)(r), percent: percent)
+        }
+    }
+}
+
+extension RuleDef {
+    /// Whether this `on enter` / `on exit` rule listens to entering (or leaving) `stage`
+    /// of `funnel`. A rule without `in FUNNEL` listens in every funnel with that stage.
+    func listens(enter: Bool, stage: String, funnel: String) -> Bool {
+        switch trigger {
+        case let .onEnter(s, f): return enter && s.text == stage && (f == nil || f?.text == funnel)
+        case let .onExit(s, f): return !enter && s.text == stage && (f == nil || f?.text == funnel)
+        case .when: return false
+        }
+    }
+}
+
+extension Interpreter {
+    /// The stage automation of one change, in this order: the left stage's `on exit`
+    /// actions, `on exit` rules, the entered stage's key tasks, its `on enter` actions,
+    /// `on enter` rules (rules in the order they were declared). A rule's `where` and the
+    /// messages see the deal as it is after the change, on the change's effective day.
+    func runStageAutomation(row r: Int, from: String?, to: String, on day: Int32) throws {
+        // The events are worked out in a function of their own so the batch's copy of the
+        // state is gone before recording mutates it; otherwise every recorded event would
+        // copy the whole state (an import passes here once per row).
+        for e in try stageAutomationEvents(row: r, from: from, to: to, on: day) { try record(e, on: day) }
+    }
+
+    func stageAutomationEvents(row r: Int, from: String?, to: String, on day: Int32) throws -> [DomainEvent] {
+        guard let funnel = state.funnel(ofRow: r) else { return [] }
+        let catalog = state.catalog
+        let left = from.flatMap { funnel.stage(named: $0) }
+        let entered = funnel.stage(named: to)
+        let exitRules = from.map { f in catalog.ruleOrder.compactMap { catalog.rules[$0] }.filter { $0.listens(enter: false, stage: f, funnel: funnel.name) } } ?? []
+        let enterRules = catalog.ruleOrder.compactMap { catalog.rules[$0] }.filter { $0.listens(enter: true, stage: to, funnel: funnel.name) }
+        // Imports pass here for every row: a change nothing listens to costs only this check.
+        if (left?.onExit.isEmpty ?? true), (entered?.tasks.isEmpty ?? true), (entered?.onEnter.isEmpty ?? true),
+           exitRules.isEmpty, enterRules.isEmpty { return [] }
+        var batch = AutomationBatch(state: state, day: day)
+        let declaration = funnel.source ?? SourceFile(name: "<funnel \(funnel.name)>", text: "")
+        func applies(_ rule: RuleDef) throws -> Bool {
+            guard let filter = rule.filter else { return true }
+            let file = rule.source ?? SourceFile(name: "<rule \(rule.name)>", text: "")
+            return try ExprCompiler(context: batch.ctx, file: file).predicate(filter)(r)
+        }
+        if let left {
+            for a in left.onExit {
+                batch.run(a, row: r, stage: to, visit: day, on: day, origin: .exit, rule: nil, label: "on exit \(left.name)",
+                          firing: false, file: declaration)
+            }
+        }
+        for rule in exitRules where try applies(rule) {
+            batch.run(rule.action, row: r, stage: to, visit: day, on: day, origin: .rule, rule: rule.name, label: rule.name,
+                      firing: false, file: rule.source ?? declaration)
+        }
+        if let entered {
+            for t in entered.tasks {
+                batch.task(t, row: r, stage: to, visit: day, on: day, origin: .key, rule: nil, file: declaration)
+            }
+            for a in entered.onEnter {
+                batch.run(a, row: r, stage: to, visit: day, on: day, origin: .enter, rule: nil, label: "on enter \(entered.name)",
+                          firing: false, file: declaration)
+            }
+        }
+        for rule in enterRules where try applies(rule) {
+            batch.run(rule.action, row: r, stage: to, visit: day, on: day, origin: .rule, rule: rule.name, label: rule.name,
+                      firing: false, file: rule.source ?? declaration)
+        }
+        return batch.events
+    }
+}
