@@ -52,6 +52,23 @@ public enum HelpText {
       reopen deal "D-1" [to STAGE]
       why deal "D-1" to Negotiation   -- every gate on the way and whether it holds
 
+    Import and export (see docs/import.md):
+      import table NAME from "file.csv" key COLUMN      -- then NAME[KEY].COLUMN anywhere
+      import deals from "file.csv" into FUNNEL [OPTIONS] (
+        id = COLUMN, stage = COLUMN, amount = COLUMN, owner = "Column With Spaces",
+        team = teams[sales_agent].manager, amount = coalesce(close_value, 0),
+        created = COLUMN, closed = COLUMN, entered STAGE = COLUMN, FIELD = EXPR, ...)
+      import history from "file.csv" [OPTIONS] (deal = COLUMN, stage = COLUMN, at = COLUMN [, forced = COLUMN])
+      export deals|history|leads|tasks|notifications [where C] [show E, ...] to "file.csv"
+    Options: skip errors, without rules, delimiter ";" (or "\t"), decimal ",",
+    date format "MM/dd/yyyy", stages ("Closed Won" = Won, ...).
+    In a mapping a bare name or a string alone is a column of the file; in an expression,
+    column("Any Header") is one, "text" is text. Functions for mappings: coalesce if lower
+    upper trim text number(text) date(text[, "dd.MM.yyyy"]). A row that cannot be imported
+    is reported as file:line: column: reason and nothing from the file is kept, unless
+    skip errors keeps the other rows. Importing a known id updates the deal and appends a
+    changed stage to its history. export deals without show writes every stored field.
+
     Rules of moves: a forward move needs the exit criteria of every stage it leaves or
     skips; `force because` overrides them and is recorded; moving back needs none; win and
     lose close a deal from any open stage. A change cannot take effect before the deal's
@@ -62,7 +79,7 @@ public enum HelpText {
     owner team source product account created close_date closed lost_reason, and the
     derived days_in_stage age stale weighted.
 
-    Not yet available in this version: import, export, leads, tasks, notifications,
+    Not yet available in this version: import leads, leads, tasks, notifications,
     rules that fire, check, chart.
     """
 

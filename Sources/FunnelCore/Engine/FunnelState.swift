@@ -7,6 +7,11 @@ public struct FunnelState: Sendable {
     public var slots = StageSlots()
     public var deals = DealTable()
     public var history = StageHistory()
+    /// Reference tables from `import table`, by name.
+    public var tables: [String: ReferenceTable] = [:]
+    /// Reads an import's segment by name, for `apply(.imported)`. Whoever opened the store
+    /// sets it; a state that never saw a store has no segments to read.
+    public var loadSegment: @Sendable (String) throws -> [UInt8] = FunnelState.noSegments
     /// Sequence number of the last committed event applied.
     public var lastSeq: Int64 = 0
     /// Every event applied, in order, with its effective date, so `as of` can rebuild the
@@ -48,6 +53,7 @@ public struct FunnelState: Sendable {
     /// funnel declared today still describes last month's deals.
     public func asOf(_ day: Int32) throws -> FunnelState {
         var s = FunnelState()
+        s.loadSegment = loadSegment
         for e in log {
             if case .declare = e.event {} else if e.day > day { continue }
             try s.apply(e.event, on: e.day)
@@ -56,8 +62,20 @@ public struct FunnelState: Sendable {
         return s
     }
 
+    /// Applies an import whose payload the caller already has (the import that just ran),
+    /// sparing it the segment's decoding; the event is logged as `apply` logs it.
+    /// Returns the row of each of the payload's deals.
+    @discardableResult
+    public mutating func apply(_ event: DomainEvent, on day: Int32, payload: ImportPayload) throws -> [Int] {
+        let rows = try applyImport(payload)
+        log.append(LoggedEvent(event: event, day: day))
+        return rows
+    }
+
     mutating func applyWithoutLogging(_ event: DomainEvent, on day: Int32) throws {
         switch event {
+        case let .imported(_, _, segment, checksum, _):
+            try applyImport(try loadPayload(segment: segment, checksum: checksum))
         case let .declare(what, name, source):
             try applyDeclaration(what: what, name: name, source: source)
         case let .dealCreated(id, funnel, stage, fields):

@@ -6,6 +6,8 @@ public enum StatementOutput: Sendable, Equatable {
     case text(String)
     /// A short confirmation, e.g. of an import or an export written to a file.
     case message(String)
+    /// A confirmation with warnings for the error output, e.g. the rows `skip errors` left out.
+    case messageWithWarnings(String, [Diagnostic])
     /// A session command for the shell to carry out.
     case sessionCommand(String)
 }
