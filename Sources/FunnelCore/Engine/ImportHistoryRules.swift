@@ -33,7 +33,7 @@ enum ImportHistoryRules {
     /// of a file), and its created and closed days.
     static func newDeal(stage c: Int, funnel: FunnelDef, dates: Dates, today: Int32,
                         into entries: inout [Stop]) throws(RowProblem) -> (created: Int32, closed: Int32?) {
-        if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
+        while !entries.isEmpty { entries.removeLast() }
         let kind = funnel.stages[c].kind
         var own: Int32?
         var latestOther = dates.created
@@ -61,7 +61,7 @@ enum ImportHistoryRules {
     /// longer in the funnel.
     static func update(from: Int?, lastChange: Int32, to c: Int, funnel: FunnelDef, dates: Dates, stageLabel: String,
                        today: Int32, into entries: inout [Stop]) throws(RowProblem) {
-        if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
+        while !entries.isEmpty { entries.removeLast() }
         if from == c { return }
         let kind = funnel.stages[c].kind
         let own = dates.entered.first { $0.stage == c }?.day
