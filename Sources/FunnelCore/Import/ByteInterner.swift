@@ -43,12 +43,14 @@ final class ByteInterner {
         let h = Self.hash(b)
         let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: h) & mask
-        let n = b.count
+        // An empty buffer may have no address; it compares by length alone.
+        let base = b.baseAddress
+        let n = base == nil ? 0 : b.count
         while true {
             let c = slots[i]
             if c < 0 { break }
             let k = Int(c)
-            if hashes[k] == h, Int(lengths[k]) == n, n == 0 || memcmp(arena + starts[k], b.baseAddress!, n) == 0 {
+            if hashes[k] == h, Int(lengths[k]) == n, n == 0 || memcmp(arena + starts[k], base, n) == 0 {
                 return (c, false)
             }
             i = (i + 1) & mask
@@ -56,7 +58,7 @@ final class ByteInterner {
         let code = strings.count
         if code == codeCapacity { growCodes() }
         if arenaCount + n > arenaCapacity { growArena(arenaCount + n) }
-        if n > 0 { (arena + arenaCount).update(from: b.baseAddress!, count: n) }
+        if let base, n > 0 { (arena + arenaCount).update(from: base, count: n) }
         starts[code] = arenaCount
         lengths[code] = Int32(truncatingIfNeeded: n)
         hashes[code] = h
