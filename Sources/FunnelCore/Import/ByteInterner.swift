@@ -50,8 +50,9 @@ final class ByteInterner {
             let c = slots[i]
             if c < 0 { break }
             let k = Int(c)
-            if hashes[k] == h, Int(lengths[k]) == n, n == 0 || memcmp(arena + starts[k], base, n) == 0 {
-                return (c, false)
+            if hashes[k] == h, Int(lengths[k]) == n {
+                if n == 0 { return (c, false) }
+                if let base, memcmp(arena + starts[k], base, n) == 0 { return (c, false) }
             }
             i = (i + 1) & mask
         }
