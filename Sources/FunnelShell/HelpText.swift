@@ -56,6 +56,23 @@ public enum HelpText {
       reopen deal "D-1" [to STAGE]
       why deal "D-1" to Negotiation   -- every gate on the way and whether it holds
 
+    Import and export (see docs/import.md):
+      import table NAME from "file.csv" key COLUMN      -- then NAME[KEY].COLUMN anywhere
+      import deals from "file.csv" into FUNNEL [OPTIONS] (
+        id = COLUMN, stage = COLUMN, amount = COLUMN, owner = "Column With Spaces",
+        team = teams[sales_agent].manager, amount = coalesce(close_value, 0),
+        created = COLUMN, closed = COLUMN, entered STAGE = COLUMN, FIELD = EXPR, ...)
+      import history from "file.csv" [OPTIONS] (deal = COLUMN, stage = COLUMN, at = COLUMN [, forced = COLUMN])
+      export deals|history|leads|tasks|notifications [where C] [show E, ...] to "file.csv"
+    Options: skip errors, without rules, delimiter ";" (or "\t"), decimal ",",
+    date format "MM/dd/yyyy", stages ("Closed Won" = Won, ...).
+    In a mapping a bare name or a string alone is a column of the file; in an expression,
+    column("Any Header") is one, "text" is text. Functions for mappings: coalesce if lower
+    upper trim text number(text) date(text[, "dd.MM.yyyy"]). A row that cannot be imported
+    is reported as file:line: column: reason and nothing from the file is kept, unless
+    skip errors keeps the other rows. Importing a known id updates the deal and appends a
+    changed stage to its history. export deals without show writes every stored field.
+
     Rules of moves: a forward move needs the exit criteria of every stage it leaves or
     skips; `force because` overrides them and is recorded; moving back needs none; win and
     lose close a deal from any open stage. A change cannot take effect before the deal's
@@ -91,8 +108,6 @@ public enum HelpText {
                                          and the lead fields named like deal fields
       import leads from "leads.csv" [(id = lead_id, company = Company, ...)] [skip errors]
       qualify and convert need the lead gate to hold; a refusal names each unmet criterion.
-
-    Not yet available in this version: import of deals, tables and history, export.
     """
 
     static let queries = """

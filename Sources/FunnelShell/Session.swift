@@ -61,6 +61,7 @@ public final class Session {
     /// itself are already applied and are skipped by sequence number.
     func refresh() throws {
         let (events, newPosition) = try store.readCommitted(after: position)
+        committed.loadSegment = segmentLoader()
         for e in events where e.seq > committed.lastSeq {
             guard let event = DomainEvent(e) else {
                 throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",
@@ -161,9 +162,12 @@ public final class Session {
 
     func commitPending() throws {
         guard !interpreter.pending.isEmpty else { return }
+        for segment in interpreter.pendingSegments { _ = try store.writeSegment(segment.bytes) }
         let written = try store.commit(interpreter.pending)
         interpreter.clearPending()
         committed = interpreter.state
+        // The segments are on disk now; the copies in memory can go.
+        committed.loadSegment = segmentLoader()
         committed.lastSeq = written.last?.seq ?? committed.lastSeq
         interpreter.reset(to: committed)
     }
@@ -177,6 +181,8 @@ public final class Session {
         case .table(let t):
             if case .query(let q) = s.kind, let target = q.output {
                 try writeTable(t, to: target, file: file)
+            } else if case .export(_, _, _, let target) = s.kind {
+                try writeTable(t, to: target, file: file)
             } else {
                 write(Renderer.render(t, as: options.format, maxWidth: options.format == .table ? options.terminalWidth : nil))
             }
@@ -188,6 +194,9 @@ public final class Session {
                 write(Renderer.render(t, as: options.format))
             }
         case .message(let m): if !options.quiet { write(m) }
+        case .messageWithWarnings(let m, let warnings):
+            report(warnings)
+            if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
         case let .withWarnings(inner, warnings):
             try show(inner, for: s, file: file)
@@ -347,6 +356,18 @@ extension Session {
         let code = severity == .error ? "\u{1B}[1;31m" : severity == .warning ? "\u{1B}[1;33m" : "\u{1B}[1m"
         return text.replacingCharacters(in: r, with: code + severity.rawValue + "\u{1B}[0m[")
     }
+
+    /// Reads segments from this session's store, for replaying imports.
+    func segmentLoader() -> @Sendable (String) throws -> [UInt8] {
+        let box = StoreReference(store: store)
+        return { name in try box.store.readSegment(name) }
+    }
+}
+
+/// A store handed to the state's segment loader. The loader runs only on the session's own
+/// thread, while the state replays; the box lets it cross the `Sendable` boundary.
+private struct StoreReference: @unchecked Sendable {
+    let store: Store
 }
 
 func monotonicSeconds() -> Double {

@@ -190,6 +190,7 @@ struct Verify: ParsableCommand {
         let report = StoreVerifier.verify(directory: options.storePath)
         for p in report.problems { err.line(DiagnosticRenderer.render(p)) }
         out.line("\(options.storePath): \(report.events) events in \(report.commits) commits"
+                 + (report.segments > 0 ? ", \(report.segments) segment\(report.segments == 1 ? "" : "s")" : "")
                  + (report.uncommittedTailLines > 0 ? ", \(report.uncommittedTailLines) uncommitted line(s) at the end (an interrupted write; ignored)" : "")
                  + (report.problems.isEmpty ? "; no problems" : "; \(report.problems.count) problem(s)"))
         out.flush(); err.flush()

@@ -37,7 +37,7 @@ extension DomainEvent {
         case .taskCreated(let t): return t.deal
         case .notified(let n): return n.deal
         case .declare, .dealCreated, .taskDone, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
-             .leadConverted:
+             .leadConverted, .imported:
             return nil
         }
     }

@@ -18,6 +18,8 @@ public enum DomainEvent: Sendable, Equatable {
     case leadQualified(id: String)
     case leadDisqualified(id: String, reason: String)
     case leadConverted(id: String, deal: String)
+    /// A bulk import: its rows and stage histories are in the segment, named by content.
+    case imported(kind: String, file: String, segment: String, checksum: String, rows: Int)
 
     public struct FieldValue: Sendable, Equatable {
         public var name: String
@@ -50,6 +52,10 @@ public enum DomainEvent: Sendable, Equatable {
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             return automationStoreEvent(on: day)
+        case let .imported(kind, file, segment, checksum, rows):
+            return StoreEvent(on: day, type: "import", payload: [("kind", .string(kind)), ("file", .string(file)),
+                                                                  ("segment", .string(segment)), ("checksum", .string(checksum)),
+                                                                  ("rows", .number(Double(rows)))])
         }
     }
 
@@ -87,6 +93,10 @@ public enum DomainEvent: Sendable, Equatable {
         case "reopen":
             guard let id = s("id"), let to = s("to") else { return nil }
             self = .reopened(id: id, to: to)
+        case "import":
+            guard let k = s("kind"), let f = s("file"), let seg = s("segment"), let sum = s("checksum"),
+                  case .number(let n)? = e["rows"], n >= 0, n == n.rounded(), n < 1e15 else { return nil }
+            self = .imported(kind: k, file: f, segment: seg, checksum: sum, rows: Int(n))
         default:
             guard let a = Self.automationEvent(e) else { return nil }
             self = a

@@ -15,11 +15,17 @@ public struct ExprCompiler {
     /// CSV columns, a lead's fields): this resolves them, and the deal-only kernels are off.
     let names: ((String, SourceRange) throws -> Eval)?
     /// How `TABLE[KEY].COLUMN` is looked up; nil evaluates lookups to empty.
-    let lookup: ((String, Eval, String, SourceRange) throws -> Eval)?
+    let lookup: ((String, @escaping Eval, String, SourceRange) throws -> Eval)?
+    /// How `number(text)` and `date(text)` read text: an import's `decimal ","` and
+    /// `date format` apply inside its mapping's expressions too.
+    public var conversion = FieldConversion()
+    /// Where `number(text)` and `date(text)` report text they cannot read. An import mapping
+    /// makes that a row problem; elsewhere (nil) such text is simply empty.
+    public var unreadable: ((String) -> Void)?
 
     public init(context: EvalContext, file: SourceFile,
                 names: ((String, SourceRange) throws -> Eval)? = nil,
-                lookup: ((String, Eval, String, SourceRange) throws -> Eval)? = nil) {
+                lookup: ((String, @escaping Eval, String, SourceRange) throws -> Eval)? = nil) {
         self.ctx = context
         self.file = file
         self.names = names
@@ -185,11 +191,14 @@ public struct ExprCompiler {
             }
         case let .lookup(table, key, column):
             let k = try compile(key)
-            guard let lookup else { return { _ in .null } }
+            guard let lookup else {
+                return try ReferenceTable.queryLookup(state: ctx.state, file: file)(table.text, k, column.text, e.range)
+            }
             return try lookup(table.text, k, column.text, e.range)
         case let .call(name, args):
             let vs = try args.map { try compile($0) }
-            return try FunctionEvaluator.compile(name.text.lowercased(), vs, file: file, range: e.range)
+            return try FunctionEvaluator.compile(name.text.lowercased(), vs, file: file, range: e.range, conversion: conversion,
+                                                unreadable: unreadable)
         case let .binary(op, l, r):
             switch op {
             case .and, .or, .eq, .ne, .lt, .le, .gt, .ge:

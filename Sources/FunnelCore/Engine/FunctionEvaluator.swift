@@ -1,6 +1,8 @@
 /// Runs the functions of `Functions` on values.
 enum FunctionEvaluator {
-    static func compile(_ name: String, _ args: [ExprCompiler.Eval], file: SourceFile, range: SourceRange) throws -> ExprCompiler.Eval {
+    static func compile(_ name: String, _ args: [ExprCompiler.Eval], file: SourceFile, range: SourceRange,
+                        conversion: FieldConversion = FieldConversion(),
+                        unreadable: ((String) -> Void)? = nil) throws -> ExprCompiler.Eval {
         func arg(_ i: Int) -> ExprCompiler.Eval { i < args.count ? args[i] : { _ in .null } }
         switch name {
         case "coalesce":
@@ -33,16 +35,40 @@ enum FunctionEvaluator {
             return { r in
                 switch a(r) {
                 case .number(let n): return .number(n)
-                case .text(let s): return Double(s.trimmingSpaces()).flatMap { $0.isFinite ? Value.number($0) : nil } ?? .null
+                case .text(let s):
+                    if let n = ValueParsing.number(s, decimalComma: conversion.decimalComma) { return .number(n) }
+                    if let unreadable, !s.trimmingSpaces().isEmpty { unreadable("\(FieldConversion.quote(s)) is not a number") }
+                    return .null
                 default: return .null
                 }
             }
         case "date":
             let a = arg(0)
+            if args.count > 1 {
+                // The format is nearly always a literal: parse it once per distinct text.
+                let f = arg(1)
+                let formats = FormatCache()
+                return { r in
+                    switch a(r) {
+                    case .date(let d): return .date(d)
+                    case .text(let s):
+                        guard let pattern = f(r).text, let format = formats.format(pattern) else { return .null }
+                        if let d = ValueParsing.date(s, format: format) { return .date(d) }
+                        if let unreadable, !s.trimmingSpaces().isEmpty { unreadable("\(FieldConversion.quote(s)) is not a date in the format \(pattern)") }
+                        return .null
+                    default: return .null
+                    }
+                }
+            }
+            let declared = conversion.dateFormat
             return { r in
                 switch a(r) {
                 case .date(let d): return .date(d)
-                case .text(let s): return Calendar.parseISO(s.trimmingSpaces()).map { .date($0) } ?? .null
+                case .text(let s):
+                    if let declared, let d = ValueParsing.date(s, format: declared) { return .date(d) }
+                    if let d = ValueParsing.date(s) { return .date(d) }
+                    if let unreadable, !s.trimmingSpaces().isEmpty { unreadable("\(FieldConversion.quote(s)) is not a date") }
+                    return .null
                 default: return .null
                 }
             }
@@ -65,5 +91,16 @@ enum FunctionEvaluator {
 extension String {
     func trimmingSpaces() -> String {
         String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}
+
+/// Parsed date formats by pattern, for `date(text, FORMAT)`.
+final class FormatCache {
+    private var formats: [String: DateFormat?] = [:]
+    func format(_ pattern: String) -> DateFormat? {
+        if let f = formats[pattern] { return f }
+        let f = DateFormat(pattern: pattern)
+        formats[pattern] = f
+        return f
     }
 }

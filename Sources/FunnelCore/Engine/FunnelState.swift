@@ -15,6 +15,11 @@ public struct FunnelState: Sendable {
     /// Set while `asOf` rebuilds a past day from part of the log: a later-dated event an
     /// automation record refers to may be missing then, and the record is left out.
     var partialReplay = false
+    /// Reference tables from `import table`, by name.
+    public var tables: [String: ReferenceTable] = [:]
+    /// Reads an import's segment by name, for `apply(.imported)`. Whoever opened the store
+    /// sets it; a state that never saw a store has no segments to read.
+    public var loadSegment: @Sendable (String) throws -> [UInt8] = FunnelState.noSegments
     /// Sequence number of the last committed event applied.
     public var lastSeq: Int64 = 0
     /// Every event applied, in order, with its effective date, so `as of` can rebuild the
@@ -57,6 +62,7 @@ public struct FunnelState: Sendable {
     public func asOf(_ day: Int32) throws -> FunnelState {
         var s = FunnelState()
         s.partialReplay = true
+        s.loadSegment = loadSegment
         for e in log {
             if case .declare = e.event {} else if e.day > day { continue }
             // A change dated before its deal's creation (`set deal ... on` an earlier day)
@@ -69,8 +75,20 @@ public struct FunnelState: Sendable {
         return s
     }
 
+    /// Applies an import whose payload the caller already has (the import that just ran),
+    /// sparing it the segment's decoding; the event is logged as `apply` logs it.
+    /// Returns the row of each of the payload's deals.
+    @discardableResult
+    public mutating func apply(_ event: DomainEvent, on day: Int32, payload: ImportPayload) throws -> [Int] {
+        let rows = try applyImport(payload)
+        log.append(LoggedEvent(event: event, day: day))
+        return rows
+    }
+
     mutating func applyWithoutLogging(_ event: DomainEvent, on day: Int32) throws {
         switch event {
+        case let .imported(_, _, segment, checksum, _):
+            try applyImport(try loadPayload(segment: segment, checksum: checksum))
         case let .declare(what, name, source):
             try applyDeclaration(what: what, name: name, source: source)
         case let .dealCreated(id, funnel, stage, fields):

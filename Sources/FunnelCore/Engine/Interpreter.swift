@@ -7,6 +7,9 @@ public final class Interpreter {
     public var today: Int32
     /// Events applied to `state` but not yet committed, with their effective dates.
     public private(set) var pending: [StoreEvent] = []
+    /// The segments of pending imports: the shell writes them to the store before the
+    /// commit whose journal line names them.
+    public private(set) var pendingSegments: [(name: String, bytes: [UInt8])] = []
 
     public init(state: FunnelState, today: Int32) {
         self.state = state
@@ -17,10 +20,28 @@ public final class Interpreter {
     public func reset(to state: FunnelState) {
         self.state = state
         pending.removeAll()
+        pendingSegments.removeAll()
     }
 
     /// Marks pending events as committed.
-    public func clearPending() { pending.removeAll() }
+    public func clearPending() { pending.removeAll(); pendingSegments.removeAll() }
+
+    /// Records an import: its payload becomes a segment, applied at once and named by one
+    /// journal event. Until the segment is on disk, the state reads it from memory.
+    /// Returns the row of each of the payload's deals.
+    @discardableResult
+    func recordImport(_ payload: ImportPayload, kind: String, file: String, rows: Int, on day: Int32) throws -> [Int] {
+        let bytes = payload.encode()
+        let checksum = Segment.checksum(bytes)
+        let name = Segment.name(checksum: checksum, count: bytes.count)
+        let event = DomainEvent.imported(kind: kind, file: file, segment: name, checksum: checksum, rows: rows)
+        let applied = try state.apply(event, on: day, payload: payload)
+        pending.append(event.storeEvent(on: day))
+        pendingSegments.append((name, bytes))
+        let stored = state.loadSegment
+        state.loadSegment = { n in n == name ? bytes : try stored(n) }
+        return applied
+    }
 
     func record(_ event: DomainEvent, on day: Int32) throws {
         let before = stageChangeSubject(event).flatMap { state.row(of: $0) }.map { state.stageName(ofRow: $0) }
@@ -95,6 +116,10 @@ public final class Interpreter {
             return .table(FunnelDescription.funnels(state))
         case .showFields:
             return .table(FunnelDescription.fields(state.catalog))
+        case let .importData(kind, fileExpr, mapping, options):
+            return try runImport(kind, file: fileExpr, mapping: mapping, options: options, script: file)
+        case let .export(kind, filter, columns, _):
+            return .table(try Exporter(state: state, today: today, file: file).table(kind: kind, filter: filter, columns: columns, range: s.range))
         case .dotCommand(let text):
             return .sessionCommand(text)
         // Automation and leads (Automation/).
@@ -116,8 +141,6 @@ public final class Interpreter {
             return checkDesign()
         case .showRules:
             return .table(showRules())
-        case let .importData(.leads, path, mapping, options):
-            return try importLeads(path: path, mapping: mapping, options: options, file: file)
         default:
             throw notAvailable(s, file: file)
         }

@@ -8,6 +8,8 @@ public enum StatementOutput: Sendable, Equatable {
     case message(String)
     /// A bar chart of a result: table format draws it, other formats print the table.
     case chart(ResultTable, labelColumns: [Int], valueColumn: Int, title: String)
+    /// A confirmation with warnings for the error output, e.g. the rows `skip errors` left out.
+    case messageWithWarnings(String, [Diagnostic])
     /// A session command for the shell to carry out.
     case sessionCommand(String)
     /// An output with warnings to report beside it (a statement that went on past problems,

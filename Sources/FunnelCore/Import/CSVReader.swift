@@ -56,24 +56,26 @@ public final class CSVReader {
 
     /// Opens `path`. Throws `I001` when the file cannot be opened or read or is a directory,
     /// `I002` when it is UTF-16 (Excel's "Unicode Text"), `I005` for an unusable delimiter.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 16 << 20) throws {
+    /// `name` stands for the path in messages (an import names the file as its script does).
+    public init(path: String, name: String? = nil, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 16 << 20) throws {
         try Self.checkDelimiter(delimiter)
-        self.name = path
+        let name = name ?? path
+        self.name = name
         self.delimiter = delimiter
         self.maxRecordBytes = Self.clampLimit(maxRecordBytes)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw Diagnostic(.io, "I001", "cannot open \(path): \(Self.errorText(errno))")
+            throw Diagnostic(.io, "I001", "cannot open \(name): \(Self.errorText(errno))")
         }
         var st = stat()
         if fstat(fd, &st) != 0 {
             let e = errno
             close(fd)
-            throw Diagnostic(.io, "I001", "cannot open \(path): \(Self.errorText(e))")
+            throw Diagnostic(.io, "I001", "cannot open \(name): \(Self.errorText(e))")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw Diagnostic(.io, "I001", "\(path) is a directory, not a CSV file")
+            throw Diagnostic(.io, "I001", "\(name) is a directory, not a CSV file")
         }
         self.fd = fd
         self.capacity = Self.chunkSize

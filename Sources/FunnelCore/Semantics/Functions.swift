@@ -18,5 +18,6 @@ public enum Functions {
         "text": Signature(minArgs: 1, maxArgs: 1, usage: "text(value)"),
         "round": Signature(minArgs: 1, maxArgs: 2, usage: "round(number) or round(number, digits)"),
         "abs": Signature(minArgs: 1, maxArgs: 1, usage: "abs(number)"),
+        "column": Signature(minArgs: 1, maxArgs: 1, usage: "column(\"Header Name\") — a column of the file, in an import mapping"),
     ]
 }

@@ -88,6 +88,7 @@ public struct Resolver {
             if let funnel { try checkFunnel(funnel) }
             try checkDate(on)
         case let .importData(kind, _, mapping, options):
+            try ImportChecks.check(kind: kind, mapping: mapping, options: options, statement: s, catalog: catalog, file: file)
             switch kind {
             case .deals(let funnel):
                 try checkFunnel(funnel)
@@ -432,6 +433,8 @@ public struct Resolver {
                 throw Diagnostic(.type, "E310", "\(name.text) takes \(sig.minArgs == sig.maxArgs ? "\(sig.minArgs)" : "\(sig.minArgs) to \(sig.maxArgs)") argument\(sig.maxArgs == 1 ? "" : "s"), not \(args.count)",
                                  file: file, range: e.range, help: "usage: \(sig.usage)")
             }
+            try ImportChecks.checkCall(name, args, inImportRow: { if case .importRow = scope { return true }; return false }(), file: file)
+            if name.text.lowercased() == "column" { return .any }
             let types = try args.map { try type(of: $0, scope) }
             switch name.text.lowercased() {
             case "coalesce": return types.first(where: { $0 != .null }) ?? .null

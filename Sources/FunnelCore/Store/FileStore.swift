@@ -16,11 +16,14 @@ public final class FileStore: Store {
     public let location: String
     let journalPath: String
     let lockPath: String
+    /// Where import segments live: `segments/NAME`.
+    let segmentsPath: String
     /// The directory without trailing slashes, as the journal and lock paths use it.
     let directoryPath: String
     /// Lets `commit` refuse to write unlocked, and lets nested `withWriterLock` calls run
     /// instead of deadlocking on a second flock of the same file.
     private var holdsLock = false
+    var holdsWriterLock: Bool { holdsLock }
 
     public init(directory: String) {
         location = directory
@@ -30,6 +33,7 @@ public final class FileStore: Store {
         let prefix = directoryPath == "/" ? "" : directoryPath
         journalPath = prefix + "/journal.jsonl"
         lockPath = prefix + "/lock"
+        segmentsPath = prefix + "/segments"
     }
 
     // MARK: - Reading

@@ -17,4 +17,14 @@ public protocol Store: AnyObject {
     /// `withWriterLock`. Cuts off any uncommitted tail first. Assigns sequence numbers
     /// continuing the journal's and returns the events as written.
     func commit(_ events: [StoreEvent]) throws -> [StoreEvent]
+
+    /// Stores an import's segment durably (a temporary file, fsynced, renamed into place)
+    /// and returns its name, `Segment.name(of: bytes)`. Must be called inside
+    /// `withWriterLock`, before the commit whose events name it. Writing a segment that is
+    /// already there is harmless: names are content.
+    func writeSegment(_ bytes: [UInt8]) throws -> String
+
+    /// A segment's bytes, checked against its name: a missing or damaged segment is an `.io`
+    /// error naming it.
+    func readSegment(_ name: String) throws -> [UInt8]
 }

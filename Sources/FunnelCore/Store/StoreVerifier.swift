@@ -14,6 +14,8 @@ public struct VerifyReport: Sendable, Equatable {
     /// write that the next commit cuts off.
     public var uncommittedTailLines: Int
     public var problems: [Diagnostic]
+    /// Import segments the committed journal names, each checked against its checksum.
+    public var segments = 0
 
     public init(events: Int = 0, commits: Int = 0, uncommittedTailLines: Int = 0, problems: [Diagnostic] = []) {
         self.events = events; self.commits = commits
@@ -24,9 +26,9 @@ public struct VerifyReport: Sendable, Equatable {
 /// Checks a store without changing it or taking its lock, so it is safe on a store in use
 /// and on a copy under investigation.
 ///
-/// Today the store is only the journal and the lock file. When segments and the snapshot
-/// arrive (DESIGN.md), verify must also check each segment against the name and checksum
-/// the journal records for it; a damaged snapshot is only a note, since it is a cache.
+/// The store is the journal, the lock file and the import segments: every segment a
+/// committed import names must be there and match the checksum the journal records. When a
+/// snapshot arrives (DESIGN.md), a damaged one is only a note, since it is a cache.
 public enum StoreVerifier {
     public static func verify(directory: String) -> VerifyReport {
         let store = FileStore(directory: directory)
@@ -41,7 +43,8 @@ public enum StoreVerifier {
             return report
         }
         checkLock(store.lockPath, &report)
-        checkJournal(store.journalPath, &report)
+        let segments = checkJournal(store.journalPath, &report)
+        checkSegments(segments, store: store, &report)
         return report
     }
 
@@ -62,7 +65,29 @@ public enum StoreVerifier {
         }
     }
 
-    private static func checkJournal(_ path: String, _ report: inout VerifyReport) {
+    /// Each segment once, with the checksum its first committed import recorded.
+    private static func checkSegments(_ segments: [(name: String, checksum: String)], store: FileStore, _ report: inout VerifyReport) {
+        var seen = Set<String>()
+        for (name, checksum) in segments where seen.insert(name).inserted {
+            report.segments += 1
+            do {
+                let bytes = try store.readSegment(name)
+                let actual = Segment.checksum(bytes)
+                if actual != checksum {
+                    report.problems.append(Diagnostic(.io, "S021", "segment \(store.segmentsPath)/\(name) is damaged: its checksum is \(actual), but the journal recorded \(checksum)"))
+                }
+            } catch let d as Diagnostic {
+                report.problems.append(d)
+            } catch {
+                report.problems.append(unreadable(store.segmentsPath + "/" + name, "\(error)"))
+            }
+        }
+    }
+
+    /// Checks the journal's lines; returns the segments its committed imports name.
+    private static func checkJournal(_ path: String, _ report: inout VerifyReport) -> [(name: String, checksum: String)] {
+        var segments: [(name: String, checksum: String)] = []
+        var pendingSegments: [(name: String, checksum: String)] = []
         let bytes: [UInt8]
         do throws(FileIO.Failure) {
             let fd = try FileIO.open(path, O_RDONLY)
@@ -72,7 +97,7 @@ public enum StoreVerifier {
             bytes = try FileIO.read(fd, path: path, at: 0, count: Int(st.size))
         } catch {
             if error.code != ENOENT { report.problems.append(unreadable(error.path, error.text)) }
-            return
+            return []
         }
 
         var sequence = JournalSequence(last: 0)
@@ -86,12 +111,17 @@ public enum StoreVerifier {
             guard let end = FileIO.nextNewline(in: bytes[...], from: start) else { break }
             defer { start = end + 1 }
             switch sequence.check(JournalLine.parse(bytes[start..<end])) {
-            case .event:
+            case .event(let e):
                 pending += 1
+                if e.type == "import", let name = e["segment"]?.string, let sum = e["checksum"]?.string {
+                    pendingSegments.append((name, sum))
+                }
             case .commit:
                 report.commits += 1
                 report.events += pending
                 pending = 0
+                segments += pendingSegments
+                pendingSegments.removeAll()
                 committedEnd = end + 1
             case .damaged(let reason):
                 damaged.append((start, JournalLine.damage(path: path, line: lineNumber, reason: reason)))
@@ -107,5 +137,6 @@ public enum StoreVerifier {
             }
             report.problems.append(d)
         }
+        return segments
     }
 }

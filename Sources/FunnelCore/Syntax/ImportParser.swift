@@ -1,6 +1,7 @@
 /// `import` and `export`.
 extension Parser {
     /// import-statement := "import" import-source { import-option } [ "(" mapping ")" ] { import-option }
+    /// (options and the mapping may start on the lines that follow)
     /// import-source := "deals" "from" STRING "into" name
     ///                | "table" name "from" STRING "key" name
     ///                | "history" "from" STRING
@@ -36,7 +37,12 @@ extension Parser {
                 mapping = try parseMapping()
                 continue
             }
-            if current.isNewline, peekPastNewlines().isSymbol("(") && mapping.isEmpty { skipNewlines(); continue }
+            if current.isNewline {
+                // Options and the mapping may go on the next lines; no statement starts with them.
+                let next = peekPastNewlines()
+                if next.isSymbol("(") && mapping.isEmpty { skipNewlines(); continue }
+                if let w = next.keyword, ["stages", "skip", "without", "delimiter", "decimal", "date"].contains(w) { skipNewlines(); continue }
+            }
             break
         }
         return .importData(kind: kind, file: file, mapping: mapping, options: options)

@@ -1,0 +1,191 @@
+/// Applying imports: a whole batch at once, column by column, so a million rows cost a few
+/// passes over arrays rather than a million events.
+extension FunnelState {
+    public static let noSegments: @Sendable (String) throws -> [UInt8] = { name in
+        throw Diagnostic(.io, "S020", "segment \(name) cannot be read: this state has no store")
+    }
+
+    /// The payload of a segment the journal names, checked against the checksum it records.
+    func loadPayload(segment: String, checksum: String) throws -> ImportPayload {
+        let bytes = try loadSegment(segment)
+        let actual = Segment.checksum(bytes)
+        guard actual == checksum else {
+            throw SegmentReader.damage(segment, "its checksum is \(actual), but the journal recorded \(checksum)")
+        }
+        return try ImportPayload.decode(bytes, name: segment)
+    }
+
+    /// Applies an import; returns the row of each of its deals (none for a table).
+    @discardableResult
+    public mutating func applyImport(_ payload: ImportPayload) throws -> [Int] {
+        switch payload {
+        case .table(let t):
+            tables[t.name] = t
+            catalog.tables[t.name] = t.columns
+            return []
+        case .deals(let b):
+            return try applyDeals(b)
+        }
+    }
+
+    mutating func applyDeals(_ b: DealBatch) throws -> [Int] {
+        let codes = b.strings.map { pool.intern($0) }
+        func code(_ c: Int32) -> Int32 { c < 0 ? Empty.text : codes[Int(c)] }
+        let funnelCode = b.funnel.isEmpty ? Empty.text : pool.intern(b.funnel)
+        let n = b.count
+        var rows = [Int](repeating: 0, count: n)
+        var isNew = [Bool](repeating: false, count: n)
+        var newIDs: [String] = []
+        let first = deals.count
+        for i in 0..<n {
+            if first > 0, let r = deals.rowOfID[b.ids[i]] {
+                rows[i] = Int(r)
+                continue
+            }
+            guard funnelCode != Empty.text, b.created[i] != Empty.date else {
+                throw replayError("an import names deal \"\(b.ids[i])\", which does not exist")
+            }
+            rows[i] = first + newIDs.count
+            newIDs.append(b.ids[i])
+            isNew[i] = true
+        }
+        try deals.appendRows(ids: newIDs, funnel: funnelCode, index: first == 0 && newIDs.count == n ? b.idIndex : nil)
+        for i in 0..<n where b.created[i] != Empty.date { deals.created[rows[i]] = b.created[i] }
+
+        if b.replacesHistory { history.remove(deals: Set(rows)) }
+        history.reserve(b.entryCount)
+        var lastEntry = [Int32](repeating: -1, count: n)
+        for k in 0..<b.entryCount {
+            let i = Int(b.entryRow[k])
+            history.append(deal: rows[i], day: b.entryDay[k], from: code(b.entryFrom[k]), to: code(b.entryTo[k]),
+                           forced: code(b.entryForced[k]))
+            lastEntry[i] = Int32(k)
+        }
+        var statusOfSlot: [Int32: DealStatus] = [:]
+        for i in 0..<n {
+            let r = rows[i]
+            let k = Int(lastEntry[i])
+            if k < 0 {
+                if isNew[i] { throw replayError("an import creates deal \"\(b.ids[i])\" without a stage") }
+                if b.closed[i] != Empty.date, deals.status[r] != .open { deals.closed[r] = b.closed[i] }
+                continue
+            }
+            let slot = slots.slot(funnel: deals.funnel[r], stage: code(b.entryTo[k]))
+            let status: DealStatus
+            if let s = statusOfSlot[slot] { status = s } else {
+                status = statusOf(stage: pool[slots.stage[Int(slot)]], funnel: pool[slots.funnel[Int(slot)]])
+                statusOfSlot[slot] = status
+            }
+            deals.stageSlot[r] = slot
+            deals.stageEntered[r] = b.entryDay[k]
+            deals.status[r] = status
+            deals.closed[r] = status == .open ? Empty.date : (b.closed[i] != Empty.date ? b.closed[i] : b.entryDay[k])
+        }
+        for f in b.fields { applyField(f, rows: rows, codes: codes, strings: b.strings) }
+        return rows
+    }
+
+    mutating func applyField(_ f: BatchField, rows: [Int], codes: [Int32], strings: [String]) {
+        func code(_ c: Int32) -> Int32 { c < 0 ? Empty.text : codes[Int(c)] }
+        let textColumn: WritableKeyPath<DealTable, [Int32]>?
+        switch f.name {
+        case "name": textColumn = \.name
+        case "owner": textColumn = \.owner
+        case "team": textColumn = \.team
+        case "source": textColumn = \.source
+        case "product": textColumn = \.product
+        case "account": textColumn = \.account
+        case "lost_reason": textColumn = \.lostReason
+        default: textColumn = nil
+        }
+        switch (f.column, textColumn) {
+        case (.text(let values), let kp?):
+            // Taken out of the table while it is written so the writes do not copy it.
+            var column = deals[keyPath: kp]
+            deals[keyPath: kp] = []
+            for (i, r) in rows.enumerated() { column[r] = code(values[i]) }
+            deals[keyPath: kp] = column
+            return
+        case (.number(let values), _) where f.name == "amount" || f.name == "probability":
+            let kp: WritableKeyPath<DealTable, [Double]> = f.name == "amount" ? \.amount : \.probability
+            var column = deals[keyPath: kp]
+            deals[keyPath: kp] = []
+            for (i, r) in rows.enumerated() { column[r] = values[i] }
+            deals[keyPath: kp] = column
+            return
+        case (.date(let values), _) where f.name == "close_date":
+            for (i, r) in rows.enumerated() { deals.closeDate[r] = values[i] }
+            return
+        default:
+            break
+        }
+        let value: (Int) -> Value
+        switch f.column {
+        case .text(let values): value = { values[$0] < 0 ? .null : .text(strings[Int(values[$0])]) }
+        case .number(let values): value = { values[$0].isNaN ? .null : .number(values[$0]) }
+        case .date(let values): value = { values[$0] == Empty.date ? .null : .date(values[$0]) }
+        case .bool(let values): value = { values[$0] == 2 ? .null : .bool(values[$0] == 1) }
+        }
+        if BuiltinFields.type(of: f.name) != nil {
+            for (i, r) in rows.enumerated() { setField(r, f.name, value(i)) }
+            return
+        }
+        deals.ensureCustomColumn(f.name)
+        var column = deals.custom[f.name] ?? []
+        deals.custom[f.name] = nil
+        for (i, r) in rows.enumerated() { column[r] = value(i) }
+        deals.custom[f.name] = column
+    }
+}
+
+extension DealTable {
+    /// Appends empty rows for new ids, all in one funnel: `appendRow` for many rows at once,
+    /// a column at a time. Ids must be new and distinct (a damaged segment that repeats one
+    /// is refused).
+    mutating func appendRows(ids new: [String], funnel f: Int32, index: [String: Int32]? = nil) throws {
+        guard !new.isEmpty else { return }
+        let n = new.count
+        let first = count
+        if first == 0, let index, index.count == n {
+            rowOfID = index
+        } else {
+            rowOfID.reserveCapacity(first + n)
+            for (k, id) in new.enumerated() {
+                guard rowOfID.updateValue(Int32(first + k), forKey: id) == nil else {
+                    throw Diagnostic(.io, "S010", "an import creates deal \"\(id)\" twice")
+                }
+            }
+        }
+        ids.append(contentsOf: new)
+        funnel.append(contentsOf: repeatElement(f, count: n))
+        stageSlot.append(contentsOf: repeatElement(0, count: n))
+        status.append(contentsOf: repeatElement(.open, count: n))
+        for kp in [\DealTable.amount, \.probability] { self[keyPath: kp].append(contentsOf: repeatElement(Empty.number, count: n)) }
+        for kp in [\DealTable.name, \.owner, \.team, \.source, \.product, \.account, \.lostReason] {
+            self[keyPath: kp].append(contentsOf: repeatElement(Empty.text, count: n))
+        }
+        for kp in [\DealTable.created, \.closeDate, \.closed, \.stageEntered] {
+            self[keyPath: kp].append(contentsOf: repeatElement(Empty.date, count: n))
+        }
+        for k in custom.keys { custom[k]?.append(contentsOf: repeatElement(.null, count: n)) }
+    }
+}
+
+extension StageHistory {
+    mutating func reserve(_ extra: Int) {
+        let n = count + extra
+        deal.reserveCapacity(n); day.reserveCapacity(n); stage.reserveCapacity(n)
+        fromStage.reserveCapacity(n); forcedReason.reserveCapacity(n)
+    }
+
+    /// Drops every entry of these deals, keeping the others in order.
+    mutating func remove(deals rows: Set<Int>) {
+        guard !rows.isEmpty else { return }
+        var keep = StageHistory()
+        keep.reserve(count)
+        for k in 0..<count where !rows.contains(Int(deal[k])) {
+            keep.append(deal: Int(deal[k]), day: day[k], from: fromStage[k], to: stage[k], forced: forcedReason[k])
+        }
+        self = keep
+    }
+}

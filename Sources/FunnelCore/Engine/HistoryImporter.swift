@@ -1,0 +1,121 @@
+/// `import history from FILE (deal = ..., stage = ..., at = ... [, forced = ...])`: a log of
+/// stage changes, as Salesforce's OpportunityHistory exports it, in any row order. Each deal's
+/// rows are sorted by date (same date: file order) and replace the deal's stage history; the
+/// last one is its current stage. A row that repeats the stage before it (OpportunityHistory
+/// logs amount and date changes too) is no stage change and is dropped.
+struct HistoryImporter {
+    let state: FunnelState
+    let today: Int32
+    let script: SourceFile
+    let options: ImportOptions
+    let conversion: FieldConversion
+
+    struct Outcome {
+        var batch: DealBatch
+        var changes: Int
+        var errors: ImportErrors
+        var fileName: String
+    }
+
+    init(state: FunnelState, today: Int32, script: SourceFile, options: ImportOptions) {
+        self.state = state; self.today = today; self.script = script; self.options = options
+        self.conversion = FieldConversion(options)
+    }
+
+    struct Change {
+        var row: Int
+        var stage: String
+        var day: Int32
+        var forced: String?
+        var order: Int
+    }
+
+    func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
+        let file = try ImportFile(fileExpr, options: options, script: script)
+        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion)
+        guard let dealItem = m.index(of: "deal"), let stageItem = m.index(of: "stage"), let atItem = m.index(of: "at") else {
+            throw Diagnostic(.name, "I017", "import history needs deal = COLUMN, stage = COLUMN and at = COLUMN", file: script, range: fileExpr.range)
+        }
+        let forcedItem = m.index(of: "forced")
+        var stageValues: [String: StageValues] = [:]
+        var errors = ImportErrors(fileName: file.name)
+        var changes: [Change] = []
+        let header = file.header.count
+
+        while let record = try file.next() {
+            m.load(record)
+            var problems: [RowProblem] = []
+            if record.count > header {
+                problems.append(RowProblem("", "\(record.count) fields, but the header has \(header); is a comma missing its quotes?"))
+            }
+            var change = Change(row: -1, stage: "", day: Empty.date, forced: nil, order: changes.count)
+            var funnel: FunnelDef?
+            do throws(RowProblem) {
+                guard let id = try m.trimmedText(dealItem) else { throw RowProblem(m.items[dealItem].label, "the deal id is empty") }
+                guard let r = state.row(of: id) else { throw RowProblem(m.items[dealItem].label, "no deal \(FieldConversion.quote(id))") }
+                guard let f = state.funnel(ofRow: r) else {
+                    throw RowProblem(m.items[dealItem].label, "deal \(FieldConversion.quote(id)) is in funnel \(state.funnelName(ofRow: r)), which no longer exists")
+                }
+                change.row = r
+                funnel = f
+            } catch { problems.append(error) }
+            do throws(RowProblem) {
+                guard let value = try m.trimmedText(stageItem) else { throw RowProblem(m.items[stageItem].label, "the stage is empty") }
+                if let f = funnel {
+                    let values = stageValues[f.name] ?? StageValues(funnel: f, map: options.stageMap)
+                    stageValues[f.name] = values
+                    guard let i = values.stage(value) else {
+                        throw RowProblem(m.items[stageItem].label, "unknown stage \(FieldConversion.quote(value)) in funnel \(f.name)")
+                    }
+                    change.stage = f.stages[i].name
+                }
+            } catch { problems.append(error) }
+            do throws(RowProblem) {
+                guard let d = try conversion.date(try m.value(atItem), label: m.items[atItem].label) else {
+                    throw RowProblem(m.items[atItem].label, "the date is empty")
+                }
+                change.day = d
+            } catch { problems.append(error) }
+            if let fi = forcedItem {
+                do throws(RowProblem) { change.forced = try m.trimmedText(fi) } catch { problems.append(error) }
+            }
+            if !problems.isEmpty {
+                errors.add(line: record.line, problems)
+                continue
+            }
+            changes.append(change)
+        }
+        try file.checkHasRows()
+
+        changes.sort { a, b in
+            if a.row != b.row { return a.row < b.row }
+            if a.day != b.day { return a.day < b.day }
+            return a.order < b.order
+        }
+        let strings = ByteInterner()
+        var batch = DealBatch(funnel: "", replacesHistory: true, strings: [], ids: [], created: [], closed: [], fields: [])
+        var count = 0
+        var k = 0
+        while k < changes.count {
+            let r = changes[k].row
+            let row = batch.ids.count
+            batch.ids.append(state.deals.ids[r])
+            batch.created.append(Empty.date)
+            batch.closed.append(Empty.date)
+            var previous: Int32 = -1
+            var previousName: String?
+            while k < changes.count, changes[k].row == r {
+                let c = changes[k]
+                k += 1
+                if c.stage == previousName { continue }
+                let to = strings.code(c.stage)
+                batch.addEntry(row: row, day: c.day, from: previous, to: to, forced: c.forced.map { strings.code($0) } ?? -1)
+                previous = to
+                previousName = c.stage
+                count += 1
+            }
+        }
+        batch.strings = strings.strings
+        return Outcome(batch: batch, changes: count, errors: errors, fileName: file.name)
+    }
+}
