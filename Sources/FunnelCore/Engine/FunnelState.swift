@@ -64,6 +64,14 @@ public struct FunnelState: Sendable {
         s.partialReplay = true
         s.loadSegment = loadSegment
         for e in log {
+            // An import counts whatever day it ran, cut to the rows' own dates.
+            if case let .imported(_, _, segment, checksum, _) = e.event {
+                switch try loadPayload(segment: segment, checksum: checksum) {
+                case .table(let t): try s.applyImport(.table(t))
+                case .deals(let b): try s.applyImport(.deals(b.cut(at: day)))
+                }
+                continue
+            }
             if case .declare = e.event {} else if e.day > day { continue }
             // A change dated before its deal's creation (`set deal ... on` an earlier day)
             // waits for the deal: on a day before the deal existed there is nothing to change.
