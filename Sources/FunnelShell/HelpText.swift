@@ -118,7 +118,7 @@ public enum HelpText {
       conversion  win rate  time in stage  cycle  velocity  calibration  bottlenecks
                                       [where C] [by ...] [during WINDOW]
       stale [where C] [by ...]        history of deal "D-1"
-      show funnel NAME | show funnels | show fields
+      show funnel NAME | show funnels | show fields | show tables
       chart funnel NAME               open deals per stage as bars (by amount)
       chart QUERY [show COLUMN]       a grouped query's headline figure as bars
       show rules

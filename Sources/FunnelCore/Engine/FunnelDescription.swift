@@ -66,4 +66,15 @@ enum FunnelDescription {
         return ResultTable(columns: [ResultColumn("field", .text), ResultColumn("type", .text), ResultColumn("origin", .text),
                                      ResultColumn("one_of", .text), ResultColumn("required", .bool)], rows: rows)
     }
+
+    /// `show tables`: the reference tables, their key and columns.
+    static func tables(_ state: FunnelState) -> ResultTable {
+        let rows: [[Value]] = state.tables.keys.sorted().compactMap { name in
+            guard let t = state.tables[name] else { return nil }
+            return [.text(name), .text(t.key), .text(t.columns.joined(separator: ", ")),
+                    .number(Double(t.values.first?.count ?? 0))]
+        }
+        return ResultTable(columns: [ResultColumn("table", .text), ResultColumn("key", .text), ResultColumn("columns", .text),
+                                     ResultColumn("rows", .integer)], rows: rows)
+    }
 }

@@ -141,15 +141,9 @@ public final class Interpreter {
             return checkDesign()
         case .showRules:
             return .table(showRules())
-        default:
-            throw notAvailable(s, file: file)
+        case .showTables:
+            return .table(FunnelDescription.tables(state))
         }
-    }
-
-    func notAvailable(_ s: Statement, file: SourceFile) -> Diagnostic {
-        let words = file.text(s.range).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).prefix(2).joined(separator: " ")
-        return Diagnostic(.runtime, "R001", "'\(words)' is not available yet in this version of funnel", file: file,
-                          range: s.range, help: "see `funnel --help` and README.md for what runs today")
     }
 
     // MARK: - Shared pieces

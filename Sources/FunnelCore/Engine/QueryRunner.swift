@@ -17,7 +17,8 @@ struct QueryRunner {
         if let a = q.asOf { return try runAsOf(q, a) }
         switch q.verb {
         case .deals: return try DealList(runner: self).run(q)
-        case .count(of: "deals"), .aggregate: return try Aggregates(runner: self).run(q)
+        case .count(of: "leads"): return try RecordQueries(runner: self).run(q)
+        case .count, .aggregate: return try Aggregates(runner: self).run(q)
         case .pipeline: return try PipelineReport(runner: self).run(q)
         case .forecast: return try ForecastReport(runner: self).run(q)
         case .conversion: return try ConversionReport(runner: self).run(q)
@@ -29,10 +30,7 @@ struct QueryRunner {
         case .calibration: return try CalibrationReport(runner: self).run(q)
         case .bottlenecks: return try BottlenecksReport(runner: self).run(q)
         case .history(let deal): return try DealHistoryReport(runner: self).run(q, deal: deal)
-        case .tasks, .notifications, .leads, .leadConversion, .count(of: "leads"): return try RecordQueries(runner: self).run(q)
-        default:
-            throw Diagnostic(.runtime, "R001", "'\(q.verb.name)' is not available yet in this version of funnel", file: file, range: q.range,
-                             help: "see `funnel --help` and README.md for what runs today")
+        case .tasks, .notifications, .leads, .leadConversion: return try RecordQueries(runner: self).run(q)
         }
     }
 
