@@ -194,13 +194,11 @@ public final class Session {
                 write(Renderer.render(t, as: options.format))
             }
         case .message(let m): if !options.quiet { write(m) }
-        case .messageWithWarnings(let m, let warnings):
-            report(warnings)
-            if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
         case let .withWarnings(inner, warnings):
-            try show(inner, for: s, file: file)
+            // Warnings first: they explain the figures that follow (rows an import skipped).
             report(warnings)
+            try show(inner, for: s, file: file)
         }
     }
 

@@ -58,15 +58,7 @@ extension DomainEvent {
             default: return nil
             }
         }
-        func fields() -> [FieldValue]? {
-            guard case .object(let pairs)? = e["fields"] else { return nil }
-            var out: [FieldValue] = []
-            for (k, v) in pairs {
-                guard let value = Self.value(v) else { return nil }
-                out.append(FieldValue(k, value))
-            }
-            return out
-        }
+        func fields() -> [FieldValue]? { Self.fields(of: e) }
         switch e.type {
         case "task":
             guard let id = int("id"), let deal = s("deal"), let stage = s("stage"), let title = s("title"),

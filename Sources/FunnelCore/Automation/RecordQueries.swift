@@ -39,21 +39,7 @@ struct RecordQueries {
         }
         let compiler = rc.compiler(file: file)
         var rows = try kept(q, rc, compiler, filter: q.filter)
-        if !q.order.isEmpty {
-            let keys = try q.order.map { (try compiler.compile($0.expr), $0.descending) }
-            let cached = rows.map { r in keys.map { $0.0(r) } }
-            let order = stableSorted(Array(rows.indices)) { a, b in
-                for (i, k) in keys.enumerated() {
-                    let x = cached[a][i], y = cached[b][i]
-                    if x == y { continue }
-                    if x.isNull { return false }
-                    if y.isNull { return true }
-                    return k.1 ? ExprCompiler.compare(.gt, x, y) : ExprCompiler.compare(.lt, x, y)
-                }
-                return false
-            }
-            rows = order.map { rows[$0] }
-        }
+        rows = try RowOrder.sorted(rows, by: q.order, compiler: compiler)
         if let limit = q.limit { rows = Array(rows.prefix(limit)) }
         let exprs = q.columns ?? rc.schema.defaultColumns.map { Expr(.name($0), SourceRange(0, 0)) }
         let names = q.columns.map { $0.map { file.text($0.range) } } ?? rc.schema.defaultColumns

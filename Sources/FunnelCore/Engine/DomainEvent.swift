@@ -62,15 +62,7 @@ public enum DomainEvent: Sendable, Equatable {
     /// Decodes a journal event; nil when it is not a well-formed funnel event.
     public init?(_ e: StoreEvent) {
         func s(_ k: String) -> String? { e[k]?.string }
-        func fields() -> [FieldValue]? {
-            guard case .object(let pairs)? = e["fields"] else { return nil }
-            var out: [FieldValue] = []
-            for (k, v) in pairs {
-                guard let value = Self.value(v) else { return nil }
-                out.append(FieldValue(k, value))
-            }
-            return out
-        }
+        func fields() -> [FieldValue]? { Self.fields(of: e) }
         switch e.type {
         case "declare":
             guard let w = s("what"), let n = s("name"), let src = s("source") else { return nil }
@@ -101,6 +93,17 @@ public enum DomainEvent: Sendable, Equatable {
             guard let a = Self.automationEvent(e) else { return nil }
             self = a
         }
+    }
+
+    /// The `fields` object of a journal event as field values; nil when malformed.
+    static func fields(of e: StoreEvent) -> [FieldValue]? {
+        guard case .object(let pairs)? = e["fields"] else { return nil }
+        var out: [FieldValue] = []
+        for (k, v) in pairs {
+            guard let value = value(v) else { return nil }
+            out.append(FieldValue(k, value))
+        }
+        return out
     }
 
     /// Dates are tagged (`{"date":"2026-01-10"}`) so a text field holding a date-like

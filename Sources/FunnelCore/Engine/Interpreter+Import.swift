@@ -51,7 +51,7 @@ extension Interpreter {
     }
 
     func output(_ summary: String, _ errors: ImportErrors, options: ImportOptions, script: SourceFile, range: SourceRange) -> StatementOutput {
-        errors.isEmpty ? .message(summary) : .messageWithWarnings(summary, [errors.skipped(script: script, range: range)])
+        errors.isEmpty ? .message(summary) : .withWarnings(.message(summary), [errors.skipped(script: script, range: range)])
     }
 
     /// Every stage change the import made passes the interpreter's one seam for stage

@@ -8,11 +8,9 @@ public enum StatementOutput: Sendable, Equatable {
     case message(String)
     /// A bar chart of a result: table format draws it, other formats print the table.
     case chart(ResultTable, labelColumns: [Int], valueColumn: Int, title: String)
-    /// A confirmation with warnings for the error output, e.g. the rows `skip errors` left out.
-    case messageWithWarnings(String, [Diagnostic])
     /// A session command for the shell to carry out.
     case sessionCommand(String)
-    /// An output with warnings to report beside it (a statement that went on past problems,
-    /// e.g. `check rules` skipping a deal a rule cannot be evaluated for).
+    /// An output with warnings to report beside it (a statement that went on past problems:
+    /// the rows `skip errors` left out, a deal `check rules` could not evaluate a rule for).
     indirect case withWarnings(StatementOutput, [Diagnostic])
 }
