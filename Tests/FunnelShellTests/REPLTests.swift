@@ -167,6 +167,26 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    @Test func wideResultsFitTheTerminal() throws {
+        let long = String(repeating: "Enterprise platform rollout ", count: 4)
+        let setup = try FunnelProcess.run(["--store", store.path, "-c", "set deal \"C-2\" name = \"\(long)\""])
+        #expect(setup.exitCode == 0)
+        let p = try PTYProcess(executable: FunnelProcess.executable.path, arguments: ["--store", store.path],
+                               environment: ["TERM": "dumb", "NO_COLOR": "1", "HOME": dir.path, "FUNNEL_TODAY": "2026-03-15",
+                                             "FUNNEL_HISTORY": dir.appendingPathComponent("history").path],
+                               columns: 40, rows: 20)
+        try p.expect("funnel> ")
+        try p.send("deals show id, name, amount\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
+        let table = lines.filter { $0.hasPrefix("C-") || $0.hasPrefix("id ") }
+        #expect(table.count == 3)
+        #expect(table.allSatisfy { $0.count <= 40 })
+        #expect(table.contains { $0.contains("Enterprise platform") && $0.contains("…") && $0.hasSuffix("100,000") })
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     @Test func colourOnlyOnATerminalWithoutNoColor() throws {
         let coloured = try start(["NO_COLOR": "", "TERM": "xterm"])
         try coloured.send("forcast\r")
