@@ -49,12 +49,13 @@ import Testing
         #expect(ValueFormatter.human(.text(#"C:\deals"#), kind: .text) == #"C:\deals"#)
     }
 
-    @Test func machineNumbersArePlainAndExact() {
+    @Test func machineNumbersArePlainAndRounded() {
         #expect(ValueFormatter.machine(.number(120_000)) == "120000")
         #expect(ValueFormatter.machine(.number(-42)) == "-42")
         #expect(ValueFormatter.machine(.number(-0.0)) == "0")
         #expect(ValueFormatter.machine(.number(0.425)) == "0.425")
-        #expect(ValueFormatter.machine(.number(0.1 + 0.2)) == "0.30000000000000004")
+        // 15 significant digits: arithmetic noise does not reach machine output.
+        #expect(ValueFormatter.machine(.number(0.1 + 0.2)) == "0.3")
         #expect(ValueFormatter.machine(.number(0.000015)) == "0.000015")
         #expect(ValueFormatter.machine(.number(1e-6)) == "0.000001")
         #expect(ValueFormatter.machine(.number(123_456_789_012.5)) == "123456789012.5")
@@ -67,4 +68,13 @@ import Testing
         #expect(ValueFormatter.machine(.date(Calendar.day(year: 2026, month: 1, day: 5))) == "2026-01-05")
         #expect(ValueFormatter.machine(.text("a\nb")) == "a\nb")
     }
+}
+
+@Test func machineNumbersDropArithmeticNoise() {
+    #expect(ValueFormatter.machineNumber(0.1 + 0.2) == "0.3")
+    #expect(ValueFormatter.machineNumber(50_000 * 1.1) == "55000")
+    #expect(ValueFormatter.machineNumber(0.425) == "0.425")
+    #expect(ValueFormatter.machineNumber(1234.5) == "1234.5")
+    #expect(ValueFormatter.machineNumber(1.0 / 3.0) == "0.333333333333333")
+    #expect(ValueFormatter.machineNumber(-2.675) == "-2.675")
 }

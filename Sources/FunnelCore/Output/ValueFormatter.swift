@@ -71,12 +71,30 @@ public enum ValueFormatter {
     /// notation over the range where amounts and rates live (exponents there confuse
     /// spreadsheets and people), with Swift's exponent form only beyond it.
     public static func machineNumber(_ x: Double) -> String? {
+        let x = significant15(x)
         guard let d = DecimalText(x) else { return nil }
         let m = x.magnitude
         let exactIntegers = 9_007_199_254_740_992.0  // 2^53
         if m <= exactIntegers, x.rounded(.towardZero) == x { return d.plain }
         if m >= 1e-6, m <= 1e15 { return d.plain }
         return x.description
+    }
+
+    /// Rounds to 15 significant digits, the precision a Double holds for any decimal, so
+    /// arithmetic noise (0.1 + 0.2 = 0.30000000000000004) does not reach CSV or JSON.
+    static func significant15(_ x: Double) -> Double {
+        guard x.isFinite, x != 0 else { return x }
+        var exponent = 0
+        var m = x.magnitude
+        while m >= 10 { m /= 10; exponent += 1 }
+        while m < 1 { m *= 10; exponent -= 1 }
+        let shift = 14 - exponent
+        guard shift > 0, shift < 300 else { return x }
+        var scale = 1.0
+        for _ in 0..<shift { scale *= 10 }
+        guard scale.isFinite, (x * scale).magnitude < 9e15 else { return x }
+        let rounded = (x * scale).rounded() / scale
+        return rounded.isFinite ? rounded : x
     }
 
     /// Control characters spelled as Swift escapes so that a value can never break a line
