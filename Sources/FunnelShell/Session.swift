@@ -133,9 +133,7 @@ public final class Session {
         var status = ExitStatus.success
         for s in statements {
             if quitRequested { break }
-            if isInterrupted() {
-                throw Diagnostic(.runtime, "C010", "interrupted; nothing from this entry was kept")
-            }
+            if isInterrupted() { throw Cancellation.interrupted }
             // Timed only when the timer was on before the statement, so `.timer on` itself is not.
             let timing = timer
             let started = timing ? monotonicSeconds() : 0

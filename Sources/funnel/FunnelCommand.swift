@@ -98,6 +98,7 @@ struct Funnel: ParsableCommand {
             let session = try options.makeSession(interactive: true)
             Interrupt.install()
             session.isInterrupted = { Interrupt.isPending }
+            Cancellation.install { Interrupt.isPending }
             session.colorDiagnostics = isatty(2) == 1 && environment("NO_COLOR") == nil && environment("TERM") != "dumb"
             let history = HistoryFile.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryFile(path: $0) }
             let status = REPL(session: session, storePath: options.storePath, reader: ReadlineLineReader(historyFile: history)).run()

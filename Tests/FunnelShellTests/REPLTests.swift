@@ -145,6 +145,26 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    @Test func ctrlCCancelsOneLongImport() throws {
+        // One statement that runs for seconds: 600,000 rows. Ctrl-C stops it mid-file.
+        var csv = "id,amount\n"
+        csv.reserveCapacity(12_000_000)
+        for i in 0..<600_000 { csv += "L\(i),\(i % 997)\n" }
+        let file = dir.appendingPathComponent("long.csv")
+        try Data(csv.utf8).write(to: file)
+        let p = try start()
+        try p.send("import deals from \"\(file.path)\" into 企业销售 (id = id, amount = amount)\r")
+        try p.expect("amount)")
+        Thread.sleep(forTimeInterval: 0.8)
+        try p.send("\u{03}")
+        try p.expect("interrupted; nothing from this entry was kept", timeout: 60)
+        try p.expect("funnel> ")
+        try p.send(".format csv\rcount deals\r")
+        try p.expect("deals\r\n2\r\n")
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     @Test func ctrlDOnAnEmptyLineExitsWithZero() throws {
         let p = try start()
         try p.send("\u{04}")

@@ -34,6 +34,7 @@ struct CalibrationReport {
         let positions = StagePositions(state)
         var accs: [Acc] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)

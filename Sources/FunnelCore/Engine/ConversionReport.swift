@@ -35,6 +35,7 @@ struct ConversionReport {
         let slotStage = state.slots.stage
         var accs: [Acc] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)

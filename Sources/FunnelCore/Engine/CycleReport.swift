@@ -14,6 +14,7 @@ struct CycleReport {
         let indexer = GroupIndexer(try runner.dimensions(q.groups))
         var accs: [Acc] = []
         for r in 0..<deals.count where deals.status[r] == .won {
+            try Cancellation.checkpoint(r)
             let closed = deals.closed[r]
             if !ClosedWindow.contains(closed, window) { continue }
             if let keep, !keep(r) { continue }

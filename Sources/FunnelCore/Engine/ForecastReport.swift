@@ -18,6 +18,7 @@ struct ForecastReport {
         let categories = ctx.slotInfo.map(\.category)
         var accs: [Acc] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             let status = deals.status[r]
             if status == .lost { continue }
             let day = status == .open ? deals.closeDate[r] : deals.closed[r]

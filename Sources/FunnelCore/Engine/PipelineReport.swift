@@ -24,6 +24,7 @@ struct PipelineReport {
             }
         }
         for r in 0..<deals.count where deals.status[r] == .open {
+            try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
             if let (lo, hi) = window { let c = deals.closeDate[r]; if c == Empty.date || c < lo || c >= hi { continue } }
             let g = indexer.group(of: r)

@@ -65,6 +65,7 @@ struct DealList {
         let window = try runner.window(q)
         var rows: [Int] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
             if let (lo, hi) = window { let c = deals.created[r]; if c < lo || c >= hi { continue } }
             rows.append(r)
@@ -96,6 +97,7 @@ struct Aggregates {
         if case .aggregate(let f, let e) = q.verb { function = f; value = try runner.compiler.compile(e) }
         var accs: [Acc] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
             if let (lo, hi) = window { let c = deals.created[r]; if c < lo || c >= hi { continue } }
             let g = indexer.group(of: r)

@@ -22,6 +22,7 @@ struct StaleReport {
         let indexer = GroupIndexer(dims + (groupNames.contains("id") ? [] : [idDim]))
         var rows: [Int] = []
         for r in 0..<deals.count where ctx.isStale(r) {
+            try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
             if indexer.group(of: r) == rows.count { rows.append(r) }
         }

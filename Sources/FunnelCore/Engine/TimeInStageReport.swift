@@ -23,6 +23,7 @@ struct TimeInStageReport {
         let slotStage = ctx.state.slots.stage
         var accs: [Acc] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)

@@ -19,6 +19,7 @@ struct VelocityReport {
         let indexer = GroupIndexer(try runner.dimensions(q.groups))
         var accs: [Acc] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             let status = deals.status[r]
             if status != .open, !ClosedWindow.contains(deals.closed[r], window) { continue }
             if let keep, !keep(r) { continue }

@@ -14,6 +14,7 @@ struct WinRateReport {
         let indexer = GroupIndexer(try runner.dimensions(q.groups))
         var accs: [Acc] = []
         for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
             let status = deals.status[r]
             if status == .open { continue }
             if !ClosedWindow.contains(deals.closed[r], window) { continue }

@@ -61,6 +61,7 @@ public final class ImportFile {
         do {
             let r = try reader.nextRecord()
             if r != nil { records += 1 }
+            try Cancellation.checkpoint(records)
             return r
         } catch var d as Diagnostic {
             if d.file == nil { d.file = script; d.range = range }

@@ -145,6 +145,7 @@ extension Interpreter {
         var records: [(line: Int, cells: [String])] = []
         do {
             while let record = try reader.nextRecord() {
+                try Cancellation.checkpoint(record.line)
                 if record.count != header.count {
                     fail(record.line, "row", "has \(record.count) field\(record.count == 1 ? "" : "s"); the header has \(header.count)")
                 } else if let bad = (0..<record.count).first(where: { !record.isValidUTF8($0) }) {
