@@ -38,6 +38,7 @@ public final class Session {
     public var isInterrupted: () -> Bool = { false }
     /// Colour the severity of diagnostics (a terminal without NO_COLOR).
     public var colorDiagnostics = false
+    var warnedMissingStore = false
     public private(set) var quitRequested = false
     var readDepth = 0
     /// Opens another store for `.open`.
@@ -99,8 +100,16 @@ public final class Session {
             report(problems)
             return problems.contains { $0.kind == .io } ? ExitStatus.io : ExitStatus.syntax
         }
+        let writes = statements.contains(where: { Self.writes($0) })
+        // A query on a store that does not exist is most often a mistyped --store.
+        if !writes, !warnedMissingStore, !FileManager.default.fileExists(atPath: store.location),
+           statements.contains(where: { if case .query = $0.kind { return true } else { return false } }) {
+            warnedMissingStore = true
+            report([Diagnostic(.io, "S030", "there is no store at \(store.location) yet; queries find nothing",
+                               help: "check --store (or FUNNEL_STORE); a store is created by its first change", severity: .warning)])
+        }
         do {
-            if statements.contains(where: { Self.writes($0) }) {
+            if writes {
                 return try store.withWriterLock { try runTransaction(statements, file: file) }
             }
             try refresh()

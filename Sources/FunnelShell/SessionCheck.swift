@@ -1,9 +1,17 @@
 import FunnelCore
 
 extension Session {
-    /// `funnel check FILE`: parse, resolve against the store's declarations, lint. Prints
-    /// every problem; design warnings alone leave the exit code at 0.
-    public func check(_ path: String) -> Int32 {
+    /// `funnel check FILE...`: parse, resolve and lint each file in order, with the
+    /// declarations of the store and of the files before it — as `funnel run` would see
+    /// them. Prints every problem; design warnings alone leave the exit code at 0.
+    public func check(_ paths: [String]) -> Int32 {
+        var catalog = committed.catalog
+        var status = ExitStatus.success
+        for path in paths { status = max(status, check(path, catalog: &catalog)) }
+        return status
+    }
+
+    func check(_ path: String, catalog: inout Catalog) -> Int32 {
         let source: SourceFile
         do { source = try ScriptFile.load(path) } catch let d as Diagnostic {
             report([d])
@@ -14,11 +22,12 @@ extension Session {
             report(parsed.diagnostics)
             return ExitStatus.syntax
         }
-        var resolver = Resolver(catalog: committed.catalog, file: source)
+        var resolver = Resolver(catalog: catalog, file: source)
         resolver.lenientRuleStages = true
         for s in parsed.statements { resolver.resolve(s) }
         let errors = resolver.diagnostics
         let warnings = Lint.warnings(parsed.statements, file: source, catalog: resolver.catalog)
+        catalog = resolver.catalog
         report(errors + warnings)
         if !errors.isEmpty { return ExitStatus.syntax }
         if !options.quiet {

@@ -172,11 +172,7 @@ struct Check: ParsableCommand {
     mutating func run() throws {
         let session = try options.makeSession()
         defer { session.close() }
-        var status = ExitStatus.success
-        for path in files {
-            status = max(status, session.check(path))
-        }
-        throw ExitCode(status)
+        throw ExitCode(session.check(files))
     }
 }
 

@@ -92,6 +92,10 @@ struct DealImporter {
             if record.count > header {
                 problems.append(RowProblem("", "\(record.count) fields, but the header has \(header); is a comma missing its quotes?"))
             }
+            // A Windows-1252 export would otherwise be stored with replacement characters.
+            if let bad = (0..<min(record.count, header)).first(where: { !record.isValidUTF8($0) }) {
+                problems.append(RowProblem(file.header[bad], "is not valid UTF-8 text; export the file as UTF-8"))
+            }
 
             // The id, unique within the file.
             var id: String?

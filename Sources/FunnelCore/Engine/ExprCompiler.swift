@@ -304,6 +304,9 @@ public struct ExprCompiler {
             default: return false
             }
         }
+        // A CSV cell is text; next to a number it is read as one (`amount > 1` in a mapping).
+        if case .text = a, case .number = b, let x = numeric(a) { return compare(op, .number(x), b) }
+        if case .number = a, case .text = b, let y = numeric(b) { return compare(op, a, .number(y)) }
         let order: Int
         switch (a, b) {
         case let (.number(x), .number(y)): order = x < y ? -1 : x > y ? 1 : 0
@@ -322,7 +325,18 @@ public struct ExprCompiler {
         }
     }
 
+    /// Text that is a plain number (a CSV cell such as "1200" or "1,200.50"), else nil.
+    static func numeric(_ v: Value) -> Double? {
+        switch v {
+        case .number(let n): return n
+        case .text(let s): return ValueParsing.number(s, decimalComma: false)
+        default: return nil
+        }
+    }
+
     static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value) -> Value {
+        if case .text = a, let x = numeric(a), numeric(b) != nil || b.date != nil { return arithmetic(op, .number(x), b) }
+        if case .text = b, let y = numeric(b), a.number != nil || a.date != nil { return arithmetic(op, a, .number(y)) }
         switch (a, b) {
         case let (.number(x), .number(y)):
             switch op {

@@ -75,13 +75,13 @@ enum FunctionEvaluator {
         case "round":
             let a = arg(0), digits = arg(1)
             return { r in
-                guard let x = a(r).number else { return .null }
+                guard let x = ExprCompiler.numeric(a(r)) else { return .null }
                 let n = min(max(Int(digits(r).number ?? 0), 0), 10)
                 var scale = 1.0
                 for _ in 0..<n { scale *= 10 }
                 return .number((x * scale).rounded() / scale)
             }
-        case "abs": let a = arg(0); return { r in a(r).number.map { .number(Swift.abs($0)) } ?? .null }
+        case "abs": let a = arg(0); return { r in ExprCompiler.numeric(a(r)).map { .number(Swift.abs($0)) } ?? .null }
         default:
             throw Diagnostic(.name, "E205", "unknown function '\(name)'", file: file, range: range)
         }

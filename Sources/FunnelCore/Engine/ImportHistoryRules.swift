@@ -6,7 +6,8 @@
 ///   `entered` date; for an open deal its own `entered` date; failing those, the latest other
 ///   date of the row; failing that, the day of the import.
 /// - Every other `entered` date is an earlier change, in date order (same day: funnel order).
-///   One after the current stage's date contradicts the row and is a row problem.
+///   One after the current stage's date contradicts the row and is a row problem; so is a
+///   date for the won or lost stage on a deal that is in another stage.
 /// - `created` defaults to the first change. A deal created before its first recorded stage,
 ///   when that stage is not the funnel's first, starts in the first open stage on `created`.
 enum ImportHistoryRules {
@@ -87,6 +88,11 @@ enum ImportHistoryRules {
     static func earlier(_ entered: [Entered], after: Int32?, before current: Int32, current c: Int, funnel: FunnelDef,
                         into entries: inout [Stop]) throws(RowProblem) {
         for e in entered where e.stage != c {
+            // A deal enters its won or lost stage only by closing; a date for it on a deal in
+            // another stage would record a win or loss that never happened.
+            if funnel.stages[e.stage].kind != .open {
+                throw RowProblem(e.label, "the deal is in \(funnel.stages[c].name), so it cannot have entered \(funnel.stages[e.stage].name) on \(Calendar.format(e.day))")
+            }
             if e.day > current {
                 throw RowProblem(e.label, "\(Calendar.format(e.day)) is after the deal entered its current stage \(funnel.stages[c].name) on \(Calendar.format(current))")
             }

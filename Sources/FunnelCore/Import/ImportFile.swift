@@ -41,6 +41,12 @@ public final class ImportFile {
                 throw Diagnostic(.runtime, "I010", "\(name) is empty: it has no header line and no rows",
                                  help: "export the data again; the first line must name the columns")
             }
+            // Headers of real exports are short names; control characters or the replacement
+            // character mean the file is binary (its first NUL may come later) or not UTF-8.
+            if header.contains(where: { h in h.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0xFFFD } }) {
+                throw Diagnostic(.io, "I002", "\(name) does not look like a UTF-8 CSV file: its header line has binary or non-UTF-8 bytes",
+                                 help: "export the data again as CSV in UTF-8")
+            }
             self.header = header
         } catch var d as Diagnostic {
             if d.file == nil { d.file = script; d.range = fileExpr.range }
@@ -51,7 +57,7 @@ public final class ImportFile {
     /// A relative path in a script is taken from the script's folder; in the REPL and `-c`,
     /// from the current directory.
     public static func resolve(_ path: String, relativeTo file: SourceFile) -> String {
-        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("/") || path.isEmpty { return path }
         guard let base = file.baseDirectory, !base.isEmpty else { return path }
         return base.hasSuffix("/") ? base + path : base + "/" + path
     }

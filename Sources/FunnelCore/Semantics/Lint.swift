@@ -22,7 +22,7 @@ public enum Lint {
             for st in open where st.exitWhen == nil {
                 let range = decl.stages.first(where: { $0.name.text == st.name })?.range ?? decl.name.range
                 warn("W003", "stage '\(st.name)' has no exit criteria", range,
-                     help: "add an objective gate: exit when budget_confirmed and decision_maker is not empty")
+                     help: "add an objective gate, for example: exit when budget_confirmed and decision_maker is not empty")
             }
         }
         return out + ruleWarnings(statements, file: file, catalog: catalog)
