@@ -169,6 +169,9 @@ extension Parser {
                 guard n == n.rounded() else {
                     throw Diagnostic(.syntax, "E102", "a duration must be a whole number of \(unit.rawValue)", file: file, range: t.range)
                 }
+                guard n <= 100_000 else {
+                    throw Diagnostic(.syntax, "E102", "a duration can be at most 100,000 \(unit.rawValue)", file: file, range: t.range)
+                }
                 return Expr(.duration(Duration(count: Int(n), unit: unit)), t.range.union(u.range))
             }
             return Expr(.number(n), t.range)

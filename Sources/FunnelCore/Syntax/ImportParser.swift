@@ -53,6 +53,10 @@ extension Parser {
         try expect("from", "'from' and a file name")
         let t = current
         guard case .string(let s) = t.kind else { throw unexpected(expected: "a file name in quotes") }
+        guard !s.isEmpty else {
+            throw Diagnostic(.syntax, "E111", "the file name is empty", file: file, range: t.range,
+                             help: "write the path of a CSV file, like \"data/deals.csv\"")
+        }
         advance()
         return Expr(.string(s), t.range)
     }

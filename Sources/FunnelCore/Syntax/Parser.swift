@@ -208,7 +208,10 @@ public struct Parser {
             throw unexpected(expected: "a unit (days, weeks, months)", help: "write a duration like \(file.text(numberToken.range)) days")
         }
         advance()
-        guard n == n.rounded(), n >= 0, n <= 100_000 else {
+        if n > 100_000 {
+            throw Diagnostic(.syntax, "E102", "a duration can be at most 100,000 \(unit.rawValue)", file: file, range: numberToken.range)
+        }
+        guard n == n.rounded(), n >= 0 else {
             throw Diagnostic(.syntax, "E102", "a duration must be a whole number of \(unit.rawValue)", file: file,
                              range: numberToken.range)
         }
