@@ -39,6 +39,9 @@ public final class Session {
     /// Colour the severity of diagnostics (a terminal without NO_COLOR).
     public var colorDiagnostics = false
     var warnedMissingStore = false
+    /// The latest effective date in the journal, to warn when today is set before it.
+    var latestChange = Int32.min
+    var warnedEarlyToday = false
     public private(set) var quitRequested = false
     var readDepth = 0
     /// Opens another store for `.open`.
@@ -75,6 +78,7 @@ public final class Session {
                                  help: "run `funnel verify`; the journal may have been edited by hand")
             }
             committed.lastSeq = e.seq
+            latestChange = max(latestChange, e.on)
         }
         position = newPosition
         interpreter.reset(to: committed)
@@ -107,6 +111,13 @@ public final class Session {
             warnedMissingStore = true
             report([Diagnostic(.io, "S030", "there is no store at \(store.location) yet; queries find nothing",
                                help: "check --store (or FUNNEL_STORE); a store is created by its first change", severity: .warning)])
+        }
+        // With today before the store's last change, ages and days in stage go negative.
+        if !warnedEarlyToday, options.today < latestChange,
+           statements.contains(where: { if case .query = $0.kind { return true } else { return false } }) {
+            warnedEarlyToday = true
+            report([Diagnostic(.runtime, "S031", "today (\(Calendar.format(options.today))) is before the store's last change (\(Calendar.format(latestChange))); ages and days in stage count from today",
+                               help: "to see the pipeline as it was, keep today and use `as of \(Calendar.format(options.today))`", severity: .warning)])
         }
         do {
             if writes {

@@ -39,6 +39,24 @@ struct SessionCommandTests {
         #expect(other.exitCode == 0)
     }
 
+    @Test func todayBeforeTheLastChangeIsWarnedAbout() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("s.store").path
+        let setup = try FunnelProcess.run(["--store", store, "--today", "2026-03-15", "-c",
+                                           "funnel F { stage A probability 10%; won W; lost L }; deal \"a\" in F { amount: 1 } on 2026-03-01"])
+        #expect(setup.exitCode == 0)
+        let early = try FunnelProcess.run(["--store", store, "--today", "2025-01-01", "--format", "csv", "-c", "deals show id, age"])
+        #expect(early.stdout == "id,age\na,-424\n")
+        #expect(early.stderr == """
+            warning[S031]: today (2025-01-01) is before the store's last change (2026-03-15); ages and days in stage count from today
+            help: to see the pipeline as it was, keep today and use `as of 2025-01-01`
+
+            """)
+        let normal = try FunnelProcess.run(["--store", store, "--today", "2026-03-20", "-c", "deals show id, age"])
+        #expect(normal.stderr == "")
+    }
+
     @Test func openCannotSwitchAfterWrites() throws {
         let dir = try FunnelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
