@@ -120,10 +120,11 @@ public final class Session {
                                help: "to see the pipeline as it was, keep today and use `as of \(Calendar.format(options.today))`", severity: .warning)])
         }
         do {
+            // runTransaction brings the state up to the latest commit first (under the lock
+            // when the run writes).
             if writes {
                 return try store.withWriterLock { try runTransaction(statements, file: file) }
             }
-            try refresh()
             return try runTransaction(statements, file: file)
         } catch let d as Diagnostic {
             report([d])
