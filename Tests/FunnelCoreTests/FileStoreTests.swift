@@ -60,6 +60,15 @@ func thrownDiagnostic(_ body: () throws -> Void) -> Diagnostic? {
     }
 }
 
+let tailNote = "it follows the last commit line, but a complete line is not an interrupted write, so it is neither skipped nor cut off"
+
+/// Flips bit 5 of a file's last byte: a newline (0x0a) becomes `*` (0x2a).
+func flipLastByte(_ path: String) throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    if let last = bytes.indices.last { bytes[last] ^= 0x20 }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
 let damageHelp = "run `funnel verify` to see every damaged line; the journal is the source of truth, restore it from a backup"
 
 private let move = event("move", [
@@ -245,21 +254,66 @@ struct FileStoreTests {
         }
     }
 
-    @Test func aDamagedLastCommitLineIsNeitherReadNorCutOff() throws {
+    @Test func aDamagedLastCommitLineStopsReadersAndWriters() throws {
         try withTemporaryDirectory { dir throws in
             let store = FileStore(directory: dir)
             let journal = dir + "/journal.jsonl"
-            let first = try commit(store, [move])   // lines 1-2
+            try commit(store, [move])               // lines 1-2
+            let after = try store.readCommitted(after: 0).position
             try commit(store, [move])               // lines 3-4
             try editLine(journal, 4) { $0.replacingOccurrences(of: #""commit":2"#, with: #""commit":3"#) }
             let before = try fileText(journal)
 
-            #expect(try store.readCommitted(after: 0).events == first)
-            let d = thrownDiagnostic { try commit(store, [move]) }
-            #expect(d == Diagnostic(.io, "S001", "\(journal):4: damaged journal line: checksum mismatch",
-                                    notes: ["it follows the last commit line, but a complete line is not an interrupted write, so it is not cut off"],
-                                    help: damageHelp))
+            let expected = Diagnostic(.io, "S001", "\(journal):4: damaged journal line: checksum mismatch",
+                                      notes: [tailNote], help: damageHelp)
+            // Issue 17.2: readers stop too, rather than give figures without the last run.
+            #expect(thrownDiagnostic { _ = try store.readCommitted(after: 0) } == expected)
+            #expect(thrownDiagnostic { _ = try store.readCommitted(after: after) } == expected)
+            #expect(thrownDiagnostic { try commit(store, [move]) } == expected)
             #expect(try fileText(journal) == before)
+        }
+    }
+
+    /// Issue 17.2: flipping the journal's final newline used to drop the last run from
+    /// queries and let the next writer cut it off for good.
+    @Test func aFlippedFinalNewlineStopsReadersAndWriters() throws {
+        try withTemporaryDirectory { dir throws in
+            let store = FileStore(directory: dir)
+            let journal = dir + "/journal.jsonl"
+            try commit(store, [move])               // lines 1-2
+            let after = try store.readCommitted(after: 0).position
+            try commit(store, [move])               // lines 3-4
+            try flipLastByte(journal)
+            let before = try fileText(journal)
+            let expected = Diagnostic(.io, "S001", "\(journal):4: damaged journal line: the commit line ends in byte 0x2a where its newline should be",
+                                      notes: [tailNote], help: damageHelp)
+            #expect(thrownDiagnostic { _ = try store.readCommitted(after: 0) } == expected)
+            #expect(thrownDiagnostic { _ = try store.readCommitted(after: after) } == expected)
+            #expect(thrownDiagnostic { try commit(store, [move]) } == expected)
+            #expect(try fileText(journal) == before)
+        }
+    }
+
+    /// A whole checksummed commit line that lacks only its newline is committed: the reader
+    /// counts it, and the next writer supplies the newline instead of cutting the run off.
+    @Test func aCommitLineMissingOnlyItsNewlineIsKept() throws {
+        try withTemporaryDirectory { dir throws in
+            let store = FileStore(directory: dir)
+            let reader = FileStore(directory: dir)
+            let journal = dir + "/journal.jsonl"
+            let first = try commit(store, [move])
+            let second = try commit(store, [move, move])
+            try writeFile(journal, String(try fileText(journal).dropLast()))
+            let (events, position) = try reader.readCommitted(after: 0)
+            #expect(events == first + second)
+            #expect(position == Int64(try fileText(journal).utf8.count))
+
+            let third = try commit(store, [move])
+            #expect(third.map(\.seq) == [4])
+            #expect(try reader.readCommitted(after: position).events == third)
+            #expect(try store.readCommitted(after: 0).events == first + second + third)
+            #expect(try fileText(journal).split(separator: "\n", omittingEmptySubsequences: false).count == 8)
+            #expect(StoreVerifier.verify(directory: dir) == VerifyReport(events: 4, commits: 3))
         }
     }
 

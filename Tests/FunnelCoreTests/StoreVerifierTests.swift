@@ -81,10 +81,35 @@ struct StoreVerifierTests {
             try commit(store, [deal])                // lines 3-4
             try editLine(journal, 4) { $0.replacingOccurrences(of: "sum", with: "sun") }
             #expect(StoreVerifier.verify(directory: dir) == VerifyReport(
-                events: 1, commits: 1, uncommittedTailLines: 2,
+                events: 1, commits: 1, uncommittedTailLines: 0,
                 problems: [Diagnostic(.io, "S001", "\(journal):4: damaged journal line: missing checksum",
-                                      notes: ["it follows the last commit line, so readers ignore it, but writers refuse to cut it off"],
-                                      help: damageHelp)]))
+                                      notes: [tailNote], help: damageHelp)]))
+        }
+    }
+
+    /// Issue 17.2: a flipped final newline is damage, not a torn write.
+    @Test func verifyReportsAFlippedFinalNewline() throws {
+        try withTemporaryDirectory { dir throws in
+            let store = FileStore(directory: dir)
+            let journal = dir + "/journal.jsonl"
+            try commit(store, [deal])                // lines 1-2
+            try commit(store, [deal])                // lines 3-4
+            try flipLastByte(journal)
+            #expect(StoreVerifier.verify(directory: dir) == VerifyReport(
+                events: 1, commits: 1, uncommittedTailLines: 0,
+                problems: [Diagnostic(.io, "S001", "\(journal):4: damaged journal line: the commit line ends in byte 0x2a where its newline should be",
+                                      notes: [tailNote], help: damageHelp)]))
+        }
+    }
+
+    @Test func verifyCountsACommitLineMissingOnlyItsNewline() throws {
+        try withTemporaryDirectory { dir throws in
+            let store = FileStore(directory: dir)
+            let journal = dir + "/journal.jsonl"
+            try commit(store, [deal])
+            try commit(store, [deal])
+            try writeFile(journal, String(try fileText(journal).dropLast()))
+            #expect(StoreVerifier.verify(directory: dir) == VerifyReport(events: 2, commits: 2))
         }
     }
 

@@ -20,7 +20,9 @@ struct AutomationBatch {
 
     mutating func task(_ spec: TaskSpec, row r: Int, stage: String, visit: Int32, on day: Int32, origin: TaskOrigin, rule: String?,
                        file: SourceFile) {
-        let due = spec.due.map { day + Int32($0.days) }
+        // A due date past the last day a date can be written is due on that day instead: the
+        // task must be storable, and it is no less overdue-proof for it.
+        let due = spec.due.map { min(day + Int32($0.days), Calendar.lastDay) }
         let title = Self.fill(spec.title, row: r, ctx: ctx, file: file)
         // A role from a placeholder ("{owner}") that is empty for this deal is no role.
         let role = spec.role.map { Self.fill($0, row: r, ctx: ctx, file: file) }.flatMap { $0.isEmpty ? nil : $0 }

@@ -36,6 +36,14 @@ public enum Calendar {
         }
     }
 
+    /// The first and last days funnel keeps: four-digit years, as `YYYY-MM-DD` writes them.
+    public static let firstDay: Int32 = day(year: 1, month: 1, day: 1)
+    public static let lastDay: Int32 = day(year: 9999, month: 12, day: 31)
+
+    /// True for a day between 0001-01-01 and 9999-12-31; any other cannot be written as
+    /// `YYYY-MM-DD`, so it can be computed but never stored.
+    public static func isStorable(_ dayNumber: Int32) -> Bool { dayNumber >= firstDay && dayNumber <= lastDay }
+
     /// A validated date; nil for `2026-02-30` and other days that do not exist.
     public static func validDay(year: Int, month: Int, day: Int) -> Int32? {
         guard (1...9999).contains(year), (1...12).contains(month),

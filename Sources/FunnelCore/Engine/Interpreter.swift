@@ -11,6 +11,9 @@ public final class Interpreter {
     /// commit whose journal line names them.
     public private(set) var pendingSegments: [(name: String, bytes: [UInt8])] = []
 
+    /// The statement being executed, so a check deep inside a change can name its place.
+    var executing: (file: SourceFile, range: SourceRange)?
+
     public init(state: FunnelState, today: Int32) {
         self.state = state
         self.today = today
@@ -44,9 +47,11 @@ public final class Interpreter {
     }
 
     func record(_ event: DomainEvent, on day: Int32) throws {
+        let stored = event.storeEvent(on: day)
+        try checkStorable(event, stored)
         let before = stageChangeSubject(event).flatMap { state.row(of: $0) }.map { state.stageName(ofRow: $0) }
         try state.apply(event, on: day)
-        pending.append(event.storeEvent(on: day))
+        pending.append(stored)
         if let id = stageChangeSubject(event), let r = state.row(of: id) {
             try stageChanged(row: r, from: before, to: state.stageName(ofRow: r), on: day)
         }
@@ -68,6 +73,8 @@ public final class Interpreter {
     }
 
     public func execute(_ s: Statement, file: SourceFile) throws -> StatementOutput {
+        executing = (file, s.range)
+        defer { executing = nil }
         switch s.kind {
         case .field(let d):
             _ = try Declarations.field(d, file: file)
@@ -208,6 +215,9 @@ public final class Interpreter {
             }
             // Money is kept in cents, so `amount * 1.1` compares equal to the amount it shows.
             if type == .money { v = .number((n * 100).rounded() / 100) }
+        case (_, .date(let d)) where !Calendar.isStorable(d):
+            throw Diagnostic(.runtime, "R103", "\(name) would be \(Calendar.format(d)), outside 0001-01-01 to 9999-12-31",
+                             file: file, range: a.value.range, help: "funnel keeps dates with four-digit years")
         case (.percent, .number(let n)):
             if !(0...1).contains(n) {
                 throw Diagnostic(.runtime, "R103", "\(name) must be between 0% and 100%", file: file, range: a.value.range)

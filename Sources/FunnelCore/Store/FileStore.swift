@@ -68,7 +68,12 @@ public final class FileStore: Store {
                              help: JournalLine.damageHelp)
         }
         var sequence = JournalSequence(last: 0)
-        if position > 0 { sequence.last = try commitSeq(endingAt: position, fd) }
+        var afterUnterminatedCommit = false
+        if position > 0 {
+            let previous = try commitSeq(endingAt: position, fd)
+            sequence.last = previous.seq
+            afterUnterminatedCommit = !previous.terminated
+        }
         if size == position { return ([], position) }
 
         let bytes = try FileIO.read(fd, path: journalPath, at: position, count: Int(size - position))
@@ -77,26 +82,41 @@ public final class FileStore: Store {
         var events: [StoreEvent] = []
         var committedCount = 0
         var committedEnd = 0
-        var firstDamage: (line: Int, reason: String)?
-        var lineIndex = 0
-        var start = 0
-        // A last line without a newline is an interrupted write and never looked at.
+        var firstDamage: (start: Int, reason: String)?
+        func damage(_ d: (start: Int, reason: String), notes: [String] = []) throws -> Diagnostic {
+            let line = try FileIO.countNewlines(fd, path: journalPath, before: position + Int64(d.start)) + 1
+            return JournalLine.damage(path: journalPath, line: line, reason: d.reason, notes: notes)
+        }
+        // A writer that found the last commit line without its newline supplies it first.
+        var start = afterUnterminatedCommit && bytes.first == 0x0A ? 1 : 0
         while let end = FileIO.nextNewline(in: bytes[...], from: start) {
-            defer { lineIndex += 1; start = end + 1 }
+            defer { start = end + 1 }
             switch sequence.check(JournalLine.parse(bytes[start..<end])) {
             case .event(let e):
                 events.append(e)
             case .commit:
-                if let d = firstDamage {
-                    let before = try FileIO.countNewlines(fd, path: journalPath, before: position)
-                    throw JournalLine.damage(path: journalPath, line: before + d.line + 1, reason: d.reason)
-                }
+                if let d = firstDamage { throw try damage(d) }
                 committedCount = events.count
                 committedEnd = end + 1
             case .damaged(let reason):
-                if firstDamage == nil { firstDamage = (lineIndex, reason) }
+                if firstDamage == nil { firstDamage = (start, reason) }
             }
         }
+        if start < bytes.count, let last = JournalLine.parseUnterminated(bytes[start...]) {
+            switch sequence.check(last) {
+            case .commit:
+                if let d = firstDamage { throw try damage(d) }
+                committedCount = events.count
+                committedEnd = bytes.count
+            case .damaged(let reason):
+                if firstDamage == nil { firstDamage = (start, reason) }
+            case .event:
+                break
+            }
+        }
+        // Damage after the last commit line may be a committed run whose commit line was hit:
+        // giving figures without it would drop that run without a word.
+        if let d = firstDamage { throw try damage(d, notes: [JournalLine.damagedTailNote]) }
         events.removeLast(events.count - committedCount)
         return (events, position + Int64(committedEnd))
     }
@@ -104,13 +124,14 @@ public final class FileStore: Store {
     /// The seq in the commit line that ends just before `position`. Reading on from there
     /// must continue that seq; and a position that does not follow a commit line means the
     /// caller's cursor no longer fits this journal.
-    private func commitSeq(endingAt position: Int64, _ fd: Int32) throws -> Int64 {
+    private func commitSeq(endingAt position: Int64, _ fd: Int32) throws -> (seq: Int64, terminated: Bool) {
         let stale = staleCursor(position)
         // A commit line is at most 45 bytes: `{"commit":` + 16 digits + `,"sum":"…"}` + `\n`.
         let window = min(position, 256)
         let bytes = try FileIO.read(fd, path: journalPath, at: position - window, count: Int(window))
-        guard bytes.count == Int(window), bytes.last == 0x0A else { throw stale }
-        let end = bytes.count - 1
+        guard bytes.count == Int(window), let last = bytes.last, last == 0x0A || last == UInt8(ascii: "}") else { throw stale }
+        let terminated = last == 0x0A
+        let end = terminated ? bytes.count - 1 : bytes.count
         let start: Int
         if let nl = FileIO.previousNewline(in: bytes[...], before: end) {
             start = nl + 1
@@ -120,7 +141,7 @@ public final class FileStore: Store {
             throw stale
         }
         guard case .commit(let seq) = JournalLine.parse(bytes[start..<end]) else { throw stale }
-        return seq
+        return (seq, terminated)
     }
 
     private func staleCursor(_ position: Int64) -> Diagnostic {
@@ -191,12 +212,13 @@ public final class FileStore: Store {
         // it first means a failure here leaves no transaction behind.
         if created { try FileIO.syncDirectory(directoryPath) }
         let size = try FileIO.status(fd, path: journalPath).size
-        let (end, lastSeq) = try committedEnd(fd, size: size)
+        let (end, lastSeq, terminated) = try committedEnd(fd, size: size)
         if size > end { try FileIO.truncate(fd, path: journalPath, to: end) }
 
         var written = events
         var out: [UInt8] = []
         out.reserveCapacity(events.count * 160 + 48)
+        if !terminated { out.append(0x0A) }
         var seq = lastSeq
         for k in written.indices {
             seq += 1
@@ -220,8 +242,10 @@ public final class FileStore: Store {
     /// walking back from the end so a commit costs the size of the uncommitted tail, not
     /// of the journal. The tail may hold complete event lines and one unterminated line
     /// (an interrupted write); any other damaged line there is refused rather than cut off,
-    /// because it may be a committed transaction whose commit line was damaged.
-    private func committedEnd(_ fd: Int32, size: Int64) throws -> (end: Int64, seq: Int64) {
+    /// because it may be a committed transaction whose commit line was damaged. A last
+    /// commit line that only lacks its newline is committed (`terminated` false): the
+    /// next commit writes the newline first.
+    private func committedEnd(_ fd: Int32, size: Int64) throws -> (end: Int64, seq: Int64, terminated: Bool) {
         var window = min(size, 64 * 1024)
         while true {
             let from = size - window
@@ -231,6 +255,18 @@ public final class FileStore: Store {
                 lineEnd = bytes.count - 1
             } else {
                 lineEnd = FileIO.previousNewline(in: bytes[...], before: bytes.count)
+                let start = lineEnd.map { $0 + 1 } ?? 0
+                if lineEnd != nil || from == 0 {
+                    switch JournalLine.parseUnterminated(bytes[start...]) {
+                    case .commit(let seq)?:
+                        return (size, seq, false)
+                    case .damaged(let reason)?:
+                        let line = try FileIO.countNewlines(fd, path: journalPath, before: from + Int64(start)) + 1
+                        throw JournalLine.damage(path: journalPath, line: line, reason: reason, notes: [JournalLine.damagedTailNote])
+                    default:
+                        break
+                    }
+                }
             }
             while let end = lineEnd {
                 let previous = FileIO.previousNewline(in: bytes[...], before: end)
@@ -238,18 +274,16 @@ public final class FileStore: Store {
                 let start = previous.map { $0 + 1 } ?? 0
                 switch JournalLine.parse(bytes[start..<end]) {
                 case .commit(let seq):
-                    return (from + Int64(end) + 1, seq)
+                    return (from + Int64(end) + 1, seq, true)
                 case .event:
                     lineEnd = previous
                 case .damaged(let reason):
                     let line = try FileIO.countNewlines(fd, path: journalPath, before: from + Int64(start)) + 1
-                    throw JournalLine.damage(
-                        path: journalPath, line: line, reason: reason,
-                        notes: ["it follows the last commit line, but a complete line is not an interrupted write, so it is not cut off"])
+                    throw JournalLine.damage(path: journalPath, line: line, reason: reason, notes: [JournalLine.damagedTailNote])
                 }
             }
             // No commit line in the window: final only when the window is the whole file.
-            if from == 0 { return (0, 0) }
+            if from == 0 { return (0, 0, true) }
             window = min(size, window * 2)
         }
     }

@@ -92,6 +92,23 @@ enum JournalLine: Equatable {
         return .event(StoreEvent(seq: seq, on: on, type: type, payload: payload))
     }
 
+    /// Classifies the journal's last line when no newline ends it. A torn write leaves a
+    /// prefix of what was being written, so such a line is normally ignored; but a whole,
+    /// checksummed commit line is not torn (only its newline is missing), and a whole commit
+    /// line followed by one other byte is a damaged newline, not an interrupted write:
+    /// ignoring either would silently drop a committed run.
+    static func parseUnterminated(_ line: ArraySlice<UInt8>) -> JournalLine? {
+        if case .commit = parse(line) { return parse(line) }
+        if line.count > 1, case .commit = parse(line.dropLast()), let last = line.last {
+            return .damaged("the commit line ends in byte 0x" + (last < 16 ? "0" : "") + String(last, radix: 16) + " where its newline should be")
+        }
+        return nil
+    }
+
+    /// Why a complete damaged line after the last commit line stops readers and writers alike.
+    static let damagedTailNote =
+        "it follows the last commit line, but a complete line is not an interrupted write, so it is neither skipped nor cut off"
+
     /// Index of the `,` that starts `,"sum":"xxxxxxxx"}` at the end of the line, if the line
     /// ends that way with eight lowercase hex digits.
     private static func checksumStart(_ line: ArraySlice<UInt8>) -> Int? {

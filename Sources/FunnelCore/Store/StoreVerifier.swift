@@ -11,7 +11,8 @@ public struct VerifyReport: Sendable, Equatable {
     public var events: Int
     public var commits: Int
     /// Lines after the last commit line, including an unterminated last line: an interrupted
-    /// write that the next commit cuts off.
+    /// write that the next commit cuts off. Zero when a damaged line is among them, since
+    /// such a tail is reported as damage and never cut off.
     public var uncommittedTailLines: Int
     public var problems: [Diagnostic]
     /// Import segments the committed journal names, each checked against its checksum.
@@ -105,12 +106,8 @@ public enum StoreVerifier {
         var committedEnd = 0
         var lineNumber = 0
         var damaged: [(start: Int, diagnostic: Diagnostic)] = []
-        var start = 0
-        while start < bytes.count {
-            lineNumber += 1
-            guard let end = FileIO.nextNewline(in: bytes[...], from: start) else { break }
-            defer { start = end + 1 }
-            switch sequence.check(JournalLine.parse(bytes[start..<end])) {
+        func take(_ line: JournalLine, start: Int, end: Int) {
+            switch sequence.check(line) {
             case .event(let e):
                 pending += 1
                 if e.type == "import", let name = e["segment"]?.string, let sum = e["checksum"]?.string {
@@ -122,19 +119,28 @@ public enum StoreVerifier {
                 pending = 0
                 segments += pendingSegments
                 pendingSegments.removeAll()
-                committedEnd = end + 1
+                committedEnd = end
             case .damaged(let reason):
                 damaged.append((start, JournalLine.damage(path: path, line: lineNumber, reason: reason)))
             }
         }
-        if committedEnd < bytes.count {
+        var start = 0
+        while start < bytes.count {
+            lineNumber += 1
+            guard let end = FileIO.nextNewline(in: bytes[...], from: start) else {
+                if let last = JournalLine.parseUnterminated(bytes[start...]) { take(last, start: start, end: bytes.count) }
+                break
+            }
+            take(JournalLine.parse(bytes[start..<end]), start: start, end: end + 1)
+            start = end + 1
+        }
+        // Damage in the tail is not an interrupted write: the problem says what it is.
+        if committedEnd < bytes.count, !damaged.contains(where: { $0.start >= committedEnd }) {
             report.uncommittedTailLines = FileIO.newlines(in: bytes[committedEnd...])
                 + (bytes.last == 0x0A ? 0 : 1)
         }
         for (lineStart, var d) in damaged {
-            if lineStart >= committedEnd {
-                d.notes.append("it follows the last commit line, so readers ignore it, but writers refuse to cut it off")
-            }
+            if lineStart >= committedEnd { d.notes.append(JournalLine.damagedTailNote) }
             report.problems.append(d)
         }
         return segments

@@ -1,0 +1,42 @@
+/// The last check before a change joins the pending transaction: every value it carries
+/// must read back from the journal exactly as it was written. A value the reader rejects
+/// (a date past 9999-12-31, a number that is not finite) would otherwise be committed and
+/// make every later command on the store fail, with no command left to repair it.
+extension Interpreter {
+    func checkStorable(_ event: DomainEvent, _ stored: StoreEvent) throws {
+        if let back = DomainEvent(stored), back == event { return }
+        throw Diagnostic(.runtime, "R117", "this change cannot be stored: " + Self.unstorableValue(in: event),
+                         file: executing?.file, range: executing?.range,
+                         help: "dates must lie between 0001-01-01 and 9999-12-31, and numbers must be finite")
+    }
+
+    /// Names the first value of `event` that would not survive the journal's round trip.
+    static func unstorableValue(in event: DomainEvent) -> String {
+        func describe(_ fields: [DomainEvent.FieldValue]) -> String? {
+            for f in fields { if let why = problem(f.value) { return "\(f.name) \(why)" } }
+            return nil
+        }
+        switch event {
+        case .dealCreated(_, _, _, let fields), .fieldsSet(_, let fields), .leadCreated(_, let fields), .leadUpdated(_, let fields):
+            if let d = describe(fields) { return d }
+        case .taskCreated(let t):
+            if let due = t.due, !Calendar.isStorable(due) { return "task \"\(t.title)\" would be due on \(Calendar.format(due)), outside 0001-01-01 to 9999-12-31" }
+        default:
+            break
+        }
+        return "one of its values does not read back as it was written"
+    }
+
+    private static func problem(_ v: Value) -> String? {
+        switch v {
+        case .date(let d) where !Calendar.isStorable(d):
+            return "would be \(Calendar.format(d)), outside 0001-01-01 to 9999-12-31"
+        case .number(let n) where !n.isFinite:
+            return "is not a finite number"
+        case .list(let xs):
+            return xs.lazy.compactMap(problem).first
+        default:
+            return nil
+        }
+    }
+}
