@@ -1,11 +1,3 @@
-/// Why one value of one row cannot be imported. `label` names where the value came from: the
-/// file's column for a plain `target = column`, else the mapping's target.
-public struct RowProblem: Error, Sendable, Equatable {
-    public var label: String
-    public var reason: String
-    public init(_ label: String, _ reason: String) { self.label = label; self.reason = reason }
-}
-
 /// The rows of one file that cannot be imported, reported as `file:line: column: reason`.
 /// Only the first `shownLimit` are kept as text, so a file where every one of a million rows
 /// is wrong costs no more memory than one where twenty are.

@@ -142,7 +142,7 @@ public final class RecordMapping {
     /// values and keys are read.
     public func trimmedText(_ i: Int) throws(RowProblem) -> String? {
         if let b = bytes(i) {
-            let t = Self.trimmed(b)
+            let t = b.trimmingBlanks()
             return t.isEmpty ? nil : String(decoding: t, as: UTF8.self)
         }
         let v = try value(i)
@@ -153,13 +153,6 @@ public final class RecordMapping {
 }
 
 extension RecordMapping {
-    /// `b` without surrounding spaces and tabs.
-    public static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var lo = 0, hi = b.count
-        while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
-        while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
-        return UnsafeBufferPointer(rebasing: b[lo..<hi])
-    }
 }
 
 /// The record a mapping's compiled expressions read. Kept apart from `RecordMapping` so the

@@ -112,7 +112,7 @@ public struct FieldConversion: Sendable {
 
     /// `2026-02-30`: the shape of an ISO date, so the day itself is what is wrong.
     static func looksISO(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let t = RecordMapping.trimmed(b)
+        let t = b.trimmingBlanks()
         guard t.count >= 10 else { return false }
         for (i, c) in t.prefix(10).enumerated() {
             if i == 4 || i == 7 { if c != UInt8(ascii: "-") { return false } } else if c &- 48 >= 10 { return false }

@@ -102,7 +102,7 @@ struct DealImporter {
             var existing: Int?
             do throws(RowProblem) {
                 if let b = m.bytes(idItem) {
-                    let t = RecordMapping.trimmed(b)
+                    let t = b.trimmingBlanks()
                     if !t.isEmpty { id = String(decoding: t, as: UTF8.self) }
                 } else {
                     id = try m.trimmedText(idItem)
@@ -124,7 +124,7 @@ struct DealImporter {
                 do throws(RowProblem) {
                     var known = false
                     if let b = m.bytes(si) {
-                        let t = RecordMapping.trimmed(b)
+                        let t = b.trimmingBlanks()
                         if !t.isEmpty {
                             let code = Int(stageBytes.code(t))
                             if code == stageCache.count { stageCache.append(stageOfValue.stage(stageBytes.strings[code]) ?? -1) }

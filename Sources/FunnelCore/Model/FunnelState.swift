@@ -7,7 +7,7 @@ public struct FunnelState: Sendable {
     public var slots = StageSlots()
     public var deals = DealTable()
     public var history = StageHistory()
-    /// Tasks, notifications and leads (Automation/), and which time-based rules have fired.
+    /// Tasks, notifications and leads (AutomationRecords.swift), and which time-based rules have fired.
     public var tasks = TaskTable()
     public var notifications = NotificationTable()
     public var leads = LeadTable()

@@ -129,7 +129,7 @@ public final class Interpreter {
             return .table(try Exporter(state: state, today: today, file: file).table(kind: kind, filter: filter, columns: columns, range: s.range))
         case .dotCommand(let text):
             return .sessionCommand(text)
-        // Automation and leads (Automation/).
+        // Automation and leads (Statements/LeadStatements.swift, TaskStatements.swift, DesignCheck.swift).
         case let .lead(id, fields, on):
             return try leadStatement(id: id, fields: fields, on: on, file: file)
         case let .qualify(id, on):
