@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FunnelCore
 
 /// The names completion can offer. The session implements this over its catalog and store.
 public protocol CompletionCatalog {
@@ -27,22 +28,24 @@ public protocol CompletionCatalog {
 /// extends that text (ASCII case-insensitively, so `WH` → `where`) or, for a name that must be
 /// quoted, extends it after an added opening quote (`Clo` → `"Closed Won"`).
 public enum Completion {
-    public static let statementKeywords: [String] = [
-        "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert",
-        "count", "cycle", "deal", "deals", "disqualify", "done", "export", "field", "forecast",
-        "funnel", "history", "import", "lead", "leads", "lose", "max", "min", "move",
-        "notifications", "pipeline", "qualify", "reopen", "rule", "set", "show", "stale", "sum",
-        "tasks", "time in stage", "velocity", "why", "win", "win rate",
-    ]
+    /// What can start a statement, from the language's registries: the statements' words,
+    /// and each query's phrase (a multi-word one whole, unless its first word is already a
+    /// query of its own: `count`, then `leads` after it).
+    public static let statementKeywords: [String] = finish(StatementCatalog.statementWords + QuerySpec.all.map(completionPhrase))
+
+    static func completionPhrase(_ spec: QuerySpec) -> String {
+        let phrase = spec.phrases[0]
+        let firstAlone = QuerySpec.all.contains { $0.phrases.contains([phrase[0]]) }
+        return firstAlone ? phrase[0] : phrase.joined(separator: " ")
+    }
+
     public static let dotCommands: [String] = [
         ".bail", ".format", ".help", ".mode", ".once", ".open", ".output", ".quit", ".read",
         ".schema", ".timer", ".today",
     ]
     public static let clauseKeywords: [String] = ["where", "by", "order by", "limit", "during", "as of", "show"]
-    static let queryVerbs: [String] = [
-        "avg", "bottlenecks", "calibration", "conversion", "count", "cycle", "deals", "forecast",
-        "max", "min", "pipeline", "stale", "sum", "time in stage", "velocity", "win rate",
-    ]
+    /// The queries `chart` can draw: those with a headline figure.
+    static let queryVerbs: [String] = finish(QuerySpec.all.filter { $0.chartHeadline != nil }.map(completionPhrase))
     static let outputFormats = ["csv", "json", "markdown", "table", "tsv"]
     static let fieldTypes = ["bool", "date", "money", "number", "percent", "text"]
 
@@ -595,8 +598,9 @@ extension Completion {
             case "import":
                 return importStatement()
             case "export":
-                if n == 1 { return kw(["deals"]) }
-                return word(1, "deals") ? query(from: 2, allowTo: true) : []
+                if n == 1 { return kw(ExportKind.allCases.map(\.rawValue)) }
+                if word(1, "deals") { return query(from: 2, allowTo: true) }
+                return n == 2 ? kw(["show", "to", "where"]) : []
             case "field":
                 if n == 2 { return kw(Completion.fieldTypes) }
                 if n == 3 || last.isPunct(")") { return kw(["one of", "required"]) }
@@ -615,7 +619,7 @@ extension Completion {
             case "check":
                 return n == 1 ? kw(["rules"]) : []
             case "show":
-                return n == 1 ? kw(["fields", "funnel"]) : []
+                return n == 1 ? kw(StatementCatalog.showObjects) : []
             case "chart":
                 if n == 1 { return kw(["funnel"] + Completion.queryVerbs) }
                 return Context(t: Array(t.dropFirst()), catalog: catalog).items()
@@ -659,7 +663,7 @@ extension Completion {
 
         func importStatement() -> [Item] {
             let n = t.count
-            if n == 1 { return kw(["deals", "history", "table"]) }
+            if n == 1 { return kw(StatementCatalog.importKinds) }
             let last = t[n - 1]
             if unmatchedOpen(t, "(", ")") != nil {
                 return last.isPunct("(") || last.isPunct(",") ? fields + kw(["entered"]) : []

@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// The text of `.help`. It is the one source of the reference: docs/help.md is generated
 /// from it (scripts/gen-docs), and a test keeps the two equal.
 public enum HelpText {
@@ -110,22 +112,19 @@ public enum HelpText {
       qualify and convert need the lead gate to hold; a refusal names each unmet criterion.
     """
 
-    static let queries = """
-    Queries — a verb, then clauses in any order, each at most once:
-      deals [where C] [order by E [asc|desc], ...] [limit N] [show E, ...]
-      count deals [by ...]            sum|avg|min|max EXPR [by ...]
-      pipeline [by ...]               forecast [by ...] [during WINDOW]
-      conversion  win rate  time in stage  cycle  velocity  calibration  bottlenecks
-                                      [where C] [by ...] [during WINDOW]
-      stale [where C] [by ...]        history of deal "D-1"
-      show funnel NAME | show funnels | show fields | show tables
+    /// The queries' usages come from `QuerySpec.all`, so help lists exactly what parses.
+    static var queries: String {
+        "Queries — a verb, then clauses in any order, each at most once:\n"
+            + QuerySpec.all.map { "  " + $0.usage + "\n" }.joined()
+            + queryNotes
+    }
+
+    static let queryNotes = """
+      show funnel NAME | show funnels | show fields | show tables | show rules
       chart funnel NAME               open deals per stage as bars (by amount)
       chart QUERY [show COLUMN]       a grouped query's headline figure as bars
-      show rules
-      tasks | notifications | leads [where C] [order by ...] [limit N] [during W] [show ...]
-                                      -- during: tasks due, notifications made, leads
-                                         created in W; status = open/done/new/acked/...
-      count leads [by ...]            conversion of leads [by ...] [during W]
+    Tasks, notifications and leads: during keeps tasks due, notifications made, leads
+    created in W; status = open/done/new/acked/...
     Clauses:
       where C        filters deals; a condition naming a result column (weighted, deals,
                      commit, ...) filters groups after grouping; amount always means the

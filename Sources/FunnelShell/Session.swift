@@ -104,7 +104,7 @@ public final class Session {
             report(problems)
             return problems.contains { $0.kind == .io } ? ExitStatus.io : ExitStatus.syntax
         }
-        let writes = statements.contains(where: { Self.writes($0) })
+        let writes = statements.contains(where: { $0.kind.writes })
         // A query on a store that does not exist is most often a mistyped --store.
         if !writes, !warnedMissingStore, !FileManager.default.fileExists(atPath: store.location),
            statements.contains(where: { if case .query = $0.kind { return true } else { return false } }) {
@@ -137,18 +137,6 @@ public final class Session {
     }
 
     /// Statements that change the store, so the run takes the writer lock.
-    static func writes(_ s: Statement) -> Bool {
-        switch s.kind {
-        case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .reopen, .lead, .qualify,
-             .disqualify, .convert, .importData, .doneTask, .ack, .checkRules:
-            return true
-        case .dotCommand(let text):
-            return text.hasPrefix(".read")
-        default:
-            return false
-        }
-    }
-
     func runTransaction(_ statements: [Statement], file: SourceFile) throws -> Int32 {
         if readDepth == 0 { try refresh() }
         var status = ExitStatus.success

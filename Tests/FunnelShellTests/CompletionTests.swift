@@ -197,7 +197,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("forecast\n  by team\n  ") == ["as of", "during", "limit", "order by", "show", "where"])
     }
     @Test func export() {
-        #expect(complete("export ") == ["deals"])
+        #expect(complete("export ") == ["deals", "history", "leads", "notifications", "tasks"])
         #expect(complete("export deals where status = open ") ==
             ["and", "as of", "by", "during", "limit", "or", "order by", "show", "to"])
         #expect(complete("export deals to ") == ["\"data/", "\"deals.csv\"", "\"export.csv\"", "\"my file.csv\""])
@@ -266,7 +266,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("leads qualify when b") == ["budget_confirmed"])
     }
     @Test func importStatements() {
-        #expect(complete("import ") == ["deals", "history", "table"])
+        #expect(complete("import ") == ["deals", "history", "leads", "table"])
         #expect(complete("import deals ") == ["from"])
         #expect(complete("import deals from ") == ["\"data/", "\"deals.csv\"", "\"export.csv\"", "\"my file.csv\""])
         #expect(complete("import deals from \"data/") == ["\"data/deals.csv\"", "\"data/won.csv\""])
@@ -291,11 +291,11 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("funnel ") == FunnelShellTests.funnels)
         #expect(complete("funnel SMB ") == ["like"])
         #expect(complete("funnel SMB like ") == FunnelShellTests.funnels)
-        #expect(complete("show ") == ["fields", "funnel"])
+        #expect(complete("show ") == ["fields", "funnel", "funnels", "rules", "tables"])
         #expect(complete("show funnel E") == ["Enterprise"])
-        #expect(complete("chart ") == ["avg", "bottlenecks", "calibration", "conversion", "count", "cycle", "deals",
-                                       "forecast", "funnel", "max", "min", "pipeline", "stale", "sum",
-                                       "time in stage", "velocity", "win rate"])
+        // Only the queries with a headline figure can be charted.
+        #expect(complete("chart ") == ["avg", "conversion", "count", "cycle", "forecast", "funnel", "max", "min", "pipeline",
+                                       "sum", "time in stage", "velocity", "win rate"])
         #expect(complete("chart funnel ") == FunnelShellTests.funnels)
         #expect(complete("chart forecast by ") == operands)
     }

@@ -2,20 +2,7 @@
 /// result table, so every other output format prints the table itself.
 enum Charts {
     /// The figure each report is about; `show COLUMN` on the query picks another.
-    static func headline(_ verb: QueryVerb) -> String? {
-        switch verb {
-        case .pipeline: return "amount"
-        case .forecast: return "forecast"
-        case .count: return "deals"
-        case .aggregate(let f, _): return f
-        case .conversion: return "reached"
-        case .winRate: return "win_rate"
-        case .timeInStage, .cycle: return "avg_days"
-        case .velocity: return "velocity"
-        case .leadConversion: return "rate"
-        default: return nil
-        }
-    }
+    static func headline(_ verb: QueryVerb) -> String? { verb.spec.chartHeadline }
 
     static func chart(_ q: Query, table: ResultTable, file: SourceFile) throws -> StatementOutput {
         let metricNames = Set(ResultColumns.of(q.verb).map(\.name))

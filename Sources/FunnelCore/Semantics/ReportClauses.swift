@@ -7,23 +7,17 @@ extension Resolver {
             throw Diagnostic(.type, "E305", "as of needs a date, like 2026-03-31, not the field '\(name)'", file: file, range: a.range)
         }
         let verb = q.verb
+        let spec = verb.spec
         try checkMisspeltResultColumn(q)
-        switch verb {
-        case .conversion, .winRate, .timeInStage, .cycle, .velocity, .stale, .calibration, .bottlenecks, .history:
-            break
-        default:
-            return
-        }
-        if let c = q.columns?.first {
+        if spec.fixedColumns, let c = q.columns?.first {
             throw Diagnostic(.syntax, "E340", "\(verb.name) has fixed columns; show picks columns of deals", file: file, range: c.range,
                              help: "its columns are: " + ((ResultColumns.stageRowColumn(verb).map { [$0] } ?? []) + ResultColumns.of(verb)).map(\.name).joined(separator: ", "))
         }
-        if case .stale = verb, let w = q.during {
-            throw Diagnostic(.syntax, "E340", "stale lists the deals stale today and takes no during", file: file, range: w.range,
-                             help: "for another day, write: stale as of 2026-03-31")
-        }
-        if case .history = verb, let g = q.groups.first {
-            throw Diagnostic(.syntax, "E340", "history of deal lists one deal's stage changes and takes no by", file: file, range: g.range)
+        let given: [(QueryClause, SourceRange?)] = [(.during, q.during?.range), (.by, q.groups.first?.range)]
+        for (clause, range) in given {
+            if let range, let refusal = spec.refusal(clause) {
+                throw Diagnostic(.syntax, "E340", refusal.message, file: file, range: range, help: refusal.help)
+            }
         }
     }
 

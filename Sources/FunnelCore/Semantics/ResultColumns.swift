@@ -1,56 +1,13 @@
-/// The result columns of each aggregate query (METRICS.md), shared by the resolver, the
-/// planner and the reports so a column has one name everywhere.
+/// The result columns of each aggregate query, as `QuerySpec.all` lists them, and how a
+/// `where` divides between deals and result rows.
 public enum ResultColumns {
-    public static func of(_ verb: QueryVerb) -> [ResultColumn] {
-        switch verb {
-        case .count(let of): return [ResultColumn(of, .integer)]
-        case .aggregate(let f, _): return [ResultColumn(f, f == "avg" ? .number : .money)]
-        case .pipeline: return [ResultColumn("deals", .integer), ResultColumn("amount", .money), ResultColumn("weighted", .money)]
-        case .forecast:
-            return [ResultColumn("deals", .integer), ResultColumn("amount", .money), ResultColumn("weighted", .money),
-                    ResultColumn("commit", .money), ResultColumn("best_case", .money), ResultColumn("closed", .money),
-                    ResultColumn("forecast", .money)]
-        case .conversion:
-            return [ResultColumn("reached", .integer), ResultColumn("next_rate", .rate), ResultColumn("cumulative_rate", .rate),
-                    ResultColumn("lost", .integer), ResultColumn("open", .integer)]
-        case .winRate:
-            return [ResultColumn("won", .integer), ResultColumn("lost", .integer), ResultColumn("win_rate", .rate),
-                    ResultColumn("won_amount", .money)]
-        case .timeInStage:
-            return [ResultColumn("exits", .integer), ResultColumn("avg_days", .days), ResultColumn("median_days", .days),
-                    ResultColumn("current", .integer), ResultColumn("current_avg_days", .days)]
-        case .cycle: return [ResultColumn("won", .integer), ResultColumn("avg_days", .days), ResultColumn("median_days", .days)]
-        case .velocity:
-            return [ResultColumn("open_deals", .integer), ResultColumn("avg_won_amount", .money), ResultColumn("win_rate", .rate),
-                    ResultColumn("avg_cycle_days", .days), ResultColumn("velocity", .money)]
-        case .calibration:
-            return [ResultColumn("stated", .rate), ResultColumn("observed", .rate), ResultColumn("closed", .integer),
-                    ResultColumn("gap", .rate)]
-        case .leadConversion:
-            return [ResultColumn("leads", .integer), ResultColumn("converted", .integer), ResultColumn("rate", .rate),
-                    ResultColumn("avg_days_to_deal", .days)]
-        case .stale:
-            return [ResultColumn("id", .text), ResultColumn("name", .text), ResultColumn("owner", .text), ResultColumn("stage", .text),
-                    ResultColumn("days_in_stage", .integer), ResultColumn("limit_days", .integer)]
-        case .bottlenecks:
-            return [ResultColumn("next_rate", .rate), ResultColumn("avg_days", .days), ResultColumn("stale_deals", .integer),
-                    ResultColumn("stale_ids", .text)]
-        case .history:
-            return [ResultColumn("at", .date), ResultColumn("from_stage", .text), ResultColumn("to_stage", .text),
-                    ResultColumn("days_in_previous", .integer), ResultColumn("forced_reason", .text)]
-        case .deals, .leads, .tasks, .notifications:
-            return []
-        }
-    }
+    public static func of(_ verb: QueryVerb) -> [ResultColumn] { verb.spec.columns }
 
     /// Reports with one row per stage name: their `stage` column stands between the `by`
     /// groups and the figures and can be ordered by. A `where` on `stage` still filters
     /// deals (by their current stage), as it does everywhere else.
     public static func stageRowColumn(_ verb: QueryVerb) -> ResultColumn? {
-        switch verb {
-        case .conversion, .timeInStage, .calibration, .bottlenecks: return ResultColumn("stage", .text)
-        default: return nil
-        }
+        verb.spec.stageRows ? ResultColumn("stage", .text) : nil
     }
 
     /// Splits a `where` at its top-level `and`s: conditions naming a result column filter

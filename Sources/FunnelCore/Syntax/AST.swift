@@ -220,7 +220,7 @@ public enum ImportKind: Equatable, Sendable {
     case leads
 }
 
-public enum ExportKind: String, Sendable { case deals, history, leads, tasks, notifications }
+public enum ExportKind: String, CaseIterable, Sendable { case deals, history, leads, tasks, notifications }
 
 public enum StatementKind: Equatable, Sendable {
     case field(FieldDecl)

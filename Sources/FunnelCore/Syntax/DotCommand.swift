@@ -17,6 +17,10 @@ public enum DotCommand: Equatable, Sendable {
     public static let names = [".help", ".format", ".mode", ".once", ".output", ".read", ".open", ".today", ".timer",
                                ".bail", ".schema", ".quit", ".exit"]
 
+    /// `.read FILE` runs a script, so an entry that has one may write; no other
+    /// session command changes the store.
+    public static func writes(_ text: String) -> Bool { text.hasPrefix(".read") }
+
     /// dot-command := "." WORD { argument }   (one line; an argument may be "quoted")
     public static func parse(_ text: String) throws -> DotCommand {
         let words = arguments(text)

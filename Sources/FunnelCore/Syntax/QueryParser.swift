@@ -3,7 +3,7 @@ extension Parser {
     static let clauseKeywords: Set<String> = ["where", "by", "order", "limit", "during", "as", "show", "to"]
     /// Words that, after `show` at the start of a line, begin a `show` statement rather
     /// than continue the previous query's `show` clause.
-    static let showStatementObjects: Set<String> = ["funnel", "funnels", "fields", "rules", "tables"]
+    static let showStatementObjects = Set(StatementCatalog.showObjects)
 
     /// query := query-verb { query-clause }
     /// query-verb := "deals" | "leads" | "tasks" | "notifications"
@@ -13,37 +13,38 @@ extension Parser {
     ///             | "bottlenecks" | "history" "of" "deal" deal-ref
     mutating func parseQuery() throws -> Query {
         let start = current.range.start
-        guard let word = current.keyword else { throw unexpected(expected: "a query") }
-        advance()
-        let verb: QueryVerb
-        switch word {
-        case "deals": verb = .deals
-        case "leads": verb = .leads
-        case "tasks": verb = .tasks
-        case "notifications": verb = .notifications
-        case "count":
-            if accept("leads") { verb = .count(of: "leads") } else { _ = accept("deals"); verb = .count(of: "deals") }
-        case "sum", "avg", "min", "max":
-            verb = .aggregate(word, try parseExpression())
-        case "pipeline": verb = .pipeline
-        case "forecast": verb = .forecast
-        case "conversion":
-            if accept("of") { try expect("leads"); verb = .leadConversion } else { verb = .conversion }
-        case "win": try expect("rate"); verb = .winRate
-        case "time":
-            try expect("in", "'in stage'"); try expect("stage"); verb = .timeInStage
-        case "cycle": verb = .cycle
-        case "velocity": verb = .velocity
-        case "stale": verb = .stale
-        case "calibration": verb = .calibration
-        case "bottlenecks": verb = .bottlenecks
-        case "history":
-            try expect("of", "'of deal'"); try expect("deal")
-            verb = .history(deal: try parseRecordID("a deal id"))
-        default:
-            throw Diagnostic(.syntax, "E103", "unknown query '\(word)'", file: file, range: tokens[index - 1].range)
+        guard let first = current.keyword else { throw unexpected(expected: "a query") }
+        var phrases = QuerySpec.all.flatMap { spec in spec.phrases.map { (spec, $0) } }.filter { $0.1[0] == first }
+        guard !phrases.isEmpty else {
+            throw Diagnostic(.syntax, "E103", "unknown query '\(first)'", file: file, range: current.range)
         }
-        var q = Query(verb: verb, range: SourceRange(start, start))
+        advance()
+        // Longest match: take the next word while some phrase goes on with it; where none does,
+        // a phrase must end here, or the next word it needs is missing.
+        var length = 1
+        while true {
+            let longer = phrases.filter { $0.1.count > length }
+            if longer.isEmpty { break }
+            if let next = current.keyword, longer.contains(where: { $0.1[length] == next }) {
+                phrases = longer.filter { $0.1[length] == next }
+                advance()
+                length += 1
+                continue
+            }
+            if phrases.contains(where: { $0.1.count == length }) { break }
+            let rest = longer[0].1[length...]
+            try expect(rest[rest.startIndex], rest.count > 1 ? "'" + rest.joined(separator: " ") + "'" : nil)
+        }
+        guard let spec = phrases.first(where: { $0.1.count == length })?.0 else {
+            throw Diagnostic(.syntax, "E103", "unknown query '\(first)'", file: file, range: tokens[index - 1].range)
+        }
+        var argument: Expr?
+        switch spec.argument {
+        case .none: break
+        case .expression: argument = try parseExpression()
+        case .dealID: argument = try parseRecordID("a deal id")
+        }
+        var q = Query(verb: QueryVerb(spec.kind, argument: argument), range: SourceRange(start, start))
         try parseClauses(&q)
         q.range = SourceRange(start, previousEnd)
         return q

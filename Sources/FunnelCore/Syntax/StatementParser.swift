@@ -1,13 +1,8 @@
 /// Statement dispatch and the data, automation and session statements.
 extension Parser {
     /// Every word that can start a statement, for "did you mean" on a misspelt verb.
-    static let statementKeywords = [
-        "field", "funnel", "rule", "deal", "set", "move", "win", "lose", "reopen", "lead", "leads",
-        "qualify", "disqualify", "convert", "import", "export", "why", "done", "ack", "check", "chart",
-        "show", "history", "deals", "count", "sum", "avg", "min", "max", "pipeline", "forecast",
-        "conversion", "time", "cycle", "velocity", "stale", "calibration", "bottlenecks", "tasks",
-        "notifications",
-    ]
+    /// Every word a statement can start with, for "did you mean".
+    static var statementKeywords: [String] { StatementCatalog.leadingWords }
 
     /// statement := field-decl | funnel-decl | rule-decl | lead-gate | deal-statement | set-statement
     ///            | move-statement | win-statement | lose-statement | reopen-statement | lead-statement
@@ -51,8 +46,7 @@ extension Parser {
             kind = accept("rules") ? .checkRules : .checkDesign
         case "chart": kind = try parseChart()
         case "show": kind = try parseShow()
-        case "history", "deals", "count", "sum", "avg", "min", "max", "pipeline", "forecast", "conversion",
-             "time", "cycle", "velocity", "stale", "calibration", "bottlenecks", "tasks", "notifications":
+        case _ where QuerySpec.leadingWords.contains(word):
             kind = .query(try parseQuery())
         default:
             let suggestion = Suggest.closest(to: word, in: Self.statementKeywords)

@@ -1,0 +1,121 @@
+import Testing
+@testable import FunnelCore
+@testable import FunnelShell
+
+/// The language's lists live in one place each (`QuerySpec.all`, `StatementCatalog`); the
+/// parser, the resolver, completion and help all read them. These tests hold every reader to
+/// every entry, so a registered word that one of them does not know fails here.
+struct RegistryTests {
+    static let setup = """
+    funnel F {
+      stage A probability 10%
+      stage B probability 50%
+      won W
+      lost L
+    }
+    """
+
+    /// The text of a query of `spec` as written with `phrase`.
+    static func text(_ spec: QuerySpec, _ phrase: [String]) -> String {
+        let words = phrase.joined(separator: " ")
+        switch spec.argument {
+        case .none: return words
+        case .expression: return words + " amount"
+        case .dealID: return words + " \"D-1\""
+        }
+    }
+
+    @Test func everyQueryKindHasOneSpec() {
+        #expect(QuerySpec.all.map(\.kind).sorted { $0.rawValue < $1.rawValue } == QueryKind.allCases.sorted { $0.rawValue < $1.rawValue })
+        for kind in QueryKind.allCases { #expect(QuerySpec.of(kind).kind == kind) }
+    }
+
+    @Test func everyRegisteredPhraseParsesToItsKindAndResolves() throws {
+        let setup = Parser.parse(SourceFile(name: "setup", text: Self.setup))
+        #expect(setup.diagnostics.isEmpty)
+        var resolver = Resolver(catalog: Catalog(), file: SourceFile(name: "setup", text: Self.setup))
+        for s in setup.statements { resolver.resolve(s) }
+        let catalog = resolver.catalog
+        for spec in QuerySpec.all {
+            for phrase in spec.phrases {
+                let text = Self.text(spec, phrase)
+                let file = SourceFile(name: "q", text: text)
+                let parsed = Parser.parse(file)
+                #expect(parsed.diagnostics.isEmpty, "\(text)")
+                guard parsed.statements.count == 1, case .query(let q) = parsed.statements[0].kind else {
+                    Issue.record("\(text) did not parse as one query")
+                    continue
+                }
+                #expect(q.verb.kind == spec.kind, "\(text)")
+                #expect(Resolver.resolve(parsed.statements, file: file, catalog: catalog) == [], "\(text)")
+            }
+        }
+    }
+
+    @Test func everyRegisteredPhraseCompletesWordByWord() {
+        for spec in QuerySpec.all {
+            for phrase in spec.phrases {
+                let first = Completion.completionPhrase(spec)
+                #expect(complete("").contains(first.split(separator: " ").count > 1 && phrase.joined(separator: " ") == first ? first : phrase[0]),
+                        "\(phrase)")
+                // After the words typed so far, the next word of a phrase is offered.
+                for k in 1..<phrase.count where !first.hasPrefix(phrase[0..<(k + 1)].joined(separator: " ")) {
+                    #expect(complete(phrase[0..<k].joined(separator: " ") + " ").contains(phrase[k]), "\(phrase) after \(k)")
+                }
+            }
+        }
+    }
+
+    @Test func statementsStartWithTheirRegisteredWords() {
+        #expect(complete("") == [
+            "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
+            "deals", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
+            "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "reopen", "rule", "set", "show",
+            "stale", "sum", "tasks", "time in stage", "velocity", "why", "win", "win rate",
+        ])
+        // A word that starts no statement is named as such; a registered one never is.
+        for word in StatementCatalog.leadingWords {
+            let parsed = Parser.parse(SourceFile(name: "w", text: word))
+            #expect(!parsed.diagnostics.contains { $0.message.hasPrefix("unknown statement") }, "\(word)")
+        }
+        #expect(Parser.parse(SourceFile(name: "w", text: "forcast")).diagnostics.first?.help == "did you mean 'forecast'?")
+    }
+
+    @Test func importExportAndShowOfferEveryKind() {
+        #expect(complete("import ") == ["deals", "history", "leads", "table"])
+        #expect(complete("export ") == ["deals", "history", "leads", "notifications", "tasks"])
+        #expect(complete("show ") == ["fields", "funnel", "funnels", "rules", "tables"])
+        for kind in StatementCatalog.importKinds {
+            let text = kind == "table" ? "import table t from \"t.csv\" key id" : "import \(kind) from \"x.csv\"" + (kind == "deals" ? " into F" : "")
+            #expect(Parser.parse(SourceFile(name: "i", text: text)).diagnostics.isEmpty, "\(text)")
+        }
+        for kind in ExportKind.allCases {
+            #expect(Parser.parse(SourceFile(name: "e", text: "export \(kind.rawValue) to \"x.csv\"")).diagnostics.isEmpty)
+        }
+        for object in StatementCatalog.showObjects {
+            let text = object == "funnel" ? "show funnel F" : "show \(object)"
+            #expect(Parser.parse(SourceFile(name: "s", text: text)).diagnostics.isEmpty, "\(text)")
+        }
+    }
+
+    @Test func chartOffersTheQueriesWithAHeadline() {
+        #expect(complete("chart ") == ["avg", "conversion", "count", "cycle", "forecast", "funnel", "max", "min", "pipeline",
+                                        "sum", "time in stage", "velocity", "win rate"])
+    }
+
+    @Test func helpListsEveryQueryAsTheRegistryWritesIt() {
+        let help = HelpText.topic("queries") ?? ""
+        for spec in QuerySpec.all { #expect(help.contains("  " + spec.usage + "\n"), "\(spec.usage)") }
+    }
+
+    @Test func whetherAStatementWritesComesFromItsKind() {
+        func writes(_ text: String) -> Bool { Parser.parse(SourceFile(name: "w", text: text)).statements.first?.kind.writes ?? false }
+        #expect(writes("deal \"D-1\" in F"))
+        #expect(writes("check rules"))
+        #expect(writes(".read x.funnel"))
+        #expect(!writes("check"))
+        #expect(!writes("forecast by team"))
+        #expect(!writes("export deals to \"x.csv\""))
+        #expect(!writes(".format csv"))
+    }
+}
