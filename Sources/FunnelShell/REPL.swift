@@ -40,11 +40,12 @@ public final class REPL {
                 let text = entry.joined(separator: "\n")
                 if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { entry.removeAll(); continue }
                 let file = SourceFile(name: "<entry>", text: text)
-                if Parser.parse(file).isIncomplete { continue }
+                let parsed = Parser.parse(file)
+                if parsed.isIncomplete { continue }
                 // Leaving is not worth recalling next time.
                 if ![".quit", ".exit"].contains(text.trimmingCharacters(in: .whitespaces)) { reader.addHistory(text) }
                 entry.removeAll()
-                _ = session.runScript(file)
+                _ = session.runScript(parsed, file: file)
             }
         }
         return ExitStatus.success

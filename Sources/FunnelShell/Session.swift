@@ -87,34 +87,34 @@ public final class Session {
     // MARK: - Running
 
     /// Runs a whole script as one transaction and returns the exit code. The script is
-    /// parsed and resolved whole first: a syntax or name error runs nothing.
-    public func runScript(_ file: SourceFile) -> Int32 {
-        let parsed = Parser.parse(file)
-        if !parsed.diagnostics.isEmpty {
-            report(parsed.diagnostics)
-            return ExitStatus.syntax
+    /// parsed and checked whole first (`Compiler`): a syntax or name error runs nothing.
+    public func runScript(_ file: SourceFile) -> Int32 { runScript(Parser.parse(file), file: file) }
+
+    /// The same for a script already parsed (the REPL parses to see whether an entry is
+    /// complete; `funnel run` parses every file before running the first).
+    public func runScript(_ parsed: ParseResult, file: SourceFile) -> Int32 {
+        switch Compiler.compile(parsed, file: file, catalog: committed.catalog) {
+        case .failure(let f):
+            report(f.diagnostics)
+            return f.exitCode
+        case .success(let program):
+            return run(program)
         }
-        return run(parsed.statements, file: file)
     }
 
-    /// Resolves and runs statements already parsed from `file`, as one transaction.
-    public func run(_ statements: [Statement], file: SourceFile) -> Int32 {
-        let problems = Resolver.resolve(statements, file: file, catalog: committed.catalog)
-        if !problems.isEmpty {
-            report(problems)
-            return problems.contains { $0.kind == .io } ? ExitStatus.io : ExitStatus.syntax
-        }
-        let writes = statements.contains(where: { $0.kind.writes })
+    /// Runs a checked program as one transaction.
+    func run(_ program: CheckedProgram) -> Int32 {
+        let file = program.file
+        let statements = program.statements
+        let writes = program.writes
         // A query on a store that does not exist is most often a mistyped --store.
-        if !writes, !warnedMissingStore, !FileManager.default.fileExists(atPath: store.location),
-           statements.contains(where: { if case .query = $0.kind { return true } else { return false } }) {
+        if !writes, !warnedMissingStore, !FileManager.default.fileExists(atPath: store.location), program.hasQuery {
             warnedMissingStore = true
             report([Diagnostic(.io, "S030", "there is no store at \(store.location) yet; queries find nothing",
                                help: "check --store (or FUNNEL_STORE); a store is created by its first change", severity: .warning)])
         }
         // With today before the store's last change, ages and days in stage go negative.
-        if !warnedEarlyToday, options.today < latestChange,
-           statements.contains(where: { if case .query = $0.kind { return true } else { return false } }) {
+        if !warnedEarlyToday, options.today < latestChange, program.hasQuery {
             warnedEarlyToday = true
             report([Diagnostic(.runtime, "S031", "today (\(Calendar.format(options.today))) is before the store's last change (\(Calendar.format(latestChange))); ages and days in stage count from today",
                                help: "to see the pipeline as it was, keep today and use `as of \(Calendar.format(options.today))`", severity: .warning)])
@@ -137,7 +137,7 @@ public final class Session {
     }
 
     /// Statements that change the store, so the run takes the writer lock.
-    func runTransaction(_ statements: [Statement], file: SourceFile) throws -> Int32 {
+    func runTransaction(_ statements: [CheckedStatement], file: SourceFile) throws -> Int32 {
         if readDepth == 0 { try refresh() }
         var status = ExitStatus.success
         for s in statements {
@@ -148,7 +148,7 @@ public final class Session {
             let started = timing ? monotonicSeconds() : 0
             do {
                 let output = try interpreter.execute(s, file: file)
-                try show(output, for: s, file: file)
+                try show(output, for: s.statement, file: file)
             } catch let d as Diagnostic {
                 // An interrupt cancels the whole entry, whatever .bail says.
                 if d.code == "C010" { throw d }
@@ -334,19 +334,17 @@ public final class Session {
             throw Diagnostic(.usage, "C003", ".read is nested too deeply (more than 16 files)", file: file, range: statement.range)
         }
         let source = try ScriptFile.load(path)
-        let parsed = Parser.parse(source)
-        if !parsed.diagnostics.isEmpty {
-            report(parsed.diagnostics)
+        let program: CheckedProgram
+        switch Compiler.compile(source, catalog: interpreter.state.catalog) {
+        case .failure(let f):
+            report(f.diagnostics)
             throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
-        }
-        let problems = Resolver.resolve(parsed.statements, file: source, catalog: interpreter.state.catalog)
-        if !problems.isEmpty {
-            report(problems)
-            throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
+        case .success(let p):
+            program = p
         }
         readDepth += 1
         defer { readDepth -= 1 }
-        let status = try runTransaction(parsed.statements, file: source)
+        let status = try runTransaction(program.statements, file: source)
         if status != ExitStatus.success {
             throw Diagnostic(.runtime, "C005", "a statement in \(path) failed", file: file, range: statement.range)
         }

@@ -1,9 +1,9 @@
 import FunnelCore
 
 extension Session {
-    /// `funnel check FILE...`: parse, resolve and lint each file in order, with the
-    /// declarations of the store and of the files before it — as `funnel run` would see
-    /// them. Prints every problem; design warnings alone leave the exit code at 0.
+    /// `funnel check FILE...`: compile and lint each file in order, with the declarations of
+    /// the store and of the files before it — as `funnel run` would see them, with exactly
+    /// the errors it would give. Design warnings alone leave the exit code at 0.
     public func check(_ paths: [String]) -> Int32 {
         var catalog = committed.catalog
         var status = ExitStatus.success
@@ -17,21 +17,25 @@ extension Session {
             report([d])
             return d.exitCode
         } catch { return ExitStatus.io }
-        let parsed = Parser.parse(source)
-        if !parsed.diagnostics.isEmpty {
-            report(parsed.diagnostics)
-            return ExitStatus.syntax
+        let program: CheckedProgram
+        switch Compiler.compile(source, catalog: catalog) {
+        case .failure(let f):
+            // Name and type errors fail the check as they fail a run; the design is still
+            // worth a look, so its warnings come too.
+            // W004 (a rule that can never fire) would repeat the resolver's unknown-stage error.
+            let warnings = f.catalog.map { Lint.warnings(f.statements, file: source, catalog: $0) }?.filter { $0.code != "W004" } ?? []
+            report(f.diagnostics + warnings)
+            if let c = f.catalog { catalog = c }
+            return f.exitCode
+        case .success(let p):
+            program = p
         }
-        var resolver = Resolver(catalog: catalog, file: source)
-        resolver.lenientRuleStages = true
-        for s in parsed.statements { resolver.resolve(s) }
-        let errors = resolver.diagnostics
-        let warnings = Lint.warnings(parsed.statements, file: source, catalog: resolver.catalog)
-        catalog = resolver.catalog
-        report(errors + warnings)
-        if !errors.isEmpty { return ExitStatus.syntax }
+        let warnings = Lint.warnings(program.statements.map(\.statement), file: source, catalog: program.catalog)
+        catalog = program.catalog
+        report(warnings)
         if !options.quiet {
-            out.line("\(path): \(parsed.statements.count) statement\(parsed.statements.count == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
+            let n = program.statements.count
+            out.line("\(path): \(n) statement\(n == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
             out.flush()
         }
         return ExitStatus.success

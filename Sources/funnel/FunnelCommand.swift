@@ -130,7 +130,7 @@ struct Run: ParsableCommand {
     mutating func run() throws {
         let session = try options.makeSession()
         defer { session.close() }
-        var scripts: [(SourceFile, [Statement])] = []
+        var scripts: [(SourceFile, ParseResult)] = []
         var failed: Int32 = 0
         for path in files {
             do {
@@ -142,7 +142,7 @@ struct Run: ParsableCommand {
                 } else if parsed.statements.isEmpty {
                     session.report([Diagnostic(.runtime, "F005", "\(path) has no statements; nothing to run", severity: .warning)])
                 }
-                scripts.append((source, parsed.statements))
+                scripts.append((source, parsed))
             } catch let d as Diagnostic {
                 session.report([d])
                 failed = max(failed, d.exitCode)
@@ -150,8 +150,8 @@ struct Run: ParsableCommand {
         }
         if failed != 0 { throw ExitCode(failed) }
         var status = ExitStatus.success
-        for (source, statements) in scripts {
-            let s = session.run(statements, file: source)
+        for (source, parsed) in scripts {
+            let s = session.runScript(parsed, file: source)
             status = max(status, s)
             if s != ExitStatus.success && !options.keepGoing { break }
         }

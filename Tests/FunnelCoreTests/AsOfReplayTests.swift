@@ -91,10 +91,8 @@ struct AsOfReplayTests {
 
     static func run(_ text: String, _ interpreter: Interpreter) throws -> [StatementOutput] {
         let file = SourceFile(name: "test", text: text)
-        let parsed = Parser.parse(file)
-        #expect(parsed.diagnostics.isEmpty)
-        #expect(Resolver.resolve(parsed.statements, file: file, catalog: interpreter.state.catalog).isEmpty)
-        return try parsed.statements.map { try interpreter.execute($0, file: file) }
+        let program = try Compiler.compile(file, catalog: interpreter.state.catalog).get()
+        return try program.statements.map { try interpreter.execute($0, file: file) }
     }
 
     static func table(_ text: String, _ interpreter: Interpreter) throws -> ResultTable {

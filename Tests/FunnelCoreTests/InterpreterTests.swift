@@ -7,10 +7,9 @@ struct InterpreterTests {
 
     func run(_ text: String) throws -> [StatementOutput] {
         let file = SourceFile(name: "i.funnel", text: text)
-        let parsed = Parser.parse(file)
-        guard parsed.diagnostics.isEmpty else { throw DiagnosticList(parsed.diagnostics) }
+        let program = try Compiler.compile(file, catalog: Catalog()).get()
         let interpreter = Interpreter(state: FunnelState(), today: today)
-        return try parsed.statements.map { try interpreter.execute($0, file: file) }
+        return try program.statements.map { try interpreter.execute($0, file: file) }
     }
 
     static let funnel = """
@@ -79,13 +78,13 @@ struct InterpreterTests {
     }
 
     @Test func failedStatementAppliesNothing() throws {
-        let file = SourceFile(name: "i.funnel", text: Self.funnel + "deal \"1\" { amount: 5 }\nmove deal \"1\" to Nowhere")
-        let parsed = Parser.parse(file)
+        let file = SourceFile(name: "i.funnel", text: Self.funnel + "deal \"1\" { amount: 5 }\nmove deal \"2\" to B")
+        let program = try Compiler.compile(file, catalog: Catalog()).get()
         let interpreter = Interpreter(state: FunnelState(), today: today)
-        _ = try interpreter.execute(parsed.statements[0], file: file)
-        _ = try interpreter.execute(parsed.statements[1], file: file)
+        _ = try interpreter.execute(program.statements[0], file: file)
+        _ = try interpreter.execute(program.statements[1], file: file)
         let pendingBefore = interpreter.pending.count
-        #expect(throws: Diagnostic.self) { try interpreter.execute(parsed.statements[2], file: file) }
+        #expect(throws: Diagnostic.self) { try interpreter.execute(program.statements[2], file: file) }
         #expect(interpreter.pending.count == pendingBefore)
         #expect(interpreter.state.history.count == 1)
     }
@@ -99,7 +98,7 @@ struct InterpreterTests {
         reopen deal "1" on 2026-02-02
         """)
         let interpreter = Interpreter(state: FunnelState(), today: today)
-        for s in Parser.parse(file).statements { _ = try interpreter.execute(s, file: file) }
+        for s in try Compiler.compile(file, catalog: Catalog()).get().statements { _ = try interpreter.execute(s, file: file) }
         var replayed = FunnelState()
         for e in interpreter.pending {
             guard let event = DomainEvent(e) else { Issue.record("undecodable \(e.type)"); return }

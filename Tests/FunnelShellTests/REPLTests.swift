@@ -141,6 +141,9 @@ struct REPLTests {
         try p.expect("funnel> ")
         try p.send(".format csv\rcount deals\r")
         try p.expect("deals\r\n2\r\n")
+        // Ctrl-D typed before the prompt is back reaches the terminal in cooked mode and is
+        // lost when readline takes the line over: wait for the prompt, as a person would.
+        try p.expect("funnel> ")
         try p.send("\u{04}")
         #expect(try p.waitForExit() == .exited(0))
     }
@@ -161,6 +164,9 @@ struct REPLTests {
         try p.expect("funnel> ")
         try p.send(".format csv\rcount deals\r")
         try p.expect("deals\r\n2\r\n")
+        // Ctrl-D typed before the prompt is back reaches the terminal in cooked mode and is
+        // lost when readline takes the line over: wait for the prompt, as a person would.
+        try p.expect("funnel> ")
         try p.send("\u{04}")
         #expect(try p.waitForExit() == .exited(0))
     }
@@ -183,6 +189,7 @@ struct REPLTests {
         #expect(out.contains("total      2  400,000"))
         try p.send(".timer on\rcount deals\r")
         try p.expect("time: ")
+        try p.expect("funnel> ")
         try p.send("\u{04}")
         #expect(try p.waitForExit() == .exited(0))
     }

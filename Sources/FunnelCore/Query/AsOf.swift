@@ -2,7 +2,8 @@
 /// the events effective on or before that day, with `today` = that day — so days in stage,
 /// stale, age and relative `during` windows are all as they were then.
 extension QueryRunner {
-    func runAsOf(_ q: Query, _ dateExpr: Expr) throws -> ResultTable {
+    func runAsOf(_ checked: CheckedQuery, _ dateExpr: Expr) throws -> ResultTable {
+        let q = checked.query
         let day = try asOfDate(dateExpr)
         let past = try ctx.state.asOf(day)
         if case .history(let idExpr) = q.verb, case .string(let id) = idExpr.kind, past.row(of: id) == nil,
@@ -12,9 +13,7 @@ extension QueryRunner {
         }
         var inner = QueryRunner(context: EvalContext(state: past, today: day), file: file)
         inner.asOfDay = day
-        var rest = q
-        rest.asOf = nil
-        return try inner.run(rest)
+        return try inner.run(checked.withoutAsOf())
     }
 
     /// The day an `as of` names: a date, `today`, or date arithmetic on them

@@ -1,5 +1,8 @@
-/// Plans and runs a query: compiles the deal filter once, picks the report, and hands it
-/// the rows that pass.
+/// Runs a checked query: plans it (QueryPlan), then hands the plan to the report's kernel —
+/// the seven reports over grouped deals through the one row loop (QueryRunner+Execute.swift),
+/// the reports with one row per stage, stale, a deal's history and the record queries
+/// through their own loops. This switch is exhaustive over the query kinds of
+/// `QuerySpec.all`, so a registered query without a kernel does not compile.
 struct QueryRunner {
     let ctx: EvalContext
     let file: SourceFile
@@ -13,33 +16,66 @@ struct QueryRunner {
         self.compiler = ExprCompiler(context: context, file: file)
     }
 
-    func run(_ q: Query) throws -> ResultTable {
-        if let a = q.asOf { return try runAsOf(q, a) }
-        switch q.verb {
-        case .deals: return try DealList(runner: self).run(q)
-        case .count(of: "leads"): return try RecordQueries(runner: self).run(q)
-        case .count, .aggregate: return try Aggregates(runner: self).run(q)
-        case .pipeline: return try PipelineReport(runner: self).run(q)
-        case .forecast: return try ForecastReport(runner: self).run(q)
-        case .conversion: return try ConversionReport(runner: self).run(q)
-        case .winRate: return try WinRateReport(runner: self).run(q)
-        case .timeInStage: return try TimeInStageReport(runner: self).run(q)
-        case .cycle: return try CycleReport(runner: self).run(q)
-        case .velocity: return try VelocityReport(runner: self).run(q)
-        case .stale: return try StaleReport(runner: self).run(q)
-        case .calibration: return try CalibrationReport(runner: self).run(q)
-        case .bottlenecks: return try BottlenecksReport(runner: self).run(q)
-        case .history(let deal): return try DealHistoryReport(runner: self).run(q, deal: deal)
-        case .tasks, .notifications, .leads, .leadConversion: return try RecordQueries(runner: self).run(q)
+    func run(_ checked: CheckedQuery) throws -> ResultTable {
+        if let a = checked.query.asOf { return try runAsOf(checked, a) }
+        let plan = try QueryPlan(checked, runner: self)
+        let q = checked.query
+        switch checked.spec.kind {
+        case .deals: return try DealListReport(runner: self).run(plan)
+        case .countDeals, .sum, .avg, .min, .max: return try execute(AggregateReport(self, verb: q.verb), plan)
+        case .pipeline: return try execute(PipelineReport(ctx), plan)
+        case .forecast: return try execute(ForecastReport(ctx), plan)
+        case .winRate: return try execute(WinRateReport(ctx), plan)
+        case .cycle: return try execute(CycleReport(ctx), plan)
+        case .velocity: return try execute(VelocityReport(ctx), plan)
+        case .conversion: return try ConversionReport(runner: self).run(plan)
+        case .timeInStage: return try TimeInStageReport(runner: self).run(plan)
+        case .calibration: return try CalibrationReport(runner: self).run(plan)
+        case .bottlenecks: return try BottlenecksReport(runner: self).run(plan)
+        case .stale: return try StaleReport(runner: self).run(plan)
+        case .history:
+            guard case .history(let deal) = q.verb else { return ResultTable(columns: checked.spec.columns) }
+            return try DealHistoryReport(runner: self).run(plan, deal: deal)
+        case .tasks, .notifications, .leads, .countLeads, .leadConversion: return try RecordQueries(runner: self).run(q)
         }
     }
 
-    /// The deal-level part of the `where`, compiled; nil keeps every deal.
-    func dealFilter(_ q: Query) throws -> ExprCompiler.Predicate? {
-        try ResultColumns.splitWhere(q.filter, verb: q.verb).deals.map { try compiler.predicate($0) }
-    }
+    /// A query funnel builds itself (`chart funnel`), run as if checked.
+    func run(_ q: Query) throws -> ResultTable { try run(CheckedQuery(builtIn: q)) }
 
-    func groupFilter(_ q: Query) -> Expr? { ResultColumns.splitWhere(q.filter, verb: q.verb).groups }
+    /// What the plan of `checked` is, as `.explain` prints it.
+    func explain(_ checked: CheckedQuery) throws -> String {
+        var inner = checked
+        var runner = self
+        if let a = checked.query.asOf {
+            let day = try asOfDate(a)
+            runner = QueryRunner(context: EvalContext(state: try ctx.state.asOf(day), today: day), file: file)
+            inner = checked.withoutAsOf()
+        }
+        let plan = try QueryPlan(inner, runner: runner)
+        let q = inner.query
+        let scan: String
+        switch checked.spec.kind {
+        case .countDeals, .sum, .avg, .min, .max: scan = try AggregateReport(runner, verb: q.verb).scan
+        case .pipeline: scan = PipelineReport(runner.ctx).scan
+        case .forecast: scan = ForecastReport(runner.ctx).scan
+        case .winRate: scan = WinRateReport(runner.ctx).scan
+        case .cycle: scan = CycleReport(runner.ctx).scan
+        case .velocity: scan = VelocityReport(runner.ctx).scan
+        case .deals: scan = DealListReport.scan
+        case .conversion, .calibration, .bottlenecks: scan = "every deal, through its stage history; during keeps the deals created in the window"
+        case .timeInStage: scan = "every deal's stage history; during keeps the visits that ended in the window"
+        case .stale: scan = "open deals past their stage's stale after"
+        case .history: scan = "the deal's stage changes"
+        case .tasks: scan = "tasks; during keeps those due in the window"
+        case .notifications: scan = "notifications; during keeps those made in the window"
+        case .leads, .countLeads, .leadConversion: scan = "leads; during keeps those created in the window"
+        }
+        let rows = checked.spec.readsDeals ? runner.ctx.state.deals.count
+            : checked.spec.kind == .tasks ? runner.ctx.state.tasks.count
+            : checked.spec.kind == .notifications ? runner.ctx.state.notifications.count : runner.ctx.state.leads.count
+        return plan.explain(rows: rows, scan: scan, file: file)
+    }
 
     func window(_ q: Query) throws -> (Int32, Int32)? {
         try q.during.map { try WindowRange.resolve($0, today: ctx.today, file: file) }
@@ -50,87 +86,5 @@ struct QueryRunner {
             throw Diagnostic(.runtime, "R121", "at most \(Grouping.maxKeys) groups in one by", file: file, range: exprs[Grouping.maxKeys].range)
         }
         return try exprs.map { try Grouping.dimension($0, ctx: ctx, compiler: compiler, file: file) }
-    }
-}
-
-/// `deals [where] [order by] [limit] [show]`: one row per deal.
-struct DealList {
-    let runner: QueryRunner
-    static let defaultColumns = ["id", "name", "stage", "status", "amount", "owner", "close_date"]
-
-    func run(_ q: Query) throws -> ResultTable {
-        let ctx = runner.ctx, file = runner.file
-        let deals = ctx.state.deals
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
-        var rows: [Int] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            if let keep, !keep(r) { continue }
-            if let (lo, hi) = window { let c = deals.created[r]; if c < lo || c >= hi { continue } }
-            rows.append(r)
-        }
-        rows = try RowOrder.sorted(rows, by: q.order, compiler: runner.compiler)
-        if let limit = q.limit { rows = Array(rows.prefix(limit)) }
-        let exprs: [Expr] = q.columns ?? Self.defaultColumns.map { Expr(.name($0), SourceRange(0, 0)) }
-        let names = q.columns.map { $0.map { file.text($0.range) } } ?? Self.defaultColumns
-        let evals = try exprs.map { try runner.compiler.compile($0) }
-        let columns = zip(names, exprs).map { ResultColumn($0, ColumnKinds.kind(of: $1, catalog: ctx.state.catalog)) }
-        return ResultTable(columns: columns, rows: rows.map { r in evals.map { $0(r) } })
-    }
-}
-
-/// `count deals`, `sum|avg|min|max EXPR`, grouped or not. Every deal the `where` keeps
-/// counts, open or closed; `during` keeps deals created in the window.
-struct Aggregates {
-    let runner: QueryRunner
-
-    struct Acc { var count = 0; var sum = 0.0; var min = Double.infinity; var max = -Double.infinity; var valued = 0 }
-
-    func run(_ q: Query) throws -> ResultTable {
-        let deals = runner.ctx.state.deals
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
-        let indexer = GroupIndexer(try runner.dimensions(q.groups))
-        var function = "count"
-        var value: ExprCompiler.Eval?
-        if case .aggregate(let f, let e) = q.verb { function = f; value = try runner.compiler.compile(e) }
-        var accs: [Acc] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            if let keep, !keep(r) { continue }
-            if let (lo, hi) = window { let c = deals.created[r]; if c < lo || c >= hi { continue } }
-            let g = indexer.group(of: r)
-            if g == accs.count { accs.append(Acc()) }
-            accs[g].count += 1
-            if let value, let x = value(r).number {
-                accs[g].valued += 1; accs[g].sum += x
-                accs[g].min = Swift.min(accs[g].min, x); accs[g].max = Swift.max(accs[g].max, x)
-            }
-        }
-        indexer.ensureSingleGroup()
-        if accs.count < indexer.keys.count { accs.append(Acc()) }
-        let finish: (Acc) -> [Value] = { a in
-            switch function {
-            case "count": return [.number(Double(a.count))]
-            case "sum": return [.number(a.sum)]
-            case "avg": return [a.valued == 0 ? .null : .number(a.sum / Double(a.valued))]
-            case "min": return [a.valued == 0 ? .null : .number(a.min)]
-            default: return [a.valued == 0 ? .null : .number(a.max)]
-            }
-        }
-        let merge: ([Acc]) -> Acc = { xs in
-            xs.reduce(into: Acc()) { t, a in
-                t.count += a.count; t.sum += a.sum; t.valued += a.valued
-                t.min = Swift.min(t.min, a.min); t.max = Swift.max(t.max, a.max)
-            }
-        }
-        var columns = ResultColumns.of(q.verb)
-        if case .aggregate(_, let e) = q.verb {
-            let kind = ColumnKinds.kind(of: e, catalog: runner.ctx.state.catalog)
-            columns = [ResultColumn(function, kind == .money ? .money : kind == .rate ? .rate : .number)]
-        }
-        return try GroupedTable(indexer: indexer, metricColumns: columns, finish: finish, merge: merge, wantsTotal: true)
-            .build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
     }
 }

@@ -8,9 +8,6 @@ public struct Resolver {
     public private(set) var diagnostics: [Diagnostic] = []
     /// The result columns of the query being checked, for "did you mean" on a misspelt one.
     var queryColumns: [String] = []
-    /// `funnel check` sets this: a rule on a stage no funnel has is then left to Lint's
-    /// "can never fire" warning instead of failing as a name error (as it does in a run).
-    public var lenientRuleStages = false
 
     public init(catalog: Catalog, file: SourceFile) {
         self.catalog = catalog
@@ -56,7 +53,7 @@ public struct Resolver {
             switch d.trigger {
             case .onEnter(let stage, let funnel), .onExit(let stage, let funnel):
                 if let funnel { try checkFunnel(funnel) }
-                if !lenientRuleStages { try checkStage(stage, funnel: funnel?.text) }
+                try checkStage(stage, funnel: funnel?.text)
             case .when(let e):
                 try expectBool(e, .deal, what: "a rule condition")
             }

@@ -72,7 +72,8 @@ public final class Interpreter {
         try runStageAutomation(row: row, from: from, to: to, on: day)
     }
 
-    public func execute(_ s: Statement, file: SourceFile) throws -> StatementOutput {
+    public func execute(_ checked: CheckedStatement, file: SourceFile) throws -> StatementOutput {
+        let s = checked.statement
         executing = (file, s.range)
         defer { executing = nil }
         switch s.kind {
@@ -111,9 +112,11 @@ public final class Interpreter {
         case let .why(id, to):
             return .text(try explainMove(id: id, to: to, file: file))
         case .query(let q):
-            return .table(try QueryRunner(context: EvalContext(state: state, today: today), file: file).run(q))
+            return .table(try QueryRunner(context: EvalContext(state: state, today: today), file: file)
+                .run(checked.query ?? CheckedQuery(builtIn: q)))
         case .chart(let q):
-            let table = try QueryRunner(context: EvalContext(state: state, today: today), file: file).run(q)
+            let table = try QueryRunner(context: EvalContext(state: state, today: today), file: file)
+                .run(checked.query ?? CheckedQuery(builtIn: q))
             return try Charts.chart(q, table: table, file: file)
         case .chartFunnel(let name):
             return try Charts.funnel(name, state: state, today: today, file: file)

@@ -52,6 +52,15 @@ public struct QuerySpec: Sendable {
 
     public var name: String { phrases[0].joined(separator: " ") }
 
+    /// Whether the query reads deals (its `where` and `by` name deal fields) rather than
+    /// tasks, notifications or leads.
+    public var readsDeals: Bool {
+        switch kind {
+        case .tasks, .notifications, .leads, .countLeads, .leadConversion: return false
+        default: return true
+        }
+    }
+
     public func refusal(_ clause: QueryClause) -> Refusal? { refusals.first { $0.clause == clause } }
 
     init(_ kind: QueryKind, _ phrases: [String]..., argument: Argument = .none, columns: [(String, ColumnKind)] = [],

@@ -15,12 +15,13 @@ struct BottlenecksReport {
         var avgDays: Double? { exits == 0 ? nil : Double(days) / Double(exits) }
     }
 
-    func run(_ q: Query) throws -> ResultTable {
+    func run(_ plan: QueryPlan) throws -> ResultTable {
+        let q = plan.query
         let ctx = runner.ctx
         let state = ctx.state
         let deals = state.deals
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
+        let keep = plan.dealFilter
+        let window = plan.window
         let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: false)
         let rows = grouping.rows
         var visits = StageVisits(state, rows: rows)
@@ -66,7 +67,7 @@ struct BottlenecksReport {
             if let d = Self.first(a.nextRate, b.nextRate, lower: true) { return d }
             return Self.first(a.avgDays, b.avgDays, lower: false)
         }
-        return try table.build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+        return try table.build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
 
     /// Whether `x` ranks before `y` (the lower first, or the higher), an empty figure

@@ -24,11 +24,12 @@ struct CalibrationReport {
         var statedMean: Double? { closed == 0 ? nil : mixed ? stated / Double(closed) : single }
     }
 
-    func run(_ q: Query) throws -> ResultTable {
+    func run(_ plan: QueryPlan) throws -> ResultTable {
+        let q = plan.query
         let state = runner.ctx.state
         let deals = state.deals, h = state.history
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
+        let keep = plan.dealFilter
+        let window = plan.window
         let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: false)
         let index = DealHistoryIndex(h, dealCount: deals.count)
         let positions = StagePositions(state)
@@ -65,6 +66,6 @@ struct CalibrationReport {
                 return [.number(stated), observed, .number(Double(a.closed)), observed.number.map { .number($0 - stated) } ?? .null]
             },
             merge: { _ in (0, Acc()) }, wantsTotal: false
-        ).build(indexed, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+        ).build(indexed, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
 }

@@ -24,11 +24,12 @@ struct ConversionReport {
         var open = 0
     }
 
-    func run(_ q: Query) throws -> ResultTable {
+    func run(_ plan: QueryPlan) throws -> ResultTable {
+        let q = plan.query
         let state = runner.ctx.state
         let deals = state.deals, h = state.history
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
+        let keep = plan.dealFilter
+        let window = plan.window
         let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: true)
         let index = DealHistoryIndex(h, dealCount: deals.count)
         let positions = StagePositions(state)
@@ -69,6 +70,6 @@ struct ConversionReport {
             finish: { a in [.number(Double(a.reached)), ReportMath.ratio(a.advanced, a.reachedOpen),
                             ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))] },
             merge: { _ in Acc() }, wantsTotal: false
-        ).build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+        ).build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
 }

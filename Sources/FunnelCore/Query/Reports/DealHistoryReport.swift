@@ -6,7 +6,8 @@
 struct DealHistoryReport {
     let runner: QueryRunner
 
-    func run(_ q: Query, deal idExpr: Expr) throws -> ResultTable {
+    func run(_ plan: QueryPlan, deal idExpr: Expr) throws -> ResultTable {
+        let q = plan.query
         let state = runner.ctx.state
         let id: String
         if case .string(let s) = idExpr.kind { id = s } else { id = runner.file.text(idExpr.range) }
@@ -17,7 +18,7 @@ struct DealHistoryReport {
         }
         let h = state.history, pool = state.pool
         let index = DealHistoryIndex(h, dealCount: state.deals.count)
-        let window = try runner.window(q)
+        let window = plan.window
         var rows: [[Value]] = []
         var previousDay: Int32?
         for j in index.range(of: r) {
@@ -33,6 +34,6 @@ struct DealHistoryReport {
         for _ in rows { indexer.seed(Grouping.Key(a: Int64(indexer.keys.count))) }
         return try GroupedTable<[Value]>(indexer: indexer, metricColumns: ResultColumns.of(q.verb), finish: { $0 },
                                          merge: { _ in [] }, wantsTotal: false)
-            .build(rows, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+            .build(rows, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
 }

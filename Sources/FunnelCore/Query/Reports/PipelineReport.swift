@@ -1,44 +1,48 @@
 /// `pipeline`: open deals per group (default by stage, in funnel order): `deals`,
 /// `amount`, and `weighted` = Σ amount × probability (METRICS.md). `during` keeps open
 /// deals whose expected close date falls in the window.
-struct PipelineReport {
-    let runner: QueryRunner
+struct PipelineReport: GroupedKernel {
+    let ctx: EvalContext
+    let deals: DealTable
+    var columns: [ResultColumn] { QuerySpec.of(.pipeline).columns }
+
+    init(_ ctx: EvalContext) { self.ctx = ctx; deals = ctx.state.deals }
 
     struct Acc { var deals = 0; var amount = 0.0; var weighted = 0.0 }
 
-    func run(_ q: Query) throws -> ResultTable {
-        let ctx = runner.ctx
-        let deals = ctx.state.deals
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
-        let groups = q.groups.isEmpty ? [Expr(.name("stage"), SourceRange(0, 0))] : q.groups
-        let indexer = GroupIndexer(try runner.dimensions(groups))
-        var accs: [Acc] = []
-        // By stage (the default), every open stage shows, even with no deals in it.
-        if groups.count == 1, case .name("stage") = groups[0].kind {
-            for name in ctx.state.catalog.funnelOrder {
-                for s in ctx.state.catalog.funnels[name]?.openStages ?? [] {
-                    guard let code = ctx.state.pool.code(of: s.name) else { continue }
-                    if indexer.seed(Grouping.Key(a: Int64(code))) == accs.count { accs.append(Acc()) }
-                }
+    var scan: String { "open deals; during keeps those whose close_date falls in the window" }
+
+    func includes(_ r: Int, window: (Int32, Int32)?) -> Bool {
+        guard deals.status[r] == .open else { return false }
+        if let (lo, hi) = window { let c = deals.closeDate[r]; if c == Empty.date || c < lo || c >= hi { return false } }
+        return true
+    }
+
+    func makeAccumulator() -> Acc { Acc() }
+
+    func add(_ r: Int, to a: inout Acc) {
+        let amount = deals.amount[r].isNaN ? 0 : deals.amount[r]
+        a.deals += 1
+        a.amount += amount
+        a.weighted += amount * ctx.probability(r)
+    }
+
+    func finish(_ a: Acc) -> [Value] { [.number(Double(a.deals)), .number(a.amount), .number(a.weighted)] }
+
+    func merge(_ accs: [Acc]) -> Acc {
+        accs.reduce(into: Acc()) { t, a in t.deals += a.deals; t.amount += a.amount; t.weighted += a.weighted }
+    }
+
+    /// By stage (the default), every open stage shows, even with no deals in it.
+    func seed(_ indexer: GroupIndexer, plan: QueryPlan) -> Int {
+        guard plan.groups.count == 1, case .name("stage") = plan.groups[0].kind else { return 0 }
+        var seeded = 0
+        for name in ctx.state.catalog.funnelOrder {
+            for s in ctx.state.catalog.funnels[name]?.openStages ?? [] {
+                guard let code = ctx.state.pool.code(of: s.name) else { continue }
+                if indexer.seed(Grouping.Key(a: Int64(code))) == seeded { seeded += 1 }
             }
         }
-        for r in 0..<deals.count where deals.status[r] == .open {
-            try Cancellation.checkpoint(r)
-            if let keep, !keep(r) { continue }
-            if let (lo, hi) = window { let c = deals.closeDate[r]; if c == Empty.date || c < lo || c >= hi { continue } }
-            let g = indexer.group(of: r)
-            if g == accs.count { accs.append(Acc()) }
-            let amount = deals.amount[r].isNaN ? 0 : deals.amount[r]
-            accs[g].deals += 1
-            accs[g].amount += amount
-            accs[g].weighted += amount * ctx.probability(r)
-        }
-        return try GroupedTable(
-            indexer: indexer, metricColumns: ResultColumns.of(.pipeline),
-            finish: { [.number(Double($0.deals)), .number($0.amount), .number($0.weighted)] },
-            merge: { $0.reduce(into: Acc()) { t, a in t.deals += a.deals; t.amount += a.amount; t.weighted += a.weighted } },
-            wantsTotal: true
-        ).build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+        return seeded
     }
 }

@@ -6,10 +6,11 @@
 struct StaleReport {
     let runner: QueryRunner
 
-    func run(_ q: Query) throws -> ResultTable {
+    func run(_ plan: QueryPlan) throws -> ResultTable {
+        let q = plan.query
         let ctx = runner.ctx
         let deals = ctx.state.deals
-        let keep = try runner.dealFilter(q)
+        let keep = plan.dealFilter
         if q.groups.count >= Grouping.maxKeys {
             throw Diagnostic(.runtime, "R121", "at most \(Grouping.maxKeys - 1) groups in one by for stale, since each deal takes a place",
                              file: runner.file, range: q.groups[Grouping.maxKeys - 1].range)

@@ -12,11 +12,12 @@ struct TimeInStageReport {
 
     struct Acc { var days: [Int32] = []; var current = 0; var currentDays = 0 }
 
-    func run(_ q: Query) throws -> ResultTable {
+    func run(_ plan: QueryPlan) throws -> ResultTable {
+        let q = plan.query
         let ctx = runner.ctx
         let deals = ctx.state.deals
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
+        let keep = plan.dealFilter
+        let window = plan.window
         let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: false)
         let rows = grouping.rows
         var visits = StageVisits(ctx.state, rows: rows)
@@ -41,7 +42,7 @@ struct TimeInStageReport {
             finish: { a in [.number(Double(a.days.count)), StageVisits.average(a.days), ReportMath.median(a.days),
                             .number(Double(a.current)), ReportMath.mean(Double(a.currentDays), a.current)] },
             merge: { _ in Acc() }, wantsTotal: false
-        ).build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+        ).build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
 }
 

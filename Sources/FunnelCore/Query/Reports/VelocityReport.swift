@@ -3,8 +3,11 @@
 /// `during` window (all closed deals without one): `avg_won_amount` over the won deals that
 /// have an amount, `win_rate` = won / (won + lost), `avg_cycle_days` = mean closed − created
 /// of the won deals. Velocity is empty when any factor is, or when avg_cycle_days is 0.
-struct VelocityReport {
-    let runner: QueryRunner
+struct VelocityReport: GroupedKernel {
+    let deals: DealTable
+    var columns: [ResultColumn] { QuerySpec.of(.velocity).columns }
+
+    init(_ ctx: EvalContext) { deals = ctx.state.deals }
 
     struct Acc {
         var open = 0, won = 0, lost = 0
@@ -12,43 +15,28 @@ struct VelocityReport {
         var cycleDays = 0, cycles = 0
     }
 
-    func run(_ q: Query) throws -> ResultTable {
-        let deals = runner.ctx.state.deals
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
-        let indexer = GroupIndexer(try runner.dimensions(q.groups))
-        var accs: [Acc] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            let status = deals.status[r]
-            if status != .open, !ClosedWindow.contains(deals.closed[r], window) { continue }
-            if let keep, !keep(r) { continue }
-            let g = indexer.group(of: r)
-            if g == accs.count { accs.append(Acc()) }
-            switch status {
-            case .open: accs[g].open += 1
-            case .lost: accs[g].lost += 1
-            case .won:
-                accs[g].won += 1
-                if !deals.amount[r].isNaN { accs[g].wonAmount += deals.amount[r]; accs[g].wonWithAmount += 1 }
-                if deals.closed[r] != Empty.date, deals.created[r] != Empty.date {
-                    accs[g].cycleDays += Int(deals.closed[r] - deals.created[r]); accs[g].cycles += 1
-                }
-            }
-        }
-        indexer.ensureSingleGroup()
-        if accs.count < indexer.keys.count { accs.append(Acc()) }
-        return try GroupedTable(
-            indexer: indexer, metricColumns: ResultColumns.of(.velocity),
-            finish: Self.finish,
-            merge: { xs in xs.reduce(into: Acc()) { t, a in
-                t.open += a.open; t.won += a.won; t.lost += a.lost; t.wonAmount += a.wonAmount
-                t.wonWithAmount += a.wonWithAmount; t.cycleDays += a.cycleDays; t.cycles += a.cycles } },
-            wantsTotal: true
-        ).build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+    var scan: String { "every deal; during keeps the closed deals closed in the window (open deals always count)" }
+
+    func includes(_ r: Int, window: (Int32, Int32)?) -> Bool {
+        deals.status[r] == .open || ClosedWindow.contains(deals.closed[r], window)
     }
 
-    static func finish(_ a: Acc) -> [Value] {
+    func makeAccumulator() -> Acc { Acc() }
+
+    func add(_ r: Int, to a: inout Acc) {
+        switch deals.status[r] {
+        case .open: a.open += 1
+        case .lost: a.lost += 1
+        case .won:
+            a.won += 1
+            if !deals.amount[r].isNaN { a.wonAmount += deals.amount[r]; a.wonWithAmount += 1 }
+            if deals.closed[r] != Empty.date, deals.created[r] != Empty.date {
+                a.cycleDays += Int(deals.closed[r] - deals.created[r]); a.cycles += 1
+            }
+        }
+    }
+
+    func finish(_ a: Acc) -> [Value] {
         let avgWon = ReportMath.mean(a.wonAmount, a.wonWithAmount)
         let rate = ReportMath.ratio(a.won, a.won + a.lost)
         let cycle = ReportMath.mean(Double(a.cycleDays), a.cycles)
@@ -57,5 +45,12 @@ struct VelocityReport {
             velocity = .number(Double(a.open) * w * p / c)
         }
         return [.number(Double(a.open)), avgWon, rate, cycle, velocity]
+    }
+
+    func merge(_ accs: [Acc]) -> Acc {
+        accs.reduce(into: Acc()) { t, a in
+            t.open += a.open; t.won += a.won; t.lost += a.lost; t.wonAmount += a.wonAmount
+            t.wonWithAmount += a.wonWithAmount; t.cycleDays += a.cycleDays; t.cycles += a.cycles
+        }
     }
 }

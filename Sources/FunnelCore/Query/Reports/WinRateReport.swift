@@ -2,40 +2,37 @@
 /// closed deals without one): `won`, `lost`, `win_rate` = won / (won + lost) (empty when
 /// nothing closed), `won_amount` = Σ amount of the won deals. A reopened deal counts by
 /// its status now; a closed deal with no closed date counts only when there is no window.
-struct WinRateReport {
-    let runner: QueryRunner
+struct WinRateReport: GroupedKernel {
+    let deals: DealTable
+    var columns: [ResultColumn] { QuerySpec.of(.winRate).columns }
+
+    init(_ ctx: EvalContext) { deals = ctx.state.deals }
 
     struct Acc { var won = 0; var lost = 0; var wonAmount = 0.0 }
 
-    func run(_ q: Query) throws -> ResultTable {
-        let deals = runner.ctx.state.deals
-        let keep = try runner.dealFilter(q)
-        let window = try runner.window(q)
-        let indexer = GroupIndexer(try runner.dimensions(q.groups))
-        var accs: [Acc] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            let status = deals.status[r]
-            if status == .open { continue }
-            if !ClosedWindow.contains(deals.closed[r], window) { continue }
-            if let keep, !keep(r) { continue }
-            let g = indexer.group(of: r)
-            if g == accs.count { accs.append(Acc()) }
-            if status == .won {
-                accs[g].won += 1
-                if !deals.amount[r].isNaN { accs[g].wonAmount += deals.amount[r] }
-            } else {
-                accs[g].lost += 1
-            }
+    var scan: String { "won and lost deals; during keeps those closed in the window" }
+
+    func includes(_ r: Int, window: (Int32, Int32)?) -> Bool {
+        deals.status[r] != .open && ClosedWindow.contains(deals.closed[r], window)
+    }
+
+    func makeAccumulator() -> Acc { Acc() }
+
+    func add(_ r: Int, to a: inout Acc) {
+        if deals.status[r] == .won {
+            a.won += 1
+            if !deals.amount[r].isNaN { a.wonAmount += deals.amount[r] }
+        } else {
+            a.lost += 1
         }
-        indexer.ensureSingleGroup()
-        if accs.count < indexer.keys.count { accs.append(Acc()) }
-        return try GroupedTable(
-            indexer: indexer, metricColumns: ResultColumns.of(.winRate),
-            finish: { a in [.number(Double(a.won)), .number(Double(a.lost)), ReportMath.ratio(a.won, a.won + a.lost), .number(a.wonAmount)] },
-            merge: { xs in xs.reduce(into: Acc()) { t, a in t.won += a.won; t.lost += a.lost; t.wonAmount += a.wonAmount } },
-            wantsTotal: true
-        ).build(accs, query: q, groupFilter: runner.groupFilter(q), file: runner.file)
+    }
+
+    func finish(_ a: Acc) -> [Value] {
+        [.number(Double(a.won)), .number(Double(a.lost)), ReportMath.ratio(a.won, a.won + a.lost), .number(a.wonAmount)]
+    }
+
+    func merge(_ accs: [Acc]) -> Acc {
+        accs.reduce(into: Acc()) { t, a in t.won += a.won; t.lost += a.lost; t.wonAmount += a.wonAmount }
     }
 }
 

@@ -1,0 +1,90 @@
+/// A script that parsed and passed every check against a catalog: the only form the
+/// interpreter runs. What the resolver decided is kept here (the query's spec and its
+/// `where` split between deals and result rows), so nothing later decides it again.
+public struct CheckedProgram: Sendable {
+    public let file: SourceFile
+    public let statements: [CheckedStatement]
+    /// The catalog with the script's own declarations added, as the statements saw it.
+    public let catalog: Catalog
+
+    /// Whether running the program records events (the run then takes the writer lock).
+    public var writes: Bool { statements.contains { $0.statement.kind.writes } }
+    public var hasQuery: Bool { statements.contains { $0.query != nil } }
+}
+
+public struct CheckedStatement: Sendable {
+    public let statement: Statement
+    /// The checked form of a query or `chart QUERY`.
+    public let query: CheckedQuery?
+
+    public var range: SourceRange { statement.range }
+}
+
+/// A query as the resolver checked it.
+public struct CheckedQuery: Sendable {
+    public let query: Query
+    public let spec: QuerySpec
+    /// The `where` conditions that filter deals (or records) before grouping.
+    public let dealFilter: Expr?
+    /// The `where` conditions on result columns, applied to the result rows.
+    public let groupFilter: Expr?
+
+    /// Checks nothing: for the queries funnel builds itself (`chart funnel`, `report`),
+    /// whose parts are known to be well formed.
+    public init(builtIn query: Query) {
+        self.init(query)
+    }
+
+    /// The same query on the state of its `as of` day, which is rebuilt first.
+    public func withoutAsOf() -> CheckedQuery {
+        var q = query
+        q.asOf = nil
+        return CheckedQuery(q)
+    }
+
+    init(_ query: Query) {
+        self.query = query
+        spec = query.verb.spec
+        let split = ResultColumns.splitWhere(query.filter, verb: query.verb)
+        dealFilter = split.deals
+        groupFilter = split.groups
+    }
+}
+
+/// Why a script did not become a program: its syntax or name errors, all of them.
+public struct CompileFailure: Error, Sendable {
+    public let diagnostics: [Diagnostic]
+    /// The statements, when the file parsed (the failure is then a name or type error), and
+    /// the catalog their declarations made, so `funnel check` can still lint the design.
+    public var statements: [Statement] = []
+    public var catalog: Catalog?
+    /// 74 when a check had to read a file and could not, else 65 (nothing ran).
+    public var exitCode: Int32 { diagnostics.contains { $0.kind == .io } ? 74 : 65 }
+}
+
+/// The one way from text to a program: parse the whole file, then check every statement in
+/// order against the catalog (and the declarations before it). `funnel run`, `-c`, stdin,
+/// `.read`, the REPL and `funnel check` all come through here, so they agree on every error.
+public enum Compiler {
+    public static func compile(_ file: SourceFile, catalog: Catalog) -> Result<CheckedProgram, CompileFailure> {
+        compile(Parser.parse(file), file: file, catalog: catalog)
+    }
+
+    /// For a caller that parsed already (the REPL parses to learn whether an entry is complete).
+    public static func compile(_ parsed: ParseResult, file: SourceFile, catalog: Catalog) -> Result<CheckedProgram, CompileFailure> {
+        if !parsed.diagnostics.isEmpty { return .failure(CompileFailure(diagnostics: parsed.diagnostics)) }
+        var resolver = Resolver(catalog: catalog, file: file)
+        var checked: [CheckedStatement] = []
+        for s in parsed.statements {
+            resolver.resolve(s)
+            switch s.kind {
+            case .query(let q), .chart(let q): checked.append(CheckedStatement(statement: s, query: CheckedQuery(q)))
+            default: checked.append(CheckedStatement(statement: s, query: nil))
+            }
+        }
+        if !resolver.diagnostics.isEmpty {
+            return .failure(CompileFailure(diagnostics: resolver.diagnostics, statements: parsed.statements, catalog: resolver.catalog))
+        }
+        return .success(CheckedProgram(file: file, statements: checked, catalog: resolver.catalog))
+    }
+}
