@@ -40,7 +40,7 @@ public enum Completion {
     }
 
     public static let dotCommands: [String] = [
-        ".bail", ".format", ".help", ".mode", ".once", ".open", ".output", ".quit", ".read",
+        ".bail", ".explain", ".format", ".help", ".mode", ".once", ".open", ".output", ".quit", ".read",
         ".schema", ".timer", ".today",
     ]
     public static let clauseKeywords: [String] = ["where", "by", "order by", "limit", "during", "as of", "show"]

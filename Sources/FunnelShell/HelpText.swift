@@ -222,6 +222,8 @@ public enum HelpText {
     .timer on|off              print each statement's time
     .bail on|off               stop at the first error (on for scripts)
     .schema                    the declarations of this store
+    .explain QUERY             how the query would run (scan, where, window, groups, ...),
+                               without running it
     .quit  (.exit)             leave
     """
 }

@@ -326,6 +326,23 @@ public final class Session {
         case .bail(let on): options.bail = on
         case .schema: write(Schema.text(state.catalog))
         case .quit: quitRequested = true
+        case .explain(let text): write(try explain(text, statement: statement, file: file))
+        }
+    }
+
+    /// `.explain QUERY`: the plan, checked as a run would check the query, and not run.
+    func explain(_ text: String, statement: Statement, file: SourceFile) throws -> String {
+        let source = SourceFile(name: "<explain>", text: text)
+        switch Compiler.compile(source, catalog: interpreter.state.catalog) {
+        case .failure(let f):
+            report(f.diagnostics)
+            throw Diagnostic(.runtime, "C006", "the query to explain has errors", file: file, range: statement.range)
+        case .success(let program):
+            guard program.statements.count == 1, let query = program.statements[0].query else {
+                throw Diagnostic(.usage, "C001", ".explain takes one query", file: file, range: statement.range,
+                                 help: "for example: .explain forecast where stage >= Proposal by team")
+            }
+            return try interpreter.explain(query, file: source)
         }
     }
 

@@ -35,13 +35,13 @@ struct QueryPlan {
     }
 
     /// The plan as text, one step a line, for `.explain`.
-    func explain(rows: Int, scan: String, file: SourceFile) -> String {
+    func explain(rows: Int, scan: String, asOf: Expr?, file: SourceFile) -> String {
         let q = query
         func text(_ e: Expr?) -> String { e.map { $0.range.start == $0.range.end ? Self.describe($0) : file.text($0.range) } ?? "none" }
         var lines: [String] = []
         lines.append("query    \(file.text(q.range))")
         lines.append("report   \(spec.name): " + (spec.columns.isEmpty ? "one row per \(spec.kind == .deals ? "deal" : "record")" : spec.columns.map(\.name).joined(separator: ", ")))
-        if let a = q.asOf { lines.append("as of    \(text(a)) (the state rebuilt for that day, then the steps below)") }
+        if let a = asOf { lines.append("as of    \(text(a)): the state rebuilt as it stood that day, then the steps below") }
         lines.append("scan     \(rows) row\(rows == 1 ? "" : "s"): \(scan)")
         lines.append("where    \(text(checked.dealFilter))")
         lines.append("window   " + (window.map { "\(Calendar.format($0.0)) up to \(Calendar.format($0.1))" } ?? (q.during.map { _ in "resolved as the query runs" } ?? "none")))

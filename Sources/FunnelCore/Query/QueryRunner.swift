@@ -74,7 +74,7 @@ struct QueryRunner {
         let rows = checked.spec.readsDeals ? runner.ctx.state.deals.count
             : checked.spec.kind == .tasks ? runner.ctx.state.tasks.count
             : checked.spec.kind == .notifications ? runner.ctx.state.notifications.count : runner.ctx.state.leads.count
-        return plan.explain(rows: rows, scan: scan, file: file)
+        return plan.explain(rows: rows, scan: scan, asOf: checked.query.asOf, file: file)
     }
 
     func window(_ q: Query) throws -> (Int32, Int32)? {

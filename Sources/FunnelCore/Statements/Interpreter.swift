@@ -156,6 +156,11 @@ public final class Interpreter {
         }
     }
 
+    /// The plan of a checked query, as `.explain` prints it.
+    public func explain(_ query: CheckedQuery, file: SourceFile) throws -> String {
+        try QueryRunner(context: EvalContext(state: state, today: today), file: file).explain(query)
+    }
+
     // MARK: - Shared pieces
 
     func effectiveDate(_ e: Expr?, file: SourceFile) throws -> Int32 {

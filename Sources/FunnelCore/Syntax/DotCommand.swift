@@ -13,9 +13,11 @@ public enum DotCommand: Equatable, Sendable {
     case bail(Bool)
     case schema
     case quit
+    /// `.explain QUERY`: the query's plan instead of its result.
+    case explain(String)
 
     public static let names = [".help", ".format", ".mode", ".once", ".output", ".read", ".open", ".today", ".timer",
-                               ".bail", ".schema", ".quit", ".exit"]
+                               ".bail", ".schema", ".explain", ".quit", ".exit"]
 
     /// `.read FILE` runs a script, so an entry that has one may write; no other
     /// session command changes the store.
@@ -57,6 +59,11 @@ public enum DotCommand: Equatable, Sendable {
         case ".timer": return .timer(try onOff())
         case ".bail": return .bail(try onOff())
         case ".schema": return .schema
+        case ".explain":
+            // The rest of the line is a query, quotes and all.
+            let rest = text.drop { $0 != " " && $0 != "\t" }.drop { $0 == " " || $0 == "\t" }
+            guard !rest.isEmpty else { throw problem(".explain takes a query", text, help: "usage: .explain forecast by team") }
+            return .explain(String(rest))
         case ".quit", ".exit": return .quit
         default:
             throw problem("unknown session command '\(name)'", text,
