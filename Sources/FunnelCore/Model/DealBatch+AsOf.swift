@@ -1,10 +1,15 @@
 /// An import as it stood on a past day, for `as of`. An import is recorded on the day it
 /// ran, but its rows carry their own dates (created, stage history, closed), so a past day
 /// sees the deals created by then, in the stage they were in then.
+///
+/// An import that only updates deals (`import history`, or a re-import without creation
+/// dates) may name a deal created after the day: on that day there is nothing for its row to
+/// change, so the row waits, as a `set` dated before its deal's creation does.
 extension DealBatch {
-    public func cut(at day: Int32) -> DealBatch {
-        // Rows kept: deals created on or before the day, and updates of existing deals.
+    public func cut(at day: Int32, exists: (String) -> Bool) -> DealBatch {
+        // Rows kept: deals created on or before the day, and updates of deals that exist then.
         var keep = [Bool](repeating: true, count: count)
+        for i in 0..<count where created[i] == Empty.date { keep[i] = exists(ids[i]) }
         var firstEntryDay = [Int32](repeating: Int32.max, count: count)
         for k in 0..<entryCount {
             let i = Int(entryRow[k])

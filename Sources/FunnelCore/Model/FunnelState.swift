@@ -68,7 +68,9 @@ public struct FunnelState: Sendable {
             if case let .imported(_, _, segment, checksum, _) = e.event {
                 switch try loadPayload(segment: segment, checksum: checksum) {
                 case .table(let t): try s.applyImport(.table(t))
-                case .deals(let b): try s.applyImport(.deals(b.cut(at: day)))
+                case .deals(let b):
+                    let known = s.deals.rowOfID
+                    try s.applyImport(.deals(b.cut(at: day, exists: { known[$0] != nil })))
                 }
                 continue
             }
