@@ -213,18 +213,7 @@ public final class Session {
     func writeTable(_ t: ResultTable, to target: Expr, file: SourceFile) throws {
         guard case .string(let name) = target.kind else { return }
         let path = Self.resolvePath(name, relativeTo: file)
-        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
-        let format: OutputFormat
-        switch ext {
-        case "csv": format = .csv
-        case "tsv", "tab": format = .tsv
-        case "json": format = .json
-        case "md", "markdown": format = .markdown
-        case "txt": format = .table
-        default:
-            throw Diagnostic(.runtime, "R130", "cannot tell the format of '\(name)' from its extension", file: file, range: target.range,
-                             help: "use .csv, .tsv, .json, .md or .txt")
-        }
+        guard let format = OutputFormat.forFile(name) else { throw OutputFormat.unknownExtension(name, file: file, range: target.range) }
         guard let sink = OutputSink.file(path) else {
             throw Diagnostic(.io, "R131", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: target.range)
         }

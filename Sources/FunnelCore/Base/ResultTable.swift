@@ -34,4 +34,23 @@ public struct ResultTable: Sendable, Equatable {
 /// The output formats of `--format` and `.format`.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, csv, tsv, json, markdown
+
+    /// The format a file written by `... to FILE` gets from its extension; nil when the
+    /// extension says none. The resolver checks it before anything runs; the shell writes by it.
+    public static func forFile(_ name: String) -> OutputFormat? {
+        guard name.contains("."), let ext = name.split(separator: ".").last?.lowercased() else { return nil }
+        switch ext {
+        case "csv": return .csv
+        case "tsv", "tab": return .tsv
+        case "json": return .json
+        case "md", "markdown": return .markdown
+        case "txt": return .table
+        default: return nil
+        }
+    }
+
+    public static func unknownExtension(_ name: String, file: SourceFile?, range: SourceRange?) -> Diagnostic {
+        Diagnostic(.name, "E217", "cannot tell the format of '\(name)' from its extension", file: file, range: range,
+                   help: "use .csv, .tsv, .json, .md or .txt")
+    }
 }

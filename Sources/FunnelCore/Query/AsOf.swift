@@ -20,7 +20,7 @@ extension QueryRunner {
     /// (`today - 30`); the resolver has refused deal fields.
     func asOfDate(_ e: Expr) throws -> Int32 {
         guard ResultColumns.names(in: e).isEmpty, let day = try compiler.compile(e)(0).date else {
-            throw Diagnostic(.type, "E305", "as of needs a date, like 2026-03-31", file: file, range: e.range)
+            throw Diagnostic(.type, "E316", "as of needs a date, like 2026-03-31", file: file, range: e.range)
         }
         return day
     }

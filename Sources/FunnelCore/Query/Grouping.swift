@@ -2,7 +2,7 @@
 /// text fields, stage-name codes for stages, bucket start days for date buckets. Only
 /// other expressions fall back to interning their values.
 struct Grouping {
-    static let maxKeys = 4
+    static let maxKeys = QuerySpec.groupSlots
 
     struct Key: Hashable {
         var a: Int64 = 0, b: Int64 = 0, c: Int64 = 0, d: Int64 = 0

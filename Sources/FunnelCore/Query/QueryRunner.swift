@@ -83,7 +83,8 @@ struct QueryRunner {
 
     func dimensions(_ exprs: [Expr]) throws -> [Grouping.Dimension] {
         if exprs.count > Grouping.maxKeys {
-            throw Diagnostic(.runtime, "R121", "at most \(Grouping.maxKeys) groups in one by", file: file, range: exprs[Grouping.maxKeys].range)
+            // The resolver refuses more groups (E213); a query funnel builds itself never has them.
+            throw Diagnostic(.name, "E213", "at most \(Grouping.maxKeys) groups in one by", file: file, range: exprs[Grouping.maxKeys].range)
         }
         return try exprs.map { try Grouping.dimension($0, ctx: ctx, compiler: compiler, file: file) }
     }

@@ -72,7 +72,7 @@ struct RecordQueries {
                                       decode: { interner.values[Int($0)] }, rank: { _ in (0, "") })
         }
         if dims.count > Grouping.maxKeys {
-            throw Diagnostic(.runtime, "R121", "at most \(Grouping.maxKeys) groups in one by", file: file, range: q.groups[Grouping.maxKeys].range)
+            throw Diagnostic(.name, "E213", "at most \(Grouping.maxKeys) groups in one by", file: file, range: q.groups[Grouping.maxKeys].range)
         }
         let leads = ctx.state.leads
         let indexer = GroupIndexer(dims)

@@ -73,9 +73,10 @@ final class StageGrouping {
         self.rows = rows
         // `by stage` is what these reports do anyway: the stage column is always there.
         let byGroups = groups.filter { if case .name("stage") = $0.kind { return false }; return true }
+        // The resolver refuses more groups (E213); a query funnel builds itself never has them.
         if byGroups.count >= Grouping.maxKeys {
-            throw Diagnostic(.runtime, "R121", "at most \(Grouping.maxKeys - 1) groups in one by here, since the stage takes a place",
-                             file: runner.file, range: byGroups[Grouping.maxKeys - 1].range)
+            throw Diagnostic(.name, "E213", QuerySpec.of(.conversion).groupLimitMessage, file: runner.file,
+                             range: byGroups[Grouping.maxKeys - 1].range)
         }
         let dims = try runner.dimensions(byGroups)
         base = GroupIndexer(dims)

@@ -4,7 +4,7 @@
 extension Resolver {
     func checkReportClauses(_ q: Query) throws {
         if let a = q.asOf, let name = ResultColumns.names(in: a).sorted().first {
-            throw Diagnostic(.type, "E305", "as of needs a date, like 2026-03-31, not the field '\(name)'", file: file, range: a.range)
+            throw Diagnostic(.type, "E316", "as of needs a date, like 2026-03-31, not the field '\(name)'", file: file, range: a.range)
         }
         let verb = q.verb
         let spec = verb.spec

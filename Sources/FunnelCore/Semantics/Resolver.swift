@@ -99,7 +99,10 @@ public struct Resolver {
             case .history, .leads:
                 for m in mapping { _ = try type(of: m.value, .importRow) }
             }
-        case let .export(kind, filter, columns, _):
+        case let .export(kind, filter, columns, target):
+            if case .string(let name) = target.kind, OutputFormat.forFile(name) == nil {
+                throw OutputFormat.unknownExtension(name, file: file, range: target.range)
+            }
             let scope: Scope = kind == .deals ? .deal : .loose
             if let filter { try expectBool(filter, scope, what: "a where condition") }
             for c in columns ?? [] { _ = try type(of: c, scope) }
@@ -144,15 +147,14 @@ public struct Resolver {
         let (dealFilter, groupFilter) = ResultColumns.splitWhere(q.filter, verb: q.verb)
         if let f = dealFilter { try expectBool(f, scope, what: "a where condition") }
         var groupColumns = results
-        if q.groups.count > 4 {
-            throw Diagnostic(.name, "E213", "at most 4 groups in one by", file: file, range: q.groups[4].range)
+        let spec = q.verb.spec
+        // A stage-row report's `by stage` is its own row key, not one of the groups.
+        let counted = spec.stageRows ? q.groups.filter { if case .name("stage") = $0.kind { return false }; return true } : q.groups
+        if counted.count > spec.maxGroups {
+            throw Diagnostic(.name, "E213", spec.groupLimitMessage, file: file, range: counted[spec.maxGroups].range)
         }
-        if let target = q.output, case .string(let name) = target.kind {
-            let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
-            if !["csv", "tsv", "tab", "json", "md", "markdown", "txt"].contains(ext) || !name.contains(".") {
-                throw Diagnostic(.name, "E214", "cannot tell the format of '\(name)' from its extension", file: file, range: target.range,
-                                 help: "use .csv, .tsv, .json, .md or .txt")
-            }
+        if let target = q.output, case .string(let name) = target.kind, OutputFormat.forFile(name) == nil {
+            throw OutputFormat.unknownExtension(name, file: file, range: target.range)
         }
         for g in q.groups {
             let t = try type(of: g, scope)
@@ -186,7 +188,7 @@ public struct Resolver {
         if let a = q.asOf {
             let t = try type(of: a, .deal)
             guard t == .date else {
-                throw Diagnostic(.type, "E305", "as of needs a date, like 2026-03-31", file: file, range: a.range)
+                throw Diagnostic(.type, "E316", "as of needs a date, like 2026-03-31", file: file, range: a.range)
             }
         }
         if case .history(let id) = q.verb { _ = id }

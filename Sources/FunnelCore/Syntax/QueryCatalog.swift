@@ -52,6 +52,20 @@ public struct QuerySpec: Sendable {
 
     public var name: String { phrases[0].joined(separator: " ") }
 
+    /// Places in a group key; a report with one row per stage keeps one for the stage, and
+    /// stale one for the deal.
+    public static let groupSlots = 4
+
+    /// How many `by` groups the query takes (for a report with one row per stage, besides
+    /// `stage` itself), and why no more, for the one message every check gives.
+    public var maxGroups: Int { stageRows || kind == .stale ? Self.groupSlots - 1 : Self.groupSlots }
+
+    public var groupLimitMessage: String {
+        if stageRows { return "at most \(maxGroups) groups in one by here, since the stage takes a place" }
+        if kind == .stale { return "at most \(maxGroups) groups in one by for stale, since each deal takes a place" }
+        return "at most \(maxGroups) groups in one by"
+    }
+
     /// Whether the query reads deals (its `where` and `by` name deal fields) rather than
     /// tasks, notifications or leads.
     public var readsDeals: Bool {

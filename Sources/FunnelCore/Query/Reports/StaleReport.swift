@@ -11,9 +11,9 @@ struct StaleReport {
         let ctx = runner.ctx
         let deals = ctx.state.deals
         let keep = plan.dealFilter
-        if q.groups.count >= Grouping.maxKeys {
-            throw Diagnostic(.runtime, "R121", "at most \(Grouping.maxKeys - 1) groups in one by for stale, since each deal takes a place",
-                             file: runner.file, range: q.groups[Grouping.maxKeys - 1].range)
+        // The resolver refuses more groups (E213); a query funnel builds itself never has them.
+        if q.groups.count > plan.spec.maxGroups {
+            throw Diagnostic(.name, "E213", plan.spec.groupLimitMessage, file: runner.file, range: q.groups[plan.spec.maxGroups].range)
         }
         let dims = try runner.dimensions(q.groups)
         let groupNames = Set(dims.map(\.name))
