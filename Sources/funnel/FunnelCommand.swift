@@ -20,7 +20,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Report each failing statement and keep the rest, instead of stopping and keeping nothing.")
     var keepGoing = false
 
-    @Flag(help: "Print only results and errors: no confirmations of changes (REPL) or of files written.")
+    @Flag(help: "Print only results, warnings and errors: no summaries (imports, check rules, done, ack, funnel check), no \"wrote N rows\" lines, no REPL confirmations.")
     var quiet = false
 
     func validate() throws {

@@ -2,11 +2,15 @@ import Foundation
 import Testing
 @testable import FunnelShell
 
-/// docs/help.md is the `.help` text, so the docs and the REPL cannot disagree.
+/// docs/help.md is the `.help` text, so the docs and the REPL cannot disagree (DocExamplesTests
+/// also runs its `funnel -c '.help all'` against the binary).
 /// `FUNNEL_UPDATE_GOLDEN=1` rewrites it.
 struct HelpDocTests {
     static var expected: String {
-        "# funnel `.help`\n\nGenerated from Sources/FunnelShell/HelpText.swift; `.help TOPIC` prints one part.\n\n```\n"
+        "# funnel `.help`\n\n<!-- doc-examples: today 2026-03-15 -->\n"
+            + "Generated from Sources/FunnelShell/HelpText.swift: `.help all` prints all of it, `.help TOPIC` one part\n"
+            + "(topics: " + HelpText.topics.joined(separator: ", ") + "). A test runs the command below and compares.\n\n"
+            + "```console\n$ funnel -c '.help all'\n"
             + (HelpText.topic("all") ?? "") + "\n```\n"
     }
 
