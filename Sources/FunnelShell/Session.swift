@@ -99,7 +99,8 @@ public final class Session {
 
     /// Resolves and runs statements already parsed from `file`, as one transaction.
     public func run(_ statements: [Statement], file: SourceFile) -> Int32 {
-        let problems = Resolver.resolve(statements, file: file, catalog: committed.catalog)
+        let problems = Resolver.resolve(statements, file: file, catalog: committed.catalog,
+                                        importFiles: ImportHeaders(source: interpreter.importSource))
         if !problems.isEmpty {
             report(problems)
             return problems.contains { $0.kind == .io } ? ExitStatus.io : ExitStatus.syntax
@@ -240,7 +241,8 @@ public final class Session {
         guard let sink = OutputSink.file(path) else {
             throw Diagnostic(.io, "R131", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: target.range)
         }
-        sink.line(Renderer.render(t, as: format))
+        // A .csv file is for spreadsheets: CRLF lines and, for non-ASCII text, a BOM.
+        if format == .csv { sink.write(DelimitedRenderer.csvFile(t)) } else { sink.line(Renderer.render(t, as: format)) }
         sink.close()
         if sink.failed {
             throw Diagnostic(.io, "R131", "cannot write \(path)", file: file, range: target.range)
@@ -351,7 +353,8 @@ public final class Session {
             report(parsed.diagnostics)
             throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
         }
-        let problems = Resolver.resolve(parsed.statements, file: source, catalog: interpreter.state.catalog)
+        let problems = Resolver.resolve(parsed.statements, file: source, catalog: interpreter.state.catalog,
+                                        importFiles: ImportHeaders(source: interpreter.importSource))
         if !problems.isEmpty {
             report(problems)
             throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)

@@ -24,6 +24,7 @@ extension Session {
         }
         var resolver = Resolver(catalog: catalog, file: source)
         resolver.lenientRuleStages = true
+        resolver.importFiles = ImportHeaders(source: interpreter.importSource)
         for s in parsed.statements { resolver.resolve(s) }
         let errors = resolver.diagnostics
         let warnings = Lint.warnings(parsed.statements, file: source, catalog: resolver.catalog)

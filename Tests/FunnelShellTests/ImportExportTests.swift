@@ -81,7 +81,7 @@ struct ImportExportTests {
             R-3,Lost,Qualification,2026-03-02,
             R-4,,Qualification,2026-01-08,
 
-            """)
+            """.replacingOccurrences(of: "\n", with: "\r\n"), "export writes CRLF lines (RFC 4180)")
 
         let second = try run(Self.funnel + Self.reimport + "export deals to \"deals2.csv\"\nexport history to \"history2.csv\"\n",
                              in: dir, store: "b.store", name: "again.funnel")
@@ -167,7 +167,7 @@ struct ImportExportTests {
             U-3,Discovery,Lost,2026-03-03,
             U-4,,Qualification,2026-03-03,
 
-            """)
+            """.replacingOccurrences(of: "\n", with: "\r\n"), "export writes CRLF lines (RFC 4180)")
         // Importing Tuesday again changes nothing.
         let again = try run("import deals from \"tuesday.csv\" into E \(mapping)\nexport history to \"h2.csv\"\n", in: dir, name: "again.funnel")
         #expect(again.stdout == "imported 4 deals from tuesday.csv into E: 0 new, 4 updated\nwrote 8 rows to h2.csv\n")

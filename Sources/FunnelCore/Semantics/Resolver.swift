@@ -3,7 +3,7 @@
 /// `stage >= 5` are errors). Declarations earlier in the script count, so a setup script
 /// can declare a funnel and use it at once.
 public struct Resolver {
-    public private(set) var catalog: Catalog
+    public internal(set) var catalog: Catalog
     let file: SourceFile
     public private(set) var diagnostics: [Diagnostic] = []
     /// The result columns of the query being checked, for "did you mean" on a misspelt one.
@@ -11,14 +11,21 @@ public struct Resolver {
     /// `funnel check` sets this: a rule on a stage no funnel has is then left to Lint's
     /// "can never fire" warning instead of failing as a name error (as it does in a run).
     public var lenientRuleStages = false
+    /// Reads an import's header before anything runs, so its columns are checked too.
+    public var importFiles: (any ImportFileColumns)?
+    /// Files earlier statements write (`export ... to`, `... to`): their headers are not
+    /// known until those statements run.
+    var writtenFiles: Set<String> = []
 
     public init(catalog: Catalog, file: SourceFile) {
         self.catalog = catalog
         self.file = file
     }
 
-    public static func resolve(_ statements: [Statement], file: SourceFile, catalog: Catalog) -> [Diagnostic] {
+    public static func resolve(_ statements: [Statement], file: SourceFile, catalog: Catalog,
+                               importFiles: (any ImportFileColumns)? = nil) -> [Diagnostic] {
         var r = Resolver(catalog: catalog, file: file)
+        r.importFiles = importFiles
         for s in statements { r.resolve(s) }
         return r.diagnostics
     }
@@ -87,22 +94,10 @@ public struct Resolver {
         case let .convert(_, _, funnel, on):
             if let funnel { try checkFunnel(funnel) }
             try checkDate(on)
-        case let .importData(kind, _, mapping, options):
-            try ImportChecks.check(kind: kind, mapping: mapping, options: options, statement: s, catalog: catalog, file: file)
-            switch kind {
-            case .deals(let funnel):
-                try checkFunnel(funnel)
-                for (_, stage) in options.stageMap { try checkStage(stage, funnel: funnel.text) }
-                for m in mapping {
-                    if let st = m.enteredStage { try checkStage(st, funnel: funnel.text) }
-                    _ = try type(of: m.value, .importRow)
-                }
-            case .table(let name, _):
-                catalog.tables[name.text] = catalog.tables[name.text] ?? []
-            case .history, .leads:
-                for m in mapping { _ = try type(of: m.value, .importRow) }
-            }
-        case let .export(kind, filter, columns, _):
+        case let .importData(kind, fileExpr, mapping, options):
+            try checkImport(s, kind: kind, fileExpr: fileExpr, mapping: mapping, options: options)
+        case let .export(kind, filter, columns, target):
+            if case .string(let name) = target.kind { writtenFiles.insert(name) }
             let scope: Scope = kind == .deals ? .deal : .loose
             if let filter { try expectBool(filter, scope, what: "a where condition") }
             for c in columns ?? [] { _ = try type(of: c, scope) }
@@ -151,6 +146,7 @@ public struct Resolver {
             throw Diagnostic(.name, "E213", "at most 4 groups in one by", file: file, range: q.groups[4].range)
         }
         if let target = q.output, case .string(let name) = target.kind {
+            writtenFiles.insert(name)
             let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
             if !["csv", "tsv", "tab", "json", "md", "markdown", "txt"].contains(ext) || !name.contains(".") {
                 throw Diagnostic(.name, "E214", "cannot tell the format of '\(name)' from its extension", file: file, range: target.range,
