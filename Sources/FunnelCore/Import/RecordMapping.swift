@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An import mapping compiled against a file's header: it turns each CSV record into the named
 /// values of the mapping, so `import deals`, `import history` and `import leads` share one
 /// meaning of a mapping.
@@ -138,7 +144,7 @@ public final class RecordMapping {
     /// A plain column item's cell, refusing a NUL byte, which no field can hold.
     public func checkedBytes(_ i: Int) throws(RowProblem) -> UnsafeBufferPointer<UInt8>? {
         guard let b = bytes(i) else { return nil }
-        if let k = b.firstIndex(of: 0) { throw RowProblem(items[i].label, RecordCursor.nulReason(b, at: k)) }
+        if let k = RecordCursor.nul(in: b) { throw RowProblem(items[i].label, RecordCursor.nulReason(b, at: k)) }
         return b
     }
 
@@ -190,11 +196,17 @@ final class RecordCursor {
     func text(_ column: Int) -> Value {
         guard let r = record, !r.isEmpty(column) else { return .null }
         let b = r.bytes(column)
-        if let k = b.firstIndex(of: 0) {
+        if let k = Self.nul(in: b) {
             if problem == nil { problem = Self.nulReason(b, at: k) }
             return .null
         }
         return .text(r.field(column))
+    }
+
+    /// Where the first NUL byte of a cell is, if it has one (memchr: this runs on every cell).
+    static func nul(in b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = b.baseAddress, !b.isEmpty, let hit = memchr(base, 0, b.count) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 
     static func nulReason(_ b: UnsafeBufferPointer<UInt8>, at k: Int) -> String {
