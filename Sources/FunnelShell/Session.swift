@@ -253,9 +253,7 @@ public final class Session {
     /// A relative path in a script is taken from the script's folder; in the REPL and
     /// `-c`, from the current directory.
     static func resolvePath(_ path: String, relativeTo file: SourceFile) -> String {
-        if path.hasPrefix("/") { return path }
-        guard let base = file.baseDirectory, !base.isEmpty else { return path }
-        return base.hasSuffix("/") ? base + path : base + "/" + path
+        ImportPath.resolve(path, relativeTo: file)
     }
 
     var currentSink: OutputSink { onceSink ?? outputSink ?? out }

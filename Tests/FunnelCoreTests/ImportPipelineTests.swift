@@ -109,6 +109,29 @@ struct ImportPipelineTests {
         #expect(r.interpreter.state.deals.ids == ["D-1", "D-3"])
     }
 
+    @Test func whereWorksOnEveryKindOfImport() throws {
+        let source = MemorySource(["t.csv": Array("owner,team,active\nann,East,yes\nbob,West,no\ncid,East,yes\n".utf8),
+                                   "d.csv": Array("id\nD-1\nD-2\n".utf8),
+                                   "h.csv": Array("deal,stage,at\nD-1,B,2026-02-01\nD-2,B,2026-02-02\n".utf8),
+                                   "l.csv": Array("id,source\nL-1,web\nL-2,fair\n".utf8)])
+        let r = try run(Self.funnel + """
+            import table teams from "t.csv" key owner where active = "yes"
+            import deals from "d.csv" into F (id = id)
+            import history from "h.csv" (deal = deal, stage = stage, at = at) where deal = "D-2"
+            import leads from "l.csv" where source = "web"
+
+            """, source: source, today: "2026-01-10")
+        #expect(r.diagnostics == [])
+        #expect(r.outputs.dropFirst() == [.message("imported table teams from t.csv: 2 rows, 3 columns; where left out 1 row"),
+                                          .message("imported 2 deals from d.csv into F: 2 new, 0 updated"),
+                                          .message("imported 1 stage change of 1 deal from h.csv; where left out 1 row"),
+                                          .message("imported 1 lead from l.csv; where left out 1 row")])
+        let s = r.interpreter.state
+        #expect(s.tables["teams"]?.rowOfKey.keys.sorted() == ["ann", "cid"])
+        #expect(s.leads.ids == ["L-1"])
+        #expect([0, 1].map { s.stageName(ofRow: $0) } == ["A", "B"])
+    }
+
     @Test func whereNamesColumnsOfTheFile() throws {
         let source = MemorySource(["d.csv": Array("id,kind\nD-1,new\n".utf8)])
         let r = try run(Self.funnel + "import deals from \"d.csv\" into F (id = id) where knd = \"new\"\n", source: source)
