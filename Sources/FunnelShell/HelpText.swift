@@ -67,13 +67,15 @@ public enum HelpText {
       import history from "file.csv" [OPTIONS] (deal = COLUMN, stage = COLUMN, at = COLUMN [, forced = COLUMN])
       export deals|history|leads|tasks|notifications [where C] [show E, ...] to "file.csv"
     Options: skip errors, without rules, delimiter ";" (or "\t"), decimal ",",
-    date format "MM/dd/yyyy", stages ("Closed Won" = Won, ...).
+    date format "MM/dd/yyyy", encoding "gbk" (utf-16, gb18030, windows-1252, latin-1),
+    where EXPR (rows to import), stages ("Closed Won" = Won, ...).
     In a mapping a bare name or a string alone is a column of the file; in an expression,
     column("Any Header") is one, "text" is text. Functions for mappings: coalesce if lower
     upper trim text number(text) date(text[, "dd.MM.yyyy"]). A row that cannot be imported
     is reported as file:line: column: reason and nothing from the file is kept, unless
     skip errors keeps the other rows. Importing a known id updates the deal and appends a
-    changed stage to its history. export deals without show writes every stored field.
+    changed stage to its history. export deals without show writes every stored field;
+    a .csv file gets CRLF lines and, with non-ASCII text, a UTF-8 BOM for Excel.
 
     Rules of moves: a forward move needs the exit criteria of every stage it leaves or
     skips; `force because` overrides them and is recorded; moving back needs none; win and

@@ -93,7 +93,7 @@ public final class Session {
     /// The same for a script already parsed (the REPL parses to see whether an entry is
     /// complete; `funnel run` parses every file before running the first).
     public func runScript(_ parsed: ParseResult, file: SourceFile) -> Int32 {
-        switch Compiler.compile(parsed, file: file, catalog: committed.catalog) {
+        switch Compiler.compile(parsed, file: file, catalog: committed.catalog, importFiles: importHeaders) {
         case .failure(let f):
             report(f.diagnostics)
             return f.exitCode
@@ -217,7 +217,8 @@ public final class Session {
         guard let sink = OutputSink.file(path) else {
             throw Diagnostic(.io, "R131", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: target.range)
         }
-        sink.line(Renderer.render(t, as: format))
+        // A .csv file is for spreadsheets: CRLF lines and, for non-ASCII text, a BOM.
+        if format == .csv { sink.write(DelimitedRenderer.csvFile(t)) } else { sink.line(Renderer.render(t, as: format)) }
         sink.close()
         if sink.failed {
             throw Diagnostic(.io, "R131", "cannot write \(path)", file: file, range: target.range)
@@ -228,9 +229,7 @@ public final class Session {
     /// A relative path in a script is taken from the script's folder; in the REPL and
     /// `-c`, from the current directory.
     static func resolvePath(_ path: String, relativeTo file: SourceFile) -> String {
-        if path.hasPrefix("/") { return path }
-        guard let base = file.baseDirectory, !base.isEmpty else { return path }
-        return base.hasSuffix("/") ? base + path : base + "/" + path
+        ImportPath.resolve(path, relativeTo: file)
     }
 
     var currentSink: OutputSink { onceSink ?? outputSink ?? out }
@@ -319,6 +318,9 @@ public final class Session {
         }
     }
 
+    /// The headers of the files imports name, read before anything runs.
+    var importHeaders: ImportHeaders { ImportHeaders(source: interpreter.importSource) }
+
     /// `.explain QUERY`: the plan, checked as a run would check the query, and not run.
     func explain(_ text: String, statement: Statement, file: SourceFile) throws -> String {
         let source = SourceFile(name: "<explain>", text: text)
@@ -341,7 +343,7 @@ public final class Session {
         }
         let source = try ScriptFile.load(path)
         let program: CheckedProgram
-        switch Compiler.compile(source, catalog: interpreter.state.catalog) {
+        switch Compiler.compile(source, catalog: interpreter.state.catalog, importFiles: importHeaders) {
         case .failure(let f):
             report(f.diagnostics)
             throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)

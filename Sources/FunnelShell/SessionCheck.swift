@@ -18,7 +18,7 @@ extension Session {
             return d.exitCode
         } catch { return ExitStatus.io }
         let program: CheckedProgram
-        switch Compiler.compile(source, catalog: catalog) {
+        switch Compiler.compile(source, catalog: catalog, importFiles: importHeaders) {
         case .failure(let f):
             // Name and type errors fail the check as they fail a run; the design is still
             // worth a look, so its warnings come too.

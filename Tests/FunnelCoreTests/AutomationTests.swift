@@ -69,16 +69,6 @@ func automationEventRoundTrip(_ event: DomainEvent) {
     #expect(MessageTemplate.plain(.null, percent: false) == "")
 }
 
-@Test func leadCSVColumnsAreTypedByAllTheirCells() {
-    let holder = CSVRowHolder(decimalComma: false, dateFormat: nil)
-    let rows = [["2026-03-10", "02134", "yes", "12"], ["", "10001", "no", "x"], ["2026-03-11", "", "", "3"]]
-    holder.inferKinds(rows, columns: 4)
-    holder.cells = rows[1]
-    #expect([holder.value(0), holder.value(1), holder.value(2), holder.value(3)] == [.null, .text("10001"), .bool(false), .text("x")])
-    holder.cells = rows[0]
-    #expect([holder.value(0), holder.value(1), holder.value(2), holder.value(3)] == [.date(day), .text("02134"), .bool(true), .text("12")])
-}
-
 /// `as of` replays only the events dated on or before a day, so records can arrive out of
 /// id order, and a done or an ack may be dated before its task exists: those are left out,
 /// not errors.

@@ -147,12 +147,20 @@ private final class TempFile {
     }
 
     @Test func nulByteIsBinary() {
-        expectError(Diagnostic(.io, "I002", "t.csv looks like a binary file (a NUL byte at line 3)")) {
+        expectError(Diagnostic(.io, "I002", "t.csv looks like a binary file (a NUL byte outside quotes at line 3)",
+                               help: "a CSV file is text; a NUL byte is read only inside a quoted cell")) {
             _ = try records(Array("a,b\n1,2\n3,".utf8) + [0, 1, 2])
         }
-        expectError(Diagnostic(.io, "I002", "t.csv looks like a binary file (a NUL byte at line 2)")) {
-            _ = try records(Array("a\n\"x".utf8) + [0] + Array("\"\n".utf8))
+        // Excel's "Unicode Text" without its byte order mark: a NUL in every other byte.
+        expectError(Diagnostic(.io, "I002", "t.csv looks like UTF-16 text without a byte order mark (a NUL byte at line 1)",
+                               help: "add encoding \"utf-16\" to the import")) {
+            _ = try records(Array("id,name\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         }
+    }
+
+    @Test func nulInsideQuotesIsData() throws {
+        let r = try records(Array("a,b\n\"x".utf8) + [0] + Array("y\",2\n".utf8))
+        #expect(fields(r) == [["a", "b"], ["x\u{0}y", "2"]])
     }
 
     @Test func utf16IsExplained() {

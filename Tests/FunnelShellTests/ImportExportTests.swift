@@ -81,7 +81,7 @@ struct ImportExportTests {
             R-3,Lost,Qualification,2026-03-02,
             R-4,,Qualification,2026-01-08,
 
-            """)
+            """.replacingOccurrences(of: "\n", with: "\r\n"), "export writes CRLF lines (RFC 4180)")
 
         let second = try run(Self.funnel + Self.reimport + "export deals to \"deals2.csv\"\nexport history to \"history2.csv\"\n",
                              in: dir, store: "b.store", name: "again.funnel")
@@ -167,7 +167,7 @@ struct ImportExportTests {
             U-3,Discovery,Lost,2026-03-03,
             U-4,,Qualification,2026-03-03,
 
-            """)
+            """.replacingOccurrences(of: "\n", with: "\r\n"), "export writes CRLF lines (RFC 4180)")
         // Importing Tuesday again changes nothing.
         let again = try run("import deals from \"tuesday.csv\" into E \(mapping)\nexport history to \"h2.csv\"\n", in: dir, name: "again.funnel")
         #expect(again.stdout == "imported 4 deals from tuesday.csv into E: 0 new, 4 updated\nwrote 8 rows to h2.csv\n")
@@ -227,5 +227,32 @@ struct ImportExportTests {
         let verifyMissing = try FunnelProcess.run(["verify", "--store", store])
         #expect(verifyMissing.exitCode == 74)
         #expect(verifyMissing.stderr.hasPrefix("error[S020]: segment \(store)/segments/\(name) is missing\n"))
+    }
+
+    /// A .csv export with Chinese text starts with a UTF-8 BOM (so Excel reads it), ends every
+    /// line with CRLF, and imports back to the same text; an ASCII one has no BOM.
+    @Test func csvForExcelHasABOMOnlyForNonASCIIText() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run("""
+            funnel 漏斗 { stage 接洽 probability 10%; won 赢单; lost 输单 }
+            deal "C-1" in 漏斗 { name: "华为, 云迁移", amount: 300k } on 2026-01-05
+            export deals show id, name, amount to "zh.csv"
+            export deals show id, amount to "ascii.csv"
+
+            """, in: dir, extra: ["--today", "2026-03-15"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let zh = try Data(contentsOf: dir.appendingPathComponent("zh.csv"))
+        #expect(Array(zh) == [0xEF, 0xBB, 0xBF] + Array("id,name,amount\r\nC-1,\"华为, 云迁移\",300000\r\n".utf8))
+        let ascii = try Data(contentsOf: dir.appendingPathComponent("ascii.csv"))
+        #expect(Array(ascii) == Array("id,amount\r\nC-1,300000\r\n".utf8))
+        // Read back: the BOM is skipped and CRLF ends the record, so the name is as written.
+        let back = try run("""
+            funnel 漏斗 { stage 接洽 probability 10%; won 赢单; lost 输单 }
+            import deals from "zh.csv" into 漏斗 (id = id, name = name, amount = amount)
+
+            """, in: dir, store: "b.store")
+        #expect(back.exitCode == 0, "\(back.stderr)")
+        #expect(try query("deals show id, name, amount", in: dir, store: "b.store").stdout == "id,name,amount\nC-1,\"华为, 云迁移\",300000\n")
     }
 }

@@ -251,7 +251,8 @@ public enum ValueParsing {
 
     // MARK: - Booleans
 
-    /// `true false yes no y n 1 0`, any case: the spellings CRM exports and spreadsheets use.
+    /// `true false yes no y n 1 0` in any case, and 是/否, 对/错, 有/无: the spellings CRM
+    /// exports and spreadsheets use, Chinese ones included.
     public static func bool(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
         var i = 0
         var j = b.count
@@ -265,8 +266,8 @@ public enum ValueParsing {
             word = word << 8 | UInt64(c)
         }
         switch word {
-        case packed("true"), packed("yes"), packed("y"), packed("1"): return true
-        case packed("false"), packed("no"), packed("n"), packed("0"): return false
+        case packed("true"), packed("yes"), packed("y"), packed("1"), packed("是"), packed("对"), packed("有"): return true
+        case packed("false"), packed("no"), packed("n"), packed("0"), packed("否"), packed("错"), packed("无"): return false
         default: return nil
         }
     }

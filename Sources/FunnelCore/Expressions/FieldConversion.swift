@@ -75,7 +75,7 @@ public struct FieldConversion: Sendable {
             return .date(try date(bytes: b, label: label))
         case .bool:
             guard let v = ValueParsing.bool(b) else {
-                throw RowProblem(label, "\(Self.quote(b)) is not true or false (true/false, yes/no, y/n, 1/0)")
+                throw RowProblem(label, "\(Self.quote(b)) is not true or false (true/false, yes/no, y/n, 1/0, 是/否, 对/错, 有/无)")
             }
             return .bool(v)
         }

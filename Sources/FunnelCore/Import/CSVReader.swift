@@ -29,7 +29,7 @@ public final class CSVReader {
     /// memory (8 bytes a field) for files of nothing but delimiters.
     static let maxFields = 1 << 20
 
-    private var fd: Int32
+    private let input: (any ImportInput)?
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var pos = 0
@@ -54,30 +54,23 @@ public final class CSVReader {
     private static let lf = UInt8(ascii: "\n")
     private static let escapedBit: UInt32 = 1 << 31
 
-    /// Opens `path`. Throws `I001` when the file cannot be opened or read or is a directory,
-    /// `I002` when it is UTF-16 (Excel's "Unicode Text"), `I005` for an unusable delimiter.
-    /// `name` stands for the path in messages (an import names the file as its script does).
-    public init(path: String, name: String? = nil, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 16 << 20) throws {
-        try Self.checkDelimiter(delimiter)
+    /// Opens `path` on the file system, read as UTF-8. Throws `I001` when the file cannot be
+    /// opened or read or is a directory, `I005` for an unusable delimiter, `I020` for bytes
+    /// that are not UTF-8. `name` stands for the path in messages.
+    public convenience init(path: String, name: String? = nil, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 16 << 20) throws {
         let name = name ?? path
+        try Self.checkDelimiter(delimiter)
+        let file = try FileSystemSource().open(path, name: name)
+        try self.init(input: DecodingInput(file, name: name, encoding: nil), name: name, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
+    }
+
+    /// Reads `input`, which must give UTF-8 (a `DecodingInput` makes any encoding so).
+    init(input: any ImportInput, name: String, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 16 << 20) throws {
+        try Self.checkDelimiter(delimiter)
         self.name = name
         self.delimiter = delimiter
         self.maxRecordBytes = Self.clampLimit(maxRecordBytes)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw Diagnostic(.io, "I001", "cannot open \(name): \(Self.errorText(errno))")
-        }
-        var st = stat()
-        if fstat(fd, &st) != 0 {
-            let e = errno
-            close(fd)
-            throw Diagnostic(.io, "I001", "cannot open \(name): \(Self.errorText(e))")
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw Diagnostic(.io, "I001", "\(name) is a directory, not a CSV file")
-        }
-        self.fd = fd
+        self.input = input
         self.capacity = Self.chunkSize
         self.buffer = .allocate(capacity: Self.chunkSize)
         (spans, spanCapacity, classes) = Self.allocateTables(delimiter)
@@ -93,7 +86,7 @@ public final class CSVReader {
         self.name = name
         self.delimiter = delimiter
         self.maxRecordBytes = Self.clampLimit(maxRecordBytes)
-        self.fd = -1
+        self.input = nil
         let capacity = max(bytes.count, 1)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         bytes.withUnsafeBufferPointer { src in
@@ -108,7 +101,6 @@ public final class CSVReader {
     }
 
     deinit {
-        if fd >= 0 { close(fd) }
         buffer.deallocate()
         spans.deallocate()
         classes.deallocate()
@@ -174,7 +166,13 @@ public final class CSVReader {
             case Self.unclosedQuote:
                 throw Diagnostic(.io, "I004", "\(name):\(startLine): a quoted field is not closed")
             case Self.nulByte:
-                throw Diagnostic(.io, "I002", "\(name) looks like a binary file (a NUL byte at line \(scanLine))")
+                let sample = UnsafeBufferPointer(start: buffer + p, count: min(end - p, 4096))
+                if TextEncoding.guess(sample) == .utf16 {
+                    throw Diagnostic(.io, "I002", "\(name) looks like UTF-16 text without a byte order mark (a NUL byte at line \(scanLine))",
+                                     help: "add encoding \"utf-16\" to the import")
+                }
+                throw Diagnostic(.io, "I002", "\(name) looks like a binary file (a NUL byte outside quotes at line \(scanLine))",
+                                 help: "a CSV file is text; a NUL byte is read only inside a quoted cell")
             default:
                 throw Diagnostic(.io, "I003", "\(name):\(startLine): a record with more than \(Self.maxFields) fields; is this a CSV file?")
             }
@@ -350,7 +348,7 @@ public final class CSVReader {
     /// buffer when a single record fills it. Reads until the buffer is full so a short read
     /// (a pipe, a signal) never looks like the end of the file.
     private func refill() throws {
-        if eof || fd < 0 {
+        guard let input, !eof else {
             eof = true
             return
         }
@@ -370,19 +368,9 @@ public final class CSVReader {
             capacity = bigger
         }
         while end < capacity {
-            let r = read(fd, buffer + end, capacity - end)
-            if r > 0 {
-                end += r
-            } else if r == 0 {
-                eof = true
-                break
-            } else if errno == EINTR {
-                continue
-            } else {
-                let e = errno
-                if e == EISDIR { throw Diagnostic(.io, "I001", "\(name) is a directory, not a CSV file") }
-                throw Diagnostic(.io, "I001", "cannot read \(name): \(Self.errorText(e))")
-            }
+            let r = try input.read(into: buffer + end, count: capacity - end)
+            if r == 0 { eof = true; break }
+            end += r
         }
     }
 
@@ -405,7 +393,10 @@ public final class CSVReader {
         let spans = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * 64)
         let classes = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         classes.initialize(repeating: 0, count: 256)
-        for b in [0, cr, lf] { classes[Int(b)] = 3 }
+        // A NUL ends an unquoted run (a file with NULs outside quotes is binary) but not a
+        // quoted one: inside quotes it is data, as in the comment cells of some exports.
+        classes[0] = 1
+        for b in [cr, lf] { classes[Int(b)] = 3 }
         classes[Int(delimiter)] |= 1
         classes[Int(quote)] |= 2
         return (spans, 64, classes)
@@ -435,11 +426,6 @@ public final class CSVReader {
         if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
         if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
         return bytes == 1 ? "1 byte" : "\(bytes) bytes"
-    }
-
-    private static func errorText(_ code: Int32) -> String {
-        guard let s = strerror(code) else { return "error \(code)" }
-        return String(cString: s)
     }
 }
 

@@ -9,6 +9,7 @@ struct DealImporter {
     let script: SourceFile
     let funnel: FunnelDef
     let options: ImportOptions
+    let source: any ImportSource
     let conversion: FieldConversion
 
     struct Outcome {
@@ -17,6 +18,7 @@ struct DealImporter {
         var updated = 0
         var errors: ImportErrors
         var fileName: String
+        var skippedByFilter = 0
     }
 
     /// A mapped field and the column it fills.
@@ -29,14 +31,16 @@ struct DealImporter {
         var builder: ColumnBuilder
     }
 
-    init(state: FunnelState, today: Int32, script: SourceFile, funnel: FunnelDef, options: ImportOptions) {
-        self.state = state; self.today = today; self.script = script; self.funnel = funnel; self.options = options
+    init(state: FunnelState, today: Int32, script: SourceFile, funnel: FunnelDef, options: ImportOptions, source: any ImportSource) {
+        self.state = state; self.today = today; self.script = script; self.funnel = funnel; self.options = options; self.source = source
         self.conversion = FieldConversion(options)
     }
 
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
-        let file = try ImportFile(fileExpr, options: options, script: script)
-        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion)
+        let file = try ImportFile.open(.deals(funnel: Identifier(funnel.name, fileExpr.range)), fileExpr, mapping: mapping,
+                                       options: options, script: script, source: source)
+        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion,
+                                  filter: options.filter)
         let strings = ByteInterner()
         let stageCodes = funnel.stages.map { strings.code($0.name) }
         let stageOfValue = stageValues()
@@ -88,20 +92,17 @@ struct DealImporter {
 
         while let record = try file.next() {
             m.load(record)
+            do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []
             if record.count > header {
                 problems.append(RowProblem("", "\(record.count) fields, but the header has \(header); is a comma missing its quotes?"))
-            }
-            // A Windows-1252 export would otherwise be stored with replacement characters.
-            if let bad = (0..<min(record.count, header)).first(where: { !record.isValidUTF8($0) }) {
-                problems.append(RowProblem(file.header[bad], "is not valid UTF-8 text; export the file as UTF-8"))
             }
 
             // The id, unique within the file.
             var id: String?
             var existing: Int?
             do throws(RowProblem) {
-                if let b = m.bytes(idItem) {
+                if let b = try m.checkedBytes(idItem) {
                     let t = b.trimmingBlanks()
                     if !t.isEmpty { id = String(decoding: t, as: UTF8.self) }
                 } else {
@@ -123,7 +124,7 @@ struct DealImporter {
             if let si = stageItem {
                 do throws(RowProblem) {
                     var known = false
-                    if let b = m.bytes(si) {
+                    if let b = try m.checkedBytes(si) {
                         let t = b.trimmingBlanks()
                         if !t.isEmpty {
                             let code = Int(stageBytes.code(t))
@@ -152,14 +153,14 @@ struct DealImporter {
             dates.closed = nil
             func date(_ i: Int) -> Int32? {
                 do throws(RowProblem) {
-                    if let b = m.bytes(i) {
+                    if let b = try m.checkedBytes(i) {
                         return FieldConversion.isBlank(b) ? nil : try conversion.date(bytes: b, label: m.items[i].label)
                     }
                     return try conversion.date(try m.value(i), label: m.items[i].label)
                 } catch { problems.append(error); return nil }
             }
             if let ci = createdItem { dates.created = date(ci); dates.createdLabel = m.items[ci].label }
-            if let ci = closedItem { dates.closed = date(ci) }
+            if let ci = closedItem { dates.closed = date(ci); dates.closedLabel = m.items[ci].label; dates.closedMapped = true }
             for (i, idx) in entered {
                 if let d = date(i) { dates.entered.append(.init(stage: idx, day: d, label: m.items[i].label)) }
             }
@@ -168,7 +169,7 @@ struct DealImporter {
             for p in plans.indices {
                 let item = plans[p].item
                 do throws(RowProblem) {
-                    if plans[p].type == .text, plans[p].oneOf == nil, let b = m.bytes(item) {
+                    if plans[p].type == .text, plans[p].oneOf == nil, let b = try m.checkedBytes(item) {
                         plans[p].builder.appendText(FieldConversion.isBlank(b) ? -1 : strings.code(b))
                         if plans[p].required, existing == nil, FieldConversion.isBlank(b) {
                             problems.append(RowProblem(m.items[item].label, "\(plans[p].name) is required and the cell is empty"))
@@ -205,7 +206,8 @@ struct DealImporter {
                                                           stageLabel: stageItem.map { m.items[$0].label } ?? "stage", today: today, into: &stops)
                             from = strings.code(currentName)
                             if funnel.stages[c].kind != .open {
-                                closedDay = dates.closed ?? stops.last?.day ?? Empty.date
+                                closedDay = dates.closedMapped && dates.closed == nil ? DealBatch.noClosedDate
+                                    : dates.closed ?? stops.last?.day ?? Empty.date
                             }
                         } else if let closed = dates.closed {
                             closedDay = closed
@@ -214,9 +216,13 @@ struct DealImporter {
                     } else {
                         let plan = try ImportHistoryRules.newDeal(stage: stage ?? firstStage, funnel: funnel, dates: dates, today: today, into: &stops)
                         createdDay = plan.created
-                        closedDay = plan.closed ?? Empty.date
+                        let closes = funnel.stages[stage ?? firstStage].kind != .open
+                        closedDay = plan.closed ?? (closes ? DealBatch.noClosedDate : Empty.date)
                     }
-                } catch { problems.append(error) }
+                } catch {
+                    problems.append(error.label == dates.closedLabel && dates.closedMapped
+                                    ? withAlternatives(error, record: record, file: file, dates: dates) : error)
+                }
             }
 
             if !problems.isEmpty {
@@ -245,7 +251,23 @@ struct DealImporter {
         batch.entryTo = entryTo
         batch.entryForced = [Int32](repeating: -1, count: entryRow.count)
         if !hasDeals, errors.isEmpty, idOrdinal.count == ids.count { batch.idIndex = idOrdinal }
-        return Outcome(batch: batch, created: created, updated: updated, errors: errors, fileName: file.name)
+        return Outcome(batch: batch, created: created, updated: updated, errors: errors, fileName: file.name,
+                       skippedByFilter: m.skippedByFilter)
+    }
+
+    /// A closed date before created, with the row's other date columns that would do.
+    func withAlternatives(_ p: RowProblem, record: CSVRecord, file: ImportFile, dates: ImportHistoryRules.Dates) -> RowProblem {
+        guard p.reason.hasPrefix("closed "), let created = dates.created else { return p }
+        var columns: [String] = []
+        for (i, name) in file.header.enumerated() where name != p.label && name != dates.createdLabel {
+            let b = record.bytes(i)
+            if !FieldConversion.isBlank(b), let d = try? conversion.date(bytes: b, label: ""), d >= created {
+                columns.append(name.contains(" ") ? "closed = \"\(name)\"" : "closed = \(name)")
+            }
+        }
+        let suggestion = columns.isEmpty ? "leave the cell empty for no closed date, or map closed to another column"
+            : "a later date of this row: " + columns.prefix(3).joined(separator: ", ")
+        return RowProblem(p.label, p.reason + "; " + suggestion)
     }
 
     /// File values to stage indexes: `stages ("Closed Won" = Won)` first, then the funnel's

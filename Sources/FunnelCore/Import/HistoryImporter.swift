@@ -8,6 +8,7 @@ struct HistoryImporter {
     let today: Int32
     let script: SourceFile
     let options: ImportOptions
+    let source: any ImportSource
     let conversion: FieldConversion
 
     struct Outcome {
@@ -15,10 +16,11 @@ struct HistoryImporter {
         var changes: Int
         var errors: ImportErrors
         var fileName: String
+        var skippedByFilter: Int
     }
 
-    init(state: FunnelState, today: Int32, script: SourceFile, options: ImportOptions) {
-        self.state = state; self.today = today; self.script = script; self.options = options
+    init(state: FunnelState, today: Int32, script: SourceFile, options: ImportOptions, source: any ImportSource) {
+        self.state = state; self.today = today; self.script = script; self.options = options; self.source = source
         self.conversion = FieldConversion(options)
     }
 
@@ -31,8 +33,9 @@ struct HistoryImporter {
     }
 
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
-        let file = try ImportFile(fileExpr, options: options, script: script)
-        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion)
+        let file = try ImportFile.open(.history, fileExpr, mapping: mapping, options: options, script: script, source: source)
+        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion,
+                                  filter: options.filter)
         guard let dealItem = m.index(of: "deal"), let stageItem = m.index(of: "stage"), let atItem = m.index(of: "at") else {
             throw Diagnostic(.name, "I017", "import history needs deal = COLUMN, stage = COLUMN and at = COLUMN", file: script, range: fileExpr.range)
         }
@@ -44,6 +47,7 @@ struct HistoryImporter {
 
         while let record = try file.next() {
             m.load(record)
+            do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []
             if record.count > header {
                 problems.append(RowProblem("", "\(record.count) fields, but the header has \(header); is a comma missing its quotes?"))
@@ -116,6 +120,6 @@ struct HistoryImporter {
             }
         }
         batch.strings = strings.strings
-        return Outcome(batch: batch, changes: count, errors: errors, fileName: file.name)
+        return Outcome(batch: batch, changes: count, errors: errors, fileName: file.name, skippedByFilter: m.skippedByFilter)
     }
 }

@@ -1,12 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A CSV file opened for an import statement: the path resolved against the script's folder,
-/// the reader set up with the statement's `delimiter`, the header read, and every failure
-/// turned into a diagnostic that points at the file name in the script.
+/// A CSV file opened for an import statement, the one way every kind of import opens its
+/// file: the path resolved against the script's folder (`ImportPath`), the bytes read through
+/// the host's `ImportSource` and decoded from the statement's `encoding`, the reader set up
+/// with its `delimiter`, the header read, and every failure turned into a diagnostic that
+/// points at the file name in the script.
 public final class ImportFile {
     /// The file as the script names it; messages use this, not the resolved path.
     public let name: String
@@ -23,20 +19,21 @@ public final class ImportFile {
     public let estimatedRows: Int
 
     /// Opens `fileExpr` (a string literal) from `script`'s folder. Throws I001–I005 from the
-    /// reader, I010 for a file with no header.
-    public init(_ fileExpr: Expr, options: ImportOptions, script: SourceFile) throws {
+    /// reader, I010 for a file with no header, I020 for bytes that do not decode.
+    public init(_ fileExpr: Expr, options: ImportOptions, script: SourceFile, source: any ImportSource) throws {
         guard case .string(let name) = fileExpr.kind else {
             throw Diagnostic(.syntax, "E100", "the file name must be written in quotes", file: script, range: fileExpr.range)
         }
         self.name = name
-        self.path = Self.resolve(name, relativeTo: script)
+        self.path = ImportPath.resolve(name, relativeTo: script)
         self.script = script
         self.range = fileExpr.range
         let delimiter = options.delimiter.flatMap { $0.utf8.first } ?? UInt8(ascii: ",")
-        var st = stat()
-        estimatedRows = stat(path, &st) == 0 ? min(Int(st.st_size) / 64, 1 << 26) : 0
         do {
-            reader = try CSVReader(path: path, name: name, delimiter: delimiter)
+            let input = try source.open(path, name: name)
+            estimatedRows = min((input.byteCount ?? 0) / 64, 1 << 26)
+            let encoding = options.encoding.flatMap(TextEncoding.init(name:))
+            reader = try CSVReader(input: DecodingInput(input, name: name, encoding: encoding), name: name, delimiter: delimiter)
             guard let header = try reader.readHeader() else {
                 throw Diagnostic(.runtime, "I010", "\(name) is empty: it has no header line and no rows",
                                  help: "export the data again; the first line must name the columns")
@@ -54,12 +51,17 @@ public final class ImportFile {
         }
     }
 
-    /// A relative path in a script is taken from the script's folder; in the REPL and `-c`,
-    /// from the current directory.
-    public static func resolve(_ path: String, relativeTo file: SourceFile) -> String {
-        if path.hasPrefix("/") || path.isEmpty { return path }
-        guard let base = file.baseDirectory, !base.isEmpty else { return path }
-        return base.hasSuffix("/") ? base + path : base + "/" + path
+    /// Opens the file of an import statement and checks the columns its mapping names
+    /// against the header (the checks the resolver made if it could read the file then).
+    public static func open(_ kind: ImportKind, _ fileExpr: Expr, mapping: [MappingItem], options: ImportOptions,
+                            script: SourceFile, source: any ImportSource) throws -> ImportFile {
+        let file = try ImportFile(fileExpr, options: options, script: script, source: source)
+        try ImportChecks.checkColumns(kind: kind, mapping: mapping, header: file.header, fileName: file.name,
+                                      fileRange: fileExpr.range, file: script)
+        if let filter = options.filter {
+            for (column, range) in ImportChecks.columnNames(in: filter) { _ = try file.column(named: column, range: range) }
+        }
+        return file
     }
 
     /// The next data record, or nil at the end.
@@ -82,23 +84,21 @@ public final class ImportFile {
         }
     }
 
-    /// The index of a column, or an error naming the columns the file has.
+    /// The index of a column, or I012 naming the columns the file has.
     public func column(named column: String, range: SourceRange) throws -> Int {
-        let matches = header.indices.filter { header[$0] == column }
-        if matches.count > 1 {
-            throw Diagnostic(.runtime, "I012", "\(name) has \(matches.count) columns named '\(column)' (columns \(matches.map { String($0 + 1) }.joined(separator: " and ")))",
-                             file: script, range: range, help: "rename one of them in the file's first line")
-        }
-        if let i = matches.first { return i }
-        // Exports differ in case and spacing more than in anything else.
-        let loose = header.indices.filter { Self.looseKey(header[$0]) == Self.looseKey(column) }
-        let suggestion = loose.first.map { header[$0] } ?? Suggest.closest(to: column, in: header)
-        throw Diagnostic(.runtime, "I012", "\(name) has no column '\(column)'", file: script, range: range,
-                         notes: ["its columns are: " + header.map { $0.contains(" ") || $0.isEmpty ? "\"\($0)\"" : $0 }.joined(separator: ", ")],
-                         help: suggestion.map { $0.contains(" ") ? "did you mean \"\($0)\"? (a name with spaces is written in quotes)" : "did you mean '\($0)'?" })
+        try ImportChecks.columnIndex(column, in: header, fileName: name, range: range, file: script)
     }
+}
 
-    static func looseKey(_ s: String) -> String {
-        String(s.lowercased().filter { $0.isLetter || $0.isNumber })
+/// Headers for the resolver: the columns of an import's file before anything runs, read the
+/// same way the import will read them.
+public struct ImportHeaders: ImportFileColumns {
+    public let source: any ImportSource
+
+    public init(source: any ImportSource) { self.source = source }
+
+    public func columns(of name: String, options: ImportOptions, script: SourceFile) -> [String]? {
+        let expr = Expr(.string(name), SourceRange(0, 0))
+        return try? ImportFile(expr, options: options, script: script, source: source).header
     }
 }

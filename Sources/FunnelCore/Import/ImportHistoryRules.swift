@@ -8,6 +8,11 @@
 /// - Every other `entered` date is an earlier change, in date order (same day: funnel order).
 ///   One after the current stage's date contradicts the row and is a row problem; so is a
 ///   date for the won or lost stage on a deal that is in another stage.
+/// - A won or lost deal's closed date is its `closed` cell; an empty one means the deal has no
+///   closed date (docs/metrics.md), and then its won or lost stage was entered on its own
+///   `entered` date, the latest other date or the import's day. Without a `closed` mapping
+///   the closed date is the day it entered that stage. A closed date before `created` is a
+///   row problem.
 /// - `created` defaults to the first change. A deal created before its first recorded stage,
 ///   when that stage is not the funnel's first, starts in the first open stage on `created`.
 enum ImportHistoryRules {
@@ -21,6 +26,9 @@ enum ImportHistoryRules {
         var created: Int32?
         var createdLabel = "created"
         var closed: Int32?
+        var closedLabel = "closed"
+        /// `closed` is mapped, so an empty cell means no closed date.
+        var closedMapped = false
         var entered: [Entered] = []
     }
 
@@ -43,6 +51,7 @@ enum ImportHistoryRules {
         }
         let current: Int32
         if kind == .open { current = own ?? latestOther ?? today } else { current = dates.closed ?? own ?? latestOther ?? today }
+        if kind != .open { try checkClosedAfterCreated(dates) }
         try earlier(dates.entered, after: nil, before: current, current: c, funnel: funnel, into: &entries)
         entries.append(Stop(stage: c, day: current))
         let first = entries[0]
@@ -54,7 +63,14 @@ enum ImportHistoryRules {
             if given < first.day, first.stage != 0 { entries.insert(Stop(stage: 0, day: given), at: 0) }
             created = given
         }
-        return (created, kind == .open ? nil : current)
+        return (created, kind == .open || (dates.closedMapped && dates.closed == nil) ? nil : current)
+    }
+
+    /// The reason a row's closed date before its created date is refused; the importer adds
+    /// the row's other dates as alternatives.
+    static func checkClosedAfterCreated(_ dates: Dates) throws(RowProblem) {
+        guard let closed = dates.closed, let created = dates.created, closed < created else { return }
+        throw RowProblem(dates.closedLabel, "closed \(Calendar.format(closed)) (column \(dates.closedLabel)) is before created \(Calendar.format(created)) (column \(dates.createdLabel))")
     }
 
     /// The changes that bring an existing deal, in `from` since `lastChange`, to stage `c`,
@@ -67,6 +83,7 @@ enum ImportHistoryRules {
         let kind = funnel.stages[c].kind
         let own = dates.entered.first { $0.stage == c }?.day
         let current = (kind == .open ? own : dates.closed ?? own) ?? today
+        if kind != .open { try checkClosedAfterCreated(dates) }
         if current < lastChange {
             throw RowProblem(stageLabel, "the deal last changed stage on \(Calendar.format(lastChange)); the file moves it to \(funnel.stages[c].name) on \(Calendar.format(current))")
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An import mapping compiled against a file's header: it turns each CSV record into the named
 /// values of the mapping, so `import deals`, `import history` and `import leads` share one
 /// meaning of a mapping.
@@ -10,8 +16,14 @@
 ///   `TABLE[KEY].COLUMN` looks up a reference table. A lookup with a key the table lacks is a
 ///   row problem, not an empty value: an import must not quietly lose a team or a price.
 ///
-/// Unknown columns are found here, before any row is read, with the file's columns in the
-/// message.
+/// - `where EXPR` (the import's `filter`) runs over the record the same way; a row it does not
+///   keep is left out before any of its problems count.
+///
+/// Unknown columns are found before any row is read (`ImportChecks.checkColumns`, run by the
+/// resolver and again when the file is opened), with the file's columns in the message.
+///
+/// No field can hold a NUL byte: a NUL in a cell that a field or expression reads is a row
+/// problem; in a column the mapping does not read, it is harmless.
 public final class RecordMapping {
     public struct Item {
         public let target: String
@@ -28,9 +40,12 @@ public final class RecordMapping {
     public let items: [Item]
     public let file: ImportFile
     let cursor = RecordCursor()
+    let filter: ExprCompiler.Predicate?
+    /// Rows `where` left out.
+    public private(set) var skippedByFilter = 0
 
     public init(_ mapping: [MappingItem], file: ImportFile, state: FunnelState, today: Int32, script: SourceFile,
-                conversion: FieldConversion) throws {
+                conversion: FieldConversion, filter: Expr? = nil) throws {
         self.file = file
         let cursor = self.cursor
         let names: (String, SourceRange) throws -> ExprCompiler.Eval = { name, range in
@@ -57,13 +72,7 @@ public final class RecordMapping {
             let target = m.enteredStage.map { "entered \($0.text)" } ?? m.target.text
             switch m.value.kind {
             case .name(let column), .string(let column):
-                let c: Int
-                do { c = try file.column(named: column, range: m.value.range) } catch var d as Diagnostic {
-                    if case .string(let s) = m.value.kind, d.code == "I012" {
-                        d.notes.append("a string alone names a column; for the text itself write text(\"\(s)\")")
-                    }
-                    throw d
-                }
+                let c = try file.column(named: column, range: m.value.range)
                 items.append(Item(target: m.target.text, enteredStage: m.enteredStage?.text, column: c, label: column,
                                   range: m.value.range, eval: nil))
             default:
@@ -73,6 +82,21 @@ public final class RecordMapping {
             }
         }
         self.items = items
+        self.filter = try filter.map { try compiler.predicate(Self.namingColumns($0)) }
+    }
+
+    /// Whether `where` keeps the loaded record (true without one). A lookup or `number()`
+    /// that fails inside it is the row's problem.
+    public func keeps() throws(RowProblem) -> Bool {
+        guard let filter else { return true }
+        cursor.problem = nil
+        let kept = filter(0)
+        if let p = cursor.problem {
+            cursor.problem = nil
+            throw RowProblem("where", p)
+        }
+        if !kept { skippedByFilter += 1 }
+        return kept
     }
 
     /// `column("Deal Name")` becomes the bare name `Deal Name`, which the compiler resolves
@@ -117,11 +141,20 @@ public final class RecordMapping {
         return r.bytes(c)
     }
 
+    /// A plain column item's cell, refusing a NUL byte, which no field can hold.
+    public func checkedBytes(_ i: Int) throws(RowProblem) -> UnsafeBufferPointer<UInt8>? {
+        guard let b = bytes(i) else { return nil }
+        if let k = RecordCursor.nul(in: b) { throw RowProblem(items[i].label, RecordCursor.nulReason(b, at: k)) }
+        return b
+    }
+
     /// Item `i`'s value for the loaded record: a cell's text (empty cells are empty), or the
     /// expression's result. Throws a lookup that found no row.
     public func value(_ i: Int) throws(RowProblem) -> Value {
         let item = items[i]
-        if let c = item.column { return cursor.text(c) }
+        if item.column != nil, let b = try checkedBytes(i) {
+            return b.isEmpty ? .null : .text(String(decoding: b, as: UTF8.self))
+        }
         guard let eval = item.eval else { return .null }
         cursor.problem = nil
         let v = eval(0)
@@ -134,14 +167,14 @@ public final class RecordMapping {
 
     /// Item `i` converted to a field type, reading a plain column's bytes directly.
     public func value(_ i: Int, as type: FieldType, _ conversion: FieldConversion) throws(RowProblem) -> Value {
-        if let b = bytes(i) { return try conversion.convert(bytes: b, to: type, label: items[i].label) }
+        if let b = try checkedBytes(i) { return try conversion.convert(bytes: b, to: type, label: items[i].label) }
         return try conversion.convert(try value(i), to: type, label: items[i].label)
     }
 
     /// Item `i` as text with surrounding spaces removed, nil when empty: how ids, stage
     /// values and keys are read.
     public func trimmedText(_ i: Int) throws(RowProblem) -> String? {
-        if let b = bytes(i) {
+        if let b = try checkedBytes(i) {
             let t = b.trimmingBlanks()
             return t.isEmpty ? nil : String(decoding: t, as: UTF8.self)
         }
@@ -150,9 +183,6 @@ public final class RecordMapping {
         let t = text.trimmingSpaces()
         return t.isEmpty ? nil : t
     }
-}
-
-extension RecordMapping {
 }
 
 /// The record a mapping's compiled expressions read. Kept apart from `RecordMapping` so the
@@ -165,6 +195,22 @@ final class RecordCursor {
 
     func text(_ column: Int) -> Value {
         guard let r = record, !r.isEmpty(column) else { return .null }
+        let b = r.bytes(column)
+        if let k = Self.nul(in: b) {
+            if problem == nil { problem = Self.nulReason(b, at: k) }
+            return .null
+        }
         return .text(r.field(column))
+    }
+
+    /// Where the first NUL byte of a cell is, if it has one (memchr: this runs on every cell).
+    static func nul(in b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = b.baseAddress, !b.isEmpty, let hit = memchr(base, 0, b.count) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    }
+
+    static func nulReason(_ b: UnsafeBufferPointer<UInt8>, at k: Int) -> String {
+        let before = String(decoding: UnsafeBufferPointer(rebasing: b[..<k]), as: UTF8.self)
+        return "a NUL byte after \(FieldConversion.quote(before)); no field can hold one"
     }
 }

@@ -2,31 +2,31 @@
 /// Importing a table again under the same name replaces it. A row with an empty key, or a key
 /// an earlier row already has, is a row problem: a lookup must never have to choose.
 struct TableImporter {
+    let state: FunnelState
+    let today: Int32
     let script: SourceFile
     let options: ImportOptions
+    let source: any ImportSource
 
     struct Outcome {
         var table: ReferenceTable
         var errors: ImportErrors
         var fileName: String
+        var skippedByFilter: Int
     }
 
-    func run(name: String, key: Identifier, file fileExpr: Expr) throws -> Outcome {
-        let file = try ImportFile(fileExpr, options: options, script: script)
+    func run(name: Identifier, key: Identifier, file fileExpr: Expr) throws -> Outcome {
+        let file = try ImportFile.open(.table(name: name, key: key), fileExpr, mapping: [], options: options, script: script, source: source)
         let columns = file.header
-        var seen: [String: Int] = [:]
-        for (i, c) in columns.enumerated() {
-            if let first = seen[c] {
-                throw Diagnostic(.runtime, "I012", "\(file.name) has two columns named '\(c)' (columns \(first + 1) and \(i + 1))",
-                                 file: script, range: fileExpr.range, help: "rename one of them in the file's first line")
-            }
-            seen[c] = i
-        }
         let keyColumn = try file.column(named: key.text, range: key.range)
+        let rows = try RecordMapping([], file: file, state: state, today: today, script: script, conversion: FieldConversion(options),
+                                     filter: options.filter)
         var cells = [[String?]](repeating: [], count: columns.count)
         var lineOfKey: [String: Int] = [:]
         var errors = ImportErrors(fileName: file.name)
         while let record = try file.next() {
+            rows.load(record)
+            do throws(RowProblem) { if try !rows.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             if record.count > columns.count {
                 errors.add(line: record.line, [RowProblem("", "\(record.count) fields, but the header has \(columns.count); is a comma missing its quotes?")])
                 continue
@@ -54,8 +54,8 @@ struct TableImporter {
             types.append(type)
             values.append(typed)
         }
-        return Outcome(table: ReferenceTable(name: name, key: key.text, columns: columns, types: types, values: values),
-                       errors: errors, fileName: file.name)
+        return Outcome(table: ReferenceTable(name: name.text, key: key.text, columns: columns, types: types, values: values),
+                       errors: errors, fileName: file.name, skippedByFilter: rows.skippedByFilter)
     }
 
     /// Numbers if every non-empty cell reads as one, else dates if every one reads as a

@@ -67,7 +67,9 @@ extension FunnelState {
             let k = Int(lastEntry[i])
             if k < 0 {
                 if isNew[i] { throw replayError("an import creates deal \"\(b.ids[i])\" without a stage") }
-                if b.closed[i] != Empty.date, deals.status[r] != .open { deals.closed[r] = b.closed[i] }
+                if b.closed[i] != Empty.date, deals.status[r] != .open {
+                    deals.closed[r] = b.closed[i] == DealBatch.noClosedDate ? Empty.date : b.closed[i]
+                }
                 continue
             }
             let slot = slots.slot(funnel: deals.funnel[r], stage: code(b.entryTo[k]))
@@ -79,7 +81,8 @@ extension FunnelState {
             deals.stageSlot[r] = slot
             deals.stageEntered[r] = b.entryDay[k]
             deals.status[r] = status
-            deals.closed[r] = status == .open ? Empty.date : (b.closed[i] != Empty.date ? b.closed[i] : b.entryDay[k])
+            let given = b.closed[i]
+            deals.closed[r] = status == .open || given == DealBatch.noClosedDate ? Empty.date : (given != Empty.date ? given : b.entryDay[k])
         }
         for f in b.fields { applyField(f, rows: rows, codes: codes, strings: b.strings) }
         return rows

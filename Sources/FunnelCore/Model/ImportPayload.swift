@@ -20,8 +20,10 @@ public struct DealBatch: Sendable, Equatable {
     public var ids: [String]
     /// Per row: the day created, `Empty.date` to keep an existing deal's.
     public var created: [Int32]
-    /// Per row: the day a won or lost deal closed, `Empty.date` to take it from its history.
+    /// Per row: the day a won or lost deal closed, `Empty.date` to take it from its history,
+    /// `noClosedDate` for a deal whose file gave an empty closed cell (it has none).
     public var closed: [Int32]
+    public static let noClosedDate: Int32 = Int32.min + 1
     public var fields: [BatchField]
     /// Stage changes to append, grouped by row in row order, each row's in date order.
     /// Stage codes index `strings`; `from` is -1 for a deal's first stage, `forced` -1 when

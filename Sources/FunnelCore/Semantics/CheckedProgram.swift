@@ -66,14 +66,19 @@ public struct CompileFailure: Error, Sendable {
 /// order against the catalog (and the declarations before it). `funnel run`, `-c`, stdin,
 /// `.read`, the REPL and `funnel check` all come through here, so they agree on every error.
 public enum Compiler {
-    public static func compile(_ file: SourceFile, catalog: Catalog) -> Result<CheckedProgram, CompileFailure> {
-        compile(Parser.parse(file), file: file, catalog: catalog)
+    /// `importFiles` reads the headers of the files imports name, so their columns are
+    /// checked before anything runs too; without it, they are checked when the import runs.
+    public static func compile(_ file: SourceFile, catalog: Catalog,
+                               importFiles: (any ImportFileColumns)? = nil) -> Result<CheckedProgram, CompileFailure> {
+        compile(Parser.parse(file), file: file, catalog: catalog, importFiles: importFiles)
     }
 
     /// For a caller that parsed already (the REPL parses to learn whether an entry is complete).
-    public static func compile(_ parsed: ParseResult, file: SourceFile, catalog: Catalog) -> Result<CheckedProgram, CompileFailure> {
+    public static func compile(_ parsed: ParseResult, file: SourceFile, catalog: Catalog,
+                               importFiles: (any ImportFileColumns)? = nil) -> Result<CheckedProgram, CompileFailure> {
         if !parsed.diagnostics.isEmpty { return .failure(CompileFailure(diagnostics: parsed.diagnostics)) }
         var resolver = Resolver(catalog: catalog, file: file)
+        resolver.importFiles = importFiles
         var checked: [CheckedStatement] = []
         for s in parsed.statements {
             resolver.resolve(s)

@@ -1,15 +1,37 @@
-/// What the resolver checks in import statements before anything runs: mapping targets name
-/// fields that exist and may be imported, the mapping has what each import kind needs, and
-/// declared formats parse. Columns are checked later, when the file's header is read.
-enum ImportChecks {
+/// What the resolver learns about an import's file before anything runs: its columns. The
+/// import layer answers (`ImportHeaders`, reading through the host's `ImportSource`); a
+/// resolver without one leaves the columns to the statement's own run.
+public protocol ImportFileColumns {
+    /// The columns of the file `name` (as the script writes it), or nil when it cannot be read
+    /// now: it may not exist until an earlier statement runs, and a file that cannot be read
+    /// is reported by the import itself.
+    func columns(of name: String, options: ImportOptions, script: SourceFile) -> [String]?
+}
+
+/// Every check of an import statement, in one place: mapping targets name fields that exist
+/// and may be imported, the mapping has what each import kind needs, options apply to the
+/// kind and parse, and — once the file's header is known — every column the mapping names
+/// exists. The resolver runs them before anything runs (reading the header through
+/// `ImportFileColumns`), and the importers run the column checks again on the header they
+/// read, so `funnel check`, `funnel run` and a file that changed in between all give the
+/// same message.
+public enum ImportChecks {
     /// Deal targets that are not ordinary writable fields but an import may set.
     static let dealExtras = ["id", "stage", "created", "closed", "lost_reason"]
     static let historyTargets = ["deal", "stage", "at", "forced"]
+    /// Lead columns an import may set; the other system columns come from lead statements.
+    static let leadImportable: Set<String> = ["id", "created"]
 
     static func check(kind: ImportKind, mapping: [MappingItem], options: ImportOptions, statement s: Statement,
                       catalog: Catalog, file: SourceFile) throws {
         if let pattern = options.dateFormat, DateFormat(pattern: pattern) == nil {
             throw badFormat(pattern, file: file, range: range(ofString: pattern, in: s, file: file))
+        }
+        if let name = options.encoding, TextEncoding(name: name) == nil {
+            throw Diagnostic(.syntax, "I021", "\"\(name)\" is not an encoding funnel reads", file: file,
+                             range: range(ofString: name, in: s, file: file),
+                             help: Suggest.closest(to: name, in: TextEncoding.documented).map { "did you mean \"\($0)\"?" }
+                                ?? "funnel reads " + TextEncoding.documented.joined(separator: ", "))
         }
         var seen = Set<String>()
         for m in mapping {
@@ -50,8 +72,121 @@ enum ImportChecks {
                 throw Diagnostic(.syntax, "I019", "stages ( ... ) applies to import deals and import history, not to a table", file: file, range: s.range)
             }
         case .leads:
-            break
+            if let first = options.stageMap.first {
+                throw Diagnostic(.syntax, "I019", "stages ( ... ) applies to import deals and import history; leads have no stages",
+                                 file: file, range: first.1.range)
+            }
+            for m in mapping {
+                if let stage = m.enteredStage {
+                    throw Diagnostic(.name, "I016", "leads have no stages; entered \(stage.text) is for import deals", file: file, range: stage.range)
+                }
+                try checkLeadTarget(m.target.text, range: m.target.range, file: file)
+            }
+            if !mapping.isEmpty, !seen.contains("id") {
+                throw Diagnostic(.name, "I017", "import leads needs the lead's id: id = COLUMN", file: file, range: s.range,
+                                 help: "map the column that identifies a lead: (id = COLUMN, ...)")
+            }
         }
+    }
+
+    static func checkLeadTarget(_ name: String, range: SourceRange, file: SourceFile) throws {
+        guard RecordSchema.leadSystemColumns.contains(name), !leadImportable.contains(name) else { return }
+        throw Diagnostic(.name, "I016", "a lead's \(name) cannot be imported", file: file, range: range,
+                         help: Resolver.leadColumnHelp(name))
+    }
+
+    /// The checks that need the file's header: every column a mapping names exists (once),
+    /// and an `import leads` without a mapping has an `id` column and no column a lead
+    /// import cannot set. `fileRange` is where the script names the file.
+    public static func checkColumns(kind: ImportKind, mapping: [MappingItem], header: [String], fileName: String,
+                                    fileRange: SourceRange, file: SourceFile) throws {
+        for m in mapping {
+            switch m.value.kind {
+            case .name(let column), .string(let column):
+                do { _ = try columnIndex(column, in: header, fileName: fileName, range: m.value.range, file: file) } catch var d as Diagnostic {
+                    if case .string(let s) = m.value.kind {
+                        d.notes.append("a string alone names a column; for the text itself write text(\"\(s)\")")
+                    }
+                    throw d
+                }
+            default:
+                for (column, range) in columnNames(in: m.value) {
+                    _ = try columnIndex(column, in: header, fileName: fileName, range: range, file: file)
+                }
+            }
+        }
+        if case .table(_, let key) = kind {
+            var seen: [String: Int] = [:]
+            for (i, c) in header.enumerated() {
+                if let first = seen[c] {
+                    throw Diagnostic(.name, "I012", "\(fileName) has two columns named '\(c)' (columns \(first + 1) and \(i + 1))",
+                                     file: file, range: fileRange, help: "rename one of them in the file's first line")
+                }
+                seen[c] = i
+            }
+            _ = try columnIndex(key.text, in: header, fileName: fileName, range: key.range, file: file)
+        }
+        if case .leads = kind, mapping.isEmpty {
+            for h in header { try checkLeadColumn(h, fileName: fileName, fileRange: fileRange, file: file) }
+            if !header.contains("id") {
+                throw Diagnostic(.name, "I017", "\(fileName) has no id column, and import leads without a mapping needs one",
+                                 file: file, range: fileRange, help: "map the column that identifies a lead: (id = COLUMN, ...)")
+            }
+        }
+    }
+
+    static func checkLeadColumn(_ h: String, fileName: String, fileRange: SourceRange, file: SourceFile) throws {
+        guard RecordSchema.leadSystemColumns.contains(h), !leadImportable.contains(h) else { return }
+        throw Diagnostic(.name, "I016", "\(fileName) has a column \(h), which a lead import cannot set", file: file, range: fileRange,
+                         help: "map the columns to keep: import leads from \"\(fileName)\" (id = ..., company = ..., source = ...)")
+    }
+
+    /// The bare names and `column("...")` names an expression reads: the columns it needs.
+    /// A table lookup's table and column are not columns of the file; its key is.
+    public static func columnNames(in e: Expr) -> [(String, SourceRange)] {
+        var out: [(String, SourceRange)] = []
+        func walk(_ e: Expr) {
+            switch e.kind {
+            case .name(let n): out.append((n, e.range))
+            case let .call(name, args):
+                if name.text.lowercased() == "column", args.count == 1, case .string(let s) = args[0].kind {
+                    out.append((s, args[0].range))
+                } else {
+                    args.forEach(walk)
+                }
+            case .not(let x), .negate(let x), .member(let x, _): walk(x)
+            case let .binary(_, l, r): walk(l); walk(r)
+            case let .isEmpty(x, _): walk(x)
+            case let .inList(x, items, _): walk(x); items.forEach(walk)
+            case .list(let items): items.forEach(walk)
+            case let .lookup(_, key, _): walk(key)
+            default: break
+            }
+        }
+        walk(e)
+        return out
+    }
+
+    /// The index of a column in a file's header, or I012 naming the columns the file has
+    /// and the nearest one.
+    public static func columnIndex(_ column: String, in header: [String], fileName: String, range: SourceRange,
+                                   file: SourceFile) throws -> Int {
+        let matches = header.indices.filter { header[$0] == column }
+        if matches.count > 1 {
+            throw Diagnostic(.name, "I012", "\(fileName) has \(matches.count) columns named '\(column)' (columns \(matches.map { String($0 + 1) }.joined(separator: " and ")))",
+                             file: file, range: range, help: "rename one of them in the file's first line")
+        }
+        if let i = matches.first { return i }
+        // Exports differ in case and spacing more than in anything else.
+        let loose = header.indices.filter { looseKey(header[$0]) == looseKey(column) }
+        let suggestion = loose.first.map { header[$0] } ?? Suggest.closest(to: column, in: header)
+        throw Diagnostic(.name, "I012", "\(fileName) has no column '\(column)'", file: file, range: range,
+                         notes: ["its columns are: " + header.map { $0.contains(" ") || $0.isEmpty ? "\"\($0)\"" : $0 }.joined(separator: ", ")],
+                         help: suggestion.map { $0.contains(" ") ? "did you mean \"\($0)\"? (a name with spaces is written in quotes)" : "did you mean '\($0)'?" })
+    }
+
+    static func looseKey(_ s: String) -> String {
+        String(s.lowercased().filter { $0.isLetter || $0.isNumber })
     }
 
     static func checkDealTarget(_ target: Identifier, catalog: Catalog, file: SourceFile) throws {
@@ -105,5 +240,44 @@ enum ImportChecks {
             i += 1
         }
         return s.range
+    }
+}
+
+extension Resolver {
+    /// An import statement: its own checks, its names against the catalog, and its columns
+    /// against the file's header when the file can be read now. A file an earlier statement
+    /// of the script writes (`export ... to`) is checked when the import runs, since the
+    /// header found now would be the old file's.
+    mutating func checkImport(_ s: Statement, kind: ImportKind, fileExpr: Expr, mapping: [MappingItem],
+                              options: ImportOptions) throws {
+        try ImportChecks.check(kind: kind, mapping: mapping, options: options, statement: s, catalog: catalog, file: file)
+        var header: [String]?
+        if case .string(let name) = fileExpr.kind, !writtenFiles.contains(name) {
+            header = importFiles?.columns(of: name, options: options, script: file)
+        }
+        if let header, case .string(let name) = fileExpr.kind {
+            try ImportChecks.checkColumns(kind: kind, mapping: mapping, header: header, fileName: name,
+                                          fileRange: fileExpr.range, file: file)
+        }
+        if let filter = options.filter { try expectBool(filter, .importRow, what: "an import's where") }
+        if let filter = options.filter, let header, case .string(let name) = fileExpr.kind {
+            for (column, range) in ImportChecks.columnNames(in: filter) {
+                _ = try ImportChecks.columnIndex(column, in: header, fileName: name, range: range, file: file)
+            }
+        }
+        switch kind {
+        case .deals(let funnel):
+            try checkFunnel(funnel)
+            for (_, stage) in options.stageMap { try checkStage(stage, funnel: funnel.text) }
+            for m in mapping {
+                if let st = m.enteredStage { try checkStage(st, funnel: funnel.text) }
+                _ = try type(of: m.value, .importRow)
+            }
+        case .table(let name, _):
+            // Known columns let `TABLE[KEY].COLUMN` be checked in later statements.
+            catalog.tables[name.text] = header ?? catalog.tables[name.text] ?? []
+        case .history, .leads:
+            for m in mapping { _ = try type(of: m.value, .importRow) }
+        }
     }
 }

@@ -3,19 +3,26 @@
 /// `stage >= 5` are errors). Declarations earlier in the script count, so a setup script
 /// can declare a funnel and use it at once.
 public struct Resolver {
-    public private(set) var catalog: Catalog
+    public internal(set) var catalog: Catalog
     let file: SourceFile
     public private(set) var diagnostics: [Diagnostic] = []
     /// The result columns of the query being checked, for "did you mean" on a misspelt one.
     var queryColumns: [String] = []
+    /// Reads an import's header before anything runs, so its columns are checked too.
+    public var importFiles: (any ImportFileColumns)?
+    /// Files earlier statements write (`export ... to`, `... to`): their headers are not
+    /// known until those statements run.
+    var writtenFiles: Set<String> = []
 
     public init(catalog: Catalog, file: SourceFile) {
         self.catalog = catalog
         self.file = file
     }
 
-    public static func resolve(_ statements: [Statement], file: SourceFile, catalog: Catalog) -> [Diagnostic] {
+    public static func resolve(_ statements: [Statement], file: SourceFile, catalog: Catalog,
+                               importFiles: (any ImportFileColumns)? = nil) -> [Diagnostic] {
         var r = Resolver(catalog: catalog, file: file)
+        r.importFiles = importFiles
         for s in statements { r.resolve(s) }
         return r.diagnostics
     }
@@ -84,24 +91,12 @@ public struct Resolver {
         case let .convert(_, _, funnel, on):
             if let funnel { try checkFunnel(funnel) }
             try checkDate(on)
-        case let .importData(kind, _, mapping, options):
-            try ImportChecks.check(kind: kind, mapping: mapping, options: options, statement: s, catalog: catalog, file: file)
-            switch kind {
-            case .deals(let funnel):
-                try checkFunnel(funnel)
-                for (_, stage) in options.stageMap { try checkStage(stage, funnel: funnel.text) }
-                for m in mapping {
-                    if let st = m.enteredStage { try checkStage(st, funnel: funnel.text) }
-                    _ = try type(of: m.value, .importRow)
-                }
-            case .table(let name, _):
-                catalog.tables[name.text] = catalog.tables[name.text] ?? []
-            case .history, .leads:
-                for m in mapping { _ = try type(of: m.value, .importRow) }
-            }
+        case let .importData(kind, fileExpr, mapping, options):
+            try checkImport(s, kind: kind, fileExpr: fileExpr, mapping: mapping, options: options)
         case let .export(kind, filter, columns, target):
-            if case .string(let name) = target.kind, OutputFormat.forFile(name) == nil {
-                throw OutputFormat.unknownExtension(name, file: file, range: target.range)
+            if case .string(let name) = target.kind {
+                if OutputFormat.forFile(name) == nil { throw OutputFormat.unknownExtension(name, file: file, range: target.range) }
+                writtenFiles.insert(name)
             }
             let scope: Scope = kind == .deals ? .deal : .loose
             if let filter { try expectBool(filter, scope, what: "a where condition") }
@@ -153,8 +148,9 @@ public struct Resolver {
         if counted.count > spec.maxGroups {
             throw Diagnostic(.name, "E213", spec.groupLimitMessage, file: file, range: counted[spec.maxGroups].range)
         }
-        if let target = q.output, case .string(let name) = target.kind, OutputFormat.forFile(name) == nil {
-            throw OutputFormat.unknownExtension(name, file: file, range: target.range)
+        if let target = q.output, case .string(let name) = target.kind {
+            if OutputFormat.forFile(name) == nil { throw OutputFormat.unknownExtension(name, file: file, range: target.range) }
+            writtenFiles.insert(name)
         }
         for g in q.groups {
             let t = try type(of: g, scope)

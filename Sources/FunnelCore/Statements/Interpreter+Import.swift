@@ -1,7 +1,8 @@
-/// Running `import deals`, `import table` and `import history`. Each reads its whole file
-/// before it changes anything: rows that cannot be imported stop the statement with every
-/// reason (first 20), and nothing from the file is kept, unless `skip errors` keeps the good
-/// rows and reports the others as a warning.
+/// Running `import deals`, `import table`, `import history` and `import leads`. Each reads
+/// its whole file (through the interpreter's `importSource`) before it changes anything: rows
+/// that cannot be imported stop the statement with every reason (first 20), and nothing from
+/// the file is kept, unless `skip errors` keeps the good rows and reports the others as a
+/// warning.
 extension Interpreter {
     func runImport(_ kind: ImportKind, file fileExpr: Expr, mapping: [MappingItem], options: ImportOptions,
                    script: SourceFile) throws -> StatementOutput {
@@ -10,7 +11,8 @@ extension Interpreter {
             guard let funnel = state.catalog.funnels[funnelName.text] else {
                 throw Diagnostic(.name, "E203", "unknown funnel '\(funnelName.text)'", file: script, range: funnelName.range)
             }
-            let outcome = try DealImporter(state: state, today: today, script: script, funnel: funnel, options: options)
+            let outcome = try DealImporter(state: state, today: today, script: script, funnel: funnel, options: options,
+                                           source: importSource)
                 .run(file: fileExpr, mapping: mapping)
             try check(outcome.errors, kind: "deals", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
@@ -19,18 +21,21 @@ extension Interpreter {
                 if !options.withoutRules { try announceStageChanges(b, rows: rows) }
             }
             let summary = "imported \(Self.plural(b.count, "deal")) from \(outcome.fileName) into \(funnel.name): \(outcome.created) new, \(outcome.updated) updated"
+                + Self.filtered(outcome.skippedByFilter)
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
         case let .table(name, key):
-            let outcome = try TableImporter(script: script, options: options).run(name: name.text, key: key, file: fileExpr)
+            let outcome = try TableImporter(state: state, today: today, script: script, options: options, source: importSource)
+                .run(name: name, key: key, file: fileExpr)
             try check(outcome.errors, kind: "rows", options: options, script: script, range: fileExpr.range)
             let t = outcome.table
             try recordImport(.table(t), kind: "table", file: outcome.fileName, rows: t.rowCount, on: today)
             let summary = "imported table \(name.text) from \(outcome.fileName): \(Self.plural(t.rowCount, "row")), \(Self.plural(t.columns.count, "column"))"
+                + Self.filtered(outcome.skippedByFilter)
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
         case .history:
-            let outcome = try HistoryImporter(state: state, today: today, script: script, options: options)
+            let outcome = try HistoryImporter(state: state, today: today, script: script, options: options, source: importSource)
                 .run(file: fileExpr, mapping: mapping)
             try check(outcome.errors, kind: "stage changes", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
@@ -39,12 +44,24 @@ extension Interpreter {
                 if !options.withoutRules { try announceStageChanges(b, rows: rows) }
             }
             let summary = "imported \(Self.plural(outcome.changes, "stage change")) of \(Self.plural(b.count, "deal")) from \(outcome.fileName)"
+                + Self.filtered(outcome.skippedByFilter)
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
         case .leads:
-            return try importLeads(path: fileExpr, mapping: mapping, options: options, file: script)
+            let outcome = try LeadImporter(state: state, today: today, script: script, options: options, source: importSource)
+                .run(file: fileExpr, mapping: mapping)
+            try check(outcome.errors, kind: "leads", options: options, script: script, range: fileExpr.range)
+            for lead in outcome.leads { try record(.leadCreated(id: lead.id, fields: lead.fields), on: lead.day) }
+            let summary = "imported \(Self.plural(outcome.leads.count, "lead")) from \(outcome.fileName)" + Self.filtered(outcome.skippedByFilter)
+            let result = output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
+            guard !outcome.warnings.isEmpty else { return result }
+            if case let .withWarnings(inner, skipped) = result { return .withWarnings(inner, outcome.warnings + skipped) }
+            return .withWarnings(result, outcome.warnings)
         }
     }
+
+    /// What `where` left out, after the summary.
+    static func filtered(_ n: Int) -> String { n == 0 ? "" : "; where left out \(plural(n, "row"))" }
 
     func check(_ errors: ImportErrors, kind: String, options: ImportOptions, script: SourceFile, range: SourceRange) throws {
         if !errors.isEmpty && !options.skipErrors { throw errors.failure(kind: kind, script: script, range: range) }

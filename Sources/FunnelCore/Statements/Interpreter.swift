@@ -11,6 +11,10 @@ public final class Interpreter {
     /// commit whose journal line names them.
     public private(set) var pendingSegments: [(name: String, bytes: [UInt8])] = []
 
+    /// Where imports read their files: the host's choice, the file system unless it says
+    /// otherwise.
+    public var importSource: any ImportSource = FileSystemSource()
+
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
 

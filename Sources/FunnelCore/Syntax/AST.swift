@@ -206,8 +206,13 @@ public struct ImportOptions: Equatable, Sendable {
     public var decimalComma = false
     public var dateFormat: String?
     public var stageMap: [(String, Identifier)] = []
+    /// `encoding "gbk"`: the file's character encoding (default UTF-8).
+    public var encoding: String?
+    /// `where EXPR`: the rows to import, over the file's columns.
+    public var filter: Expr?
     public static func == (a: ImportOptions, b: ImportOptions) -> Bool {
         a.skipErrors == b.skipErrors && a.withoutRules == b.withoutRules && a.delimiter == b.delimiter
+            && a.encoding == b.encoding && a.filter == b.filter
             && a.decimalComma == b.decimalComma && a.dateFormat == b.dateFormat
             && a.stageMap.map(\.0) == b.stageMap.map(\.0) && a.stageMap.map(\.1) == b.stageMap.map(\.1)
     }

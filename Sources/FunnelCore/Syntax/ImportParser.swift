@@ -41,7 +41,9 @@ extension Parser {
                 // Options and the mapping may go on the next lines; no statement starts with them.
                 let next = peekPastNewlines()
                 if next.isSymbol("(") && mapping.isEmpty { skipNewlines(); continue }
-                if let w = next.keyword, ["stages", "skip", "without", "delimiter", "decimal", "date"].contains(w) { skipNewlines(); continue }
+                if let w = next.keyword, ["stages", "skip", "without", "delimiter", "decimal", "date", "encoding", "where"].contains(w) {
+                    skipNewlines(); continue
+                }
             }
             break
         }
@@ -62,9 +64,18 @@ extension Parser {
     }
 
     /// import-option := "skip" "errors" | "without" "rules" | "delimiter" STRING
-    ///                | "decimal" STRING | "date" "format" STRING
+    ///                | "decimal" STRING | "date" "format" STRING | "encoding" STRING
+    ///                | "where" expr
     ///                | "stages" "(" STRING "=" name { "," STRING "=" name } ")"
     mutating func parseImportOption(_ o: inout ImportOptions) throws -> Bool {
+        if o.encoding == nil, accept("encoding") {
+            o.encoding = try parseString("an encoding in quotes, like \"gbk\" or \"windows-1252\"")
+            return true
+        }
+        if o.filter == nil, accept("where") {
+            o.filter = try parseExpression()
+            return true
+        }
         if accept("skip") { try expect("errors"); o.skipErrors = true; return true }
         if accept("without") { try expect("rules"); o.withoutRules = true; return true }
         if accept("delimiter") {
