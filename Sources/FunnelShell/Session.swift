@@ -106,7 +106,7 @@ public final class Session {
         }
         let writes = statements.contains(where: { Self.writes($0) })
         // A query on a store that does not exist is most often a mistyped --store.
-        if !writes, !warnedMissingStore, !FileManager.default.fileExists(atPath: store.location),
+        if !writes, !warnedMissingStore, !store.exists,
            statements.contains(where: { if case .query = $0.kind { return true } else { return false } }) {
             warnedMissingStore = true
             report([Diagnostic(.io, "S030", "there is no store at \(store.location) yet; queries find nothing",
@@ -181,8 +181,7 @@ public final class Session {
 
     func commitPending() throws {
         guard !interpreter.pending.isEmpty else { return }
-        for segment in interpreter.pendingSegments { _ = try store.writeSegment(segment.bytes) }
-        let written = try store.commit(interpreter.pending)
+        let written = try store.commit(events: interpreter.pending, segments: interpreter.pendingSegments.map(\.bytes))
         interpreter.clearPending()
         committed = interpreter.state
         // The segments are on disk now; the copies in memory can go.
@@ -327,7 +326,7 @@ public final class Session {
                 throw fail(".open cannot switch stores in the middle of a run that has changed the store",
                            help: "put .open before the statements that write")
             }
-            store = openStore(Self.resolvePath(path, relativeTo: file))
+            store = openStore(StoreAddress.isURL(path) ? path : Self.resolvePath(path, relativeTo: file))
             committed = FunnelState()
             position = 0
             try refresh()
