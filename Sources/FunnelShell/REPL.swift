@@ -41,8 +41,8 @@ public final class REPL {
                 if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { entry.removeAll(); continue }
                 let file = SourceFile(name: "<entry>", text: text)
                 if Parser.parse(file).isIncomplete { continue }
-                // Leaving is not worth recalling next time.
-                if ![".quit", ".exit"].contains(text.trimmingCharacters(in: .whitespaces)) { reader.addHistory(text) }
+                // Leaving is not worth recalling next time; a password in `.open postgres://…` is never kept.
+                if ![".quit", ".exit"].contains(text.trimmingCharacters(in: .whitespaces)) { reader.addHistory(StoreAddress.maskingPasswords(in: text)) }
                 entry.removeAll()
                 _ = session.runScript(file)
             }

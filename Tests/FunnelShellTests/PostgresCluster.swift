@@ -50,7 +50,7 @@ final class PostgresCluster: @unchecked Sendable {
         var description: String
     }
 
-    private static var started: [PostgresCluster] = []
+    nonisolated(unsafe) private static var started: [PostgresCluster] = []
     private static let registry = NSLock()
 
     init() throws {
@@ -125,24 +125,30 @@ final class PostgresCluster: @unchecked Sendable {
         }
     }
 
+    /// Runs a command and waits for it with posix_spawn and waitpid: `pg_ctl start` leaves a
+    /// server behind that keeps the output file open, and the command must still count as done.
     @discardableResult
     static func shell(_ command: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = command
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("funnel-pg-out-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try handle.close()
-        let text = String(decoding: try Data(contentsOf: out), as: UTF8.self)
-        guard p.terminationStatus == 0 else {
-            throw Failure(description: "\(command.joined(separator: " ")) failed (\(p.terminationStatus)): \(text)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("funnel-pg-out-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env"] + command).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot run \(command[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            throw Failure(description: "\(command.joined(separator: " ")) failed (status \(status)): \(text)")
         }
         return text
     }

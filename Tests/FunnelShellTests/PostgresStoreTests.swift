@@ -1,0 +1,325 @@
+import Foundation
+import Testing
+@testable import FunnelCore
+
+/// The team store through the real executable: init, migrate, copy and verify; the same
+/// figures as a directory store; roles; masked passwords; faults; many clients at once; the
+/// local cache. Each test has a database (and caches) of its own.
+@Suite(.enabled(if: PostgresCluster.enabled))
+struct PostgresStoreTests {
+    static let setup = StoreSafetyTests.setup
+
+    /// Runs funnel with a cache folder of its own under `scratch` (as on one machine).
+    static func funnel(_ arguments: [String], cache: URL, stdin: String? = nil) throws -> FunnelProcess.Result {
+        try FunnelProcess.run(arguments, stdin: stdin, environment: ["XDG_CACHE_HOME": cache.path])
+    }
+
+    struct Team {
+        let cluster: PostgresCluster
+        let url: String
+        let database: String
+        let scratch: URL
+
+        init(cluster: PostgresCluster? = nil) throws {
+            self.cluster = try cluster ?? PostgresCluster.sharedCluster()
+            url = try self.cluster.newDatabase()
+            database = String(url.split(separator: "/").last ?? "")
+            scratch = try FunnelProcess.temporaryDirectory()
+        }
+
+        func run(_ arguments: [String], cache: String = "cache", url: String? = nil, stdin: String? = nil) throws -> FunnelProcess.Result {
+            try PostgresStoreTests.funnel(["--store", url ?? self.url] + arguments, cache: scratch.appendingPathComponent(cache), stdin: stdin)
+        }
+
+        func sql(_ text: String) throws -> String { try cluster.psql(database, text).trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        func remove() { try? FileManager.default.removeItem(at: scratch) }
+    }
+
+    @Test func initCreatesTheSchemaOnceAndQueriesGiveTheFileStoresFigures() throws {
+        let team = try Team()
+        defer { team.remove() }
+        let before = try team.run(["-c", "count deals"])
+        #expect(before == .init(stdout: "", stderr: """
+            error[S042]: \(team.url) holds no funnel store yet
+            help: create it with `funnel init --store '\(team.url)'`
+
+            """, exitCode: 74))
+        #expect(try team.run(["init"]) == .init(stdout: "\(team.url): created the funnel store (schema version 1)\n", stderr: "", exitCode: 0))
+        #expect(try team.run(["init"]).stdout == "\(team.url): the funnel store is at schema version 1; nothing to do\n")
+        #expect(try team.run(["migrate"]).stdout == "\(team.url): the funnel store is at schema version 1; nothing to do\n")
+        #expect(try team.run(["-c", Self.setup]).exitCode == 0)
+        #expect(try team.run(["-c", "move deal \"d1\" to B on 2026-02-01"]).exitCode == 0)
+        let local = team.scratch.appendingPathComponent("local.store").path
+        #expect(try FunnelProcess.run(["--store", local, "-c", Self.setup + "move deal \"d1\" to B on 2026-02-01"]).exitCode == 0)
+        for query in ["pipeline", "count deals by stage", "history of deal \"d1\""] {
+            let shared = try team.run(["-c", query])
+            #expect(shared == (try FunnelProcess.run(["--store", local, "-c", query])))
+            #expect(shared.exitCode == 0)
+        }
+        let failing = try team.run(["-c", "win deal \"nope\""])
+        #expect(failing == (try FunnelProcess.run(["--store", local, "-c", "win deal \"nope\""])))
+        #expect(failing.exitCode == 1)
+        #expect(try team.run(["verify"]) == .init(stdout: "\(team.url): 3 events in 2 commits; no problems\n", stderr: "", exitCode: 0))
+        #expect(try team.sql("SELECT seq, on_date, type, commit_seq FROM funnel.events ORDER BY seq") ==
+                "1|2026-03-15|declare|2\n2|2026-01-01|deal|2\n3|2026-02-01|move|3")
+    }
+
+    @Test func aNewerSchemaIsRefusedAndAnUnknownDatabaseIsNamed() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        _ = try team.sql("UPDATE funnel.meta SET value = '2' WHERE name = 'schema'")
+        let help = "help: upgrade funnel on this machine; every client of a team store must be as new as its schema\n"
+        let message = "error[S043]: \(team.url) holds a funnel store of schema version 2, newer than this funnel knows (1)\n" + help
+        #expect(try team.run(["-c", "count deals"]) == .init(stdout: "", stderr: message, exitCode: 74))
+        #expect(try team.run(["migrate"]) == .init(stdout: "", stderr: message, exitCode: 74))
+        #expect(try team.run(["-c", Self.setup]).exitCode == 74)
+        #expect(try team.sql("SELECT count(*) FROM funnel.events") == "0")
+        let gone = team.cluster.url("no_such_db")
+        let r = try team.run(["-c", "count deals"], url: gone)
+        #expect(r.exitCode == 74)
+        #expect(r.stderr == """
+            error[S040]: cannot connect to \(gone) (host \(team.cluster.socketFolder)): connection to server on socket "\(team.cluster.socketFolder)/.s.PGSQL.5432" failed: FATAL:  database "no_such_db" does not exist
+            help: check the URL, that the server is running, and the role's password (~/.pgpass or PGPASSWORD)
+
+            """)
+        let dir = try team.run(["init"], url: team.scratch.appendingPathComponent("d.store").path)
+        #expect(dir.exitCode == 64)
+        #expect(dir.stderr.hasPrefix("error[F010]: \(team.scratch.appendingPathComponent("d.store").path) is a directory store; `funnel init` is for a team store on PostgreSQL\n"))
+    }
+
+    @Test func copyMovesAFileStoreIntoTheDatabaseAndBack() throws {
+        let team = try Team()
+        defer { team.remove() }
+        let maven = FunnelProcess.packageRoot.appendingPathComponent("examples/maven")
+        let local = team.scratch.appendingPathComponent("maven.store").path
+        let imported = try FunnelProcess.run(["run", "--store", local, "setup.funnel", "import.funnel"], cwd: maven)
+        #expect(imported.exitCode == 0)
+        #expect(try team.run(["init"]).exitCode == 0)
+        let there = try FunnelProcess.run(["copy", "--from", local, "--to", team.url])
+        #expect(there == .init(stdout: "copied 5 events in 2 commits and 4 segments from \(local) to \(team.url)\n", stderr: "", exitCode: 0))
+        #expect(try team.run(["verify"]).stdout == "\(team.url): 5 events in 2 commits, 4 segments; no problems\n")
+        let query = "count deals by stage"
+        #expect(try team.run(["-c", query]) == (try FunnelProcess.run(["--store", local, "-c", query])))
+        let back = team.scratch.appendingPathComponent("back.store").path
+        #expect(try FunnelProcess.run(["copy", "--from", team.url, "--to", back]).exitCode == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: back + "/journal.jsonl")) == Data(contentsOf: URL(fileURLWithPath: local + "/journal.jsonl")))
+        #expect(try FunnelProcess.run(["verify", "--store", back]).stdout == "\(back): 5 events in 2 commits, 4 segments; no problems\n")
+        // A damaged segment in the database is found by verify and by a query.
+        _ = try team.sql("UPDATE funnel.segments SET bytes = overlay(bytes placing '\\x00'::bytea from 20) WHERE name = (SELECT min(name) FROM funnel.segments)")
+        let damaged = try team.run(["verify"])
+        #expect(damaged.exitCode == 74)
+        #expect(damaged.stderr.hasPrefix("error[S021]: segment "))
+        #expect(damaged.stderr.contains(" in \(team.url) is damaged: its checksum is "))
+        #expect(damaged.stdout == "\(team.url): 5 events in 2 commits, 4 segments; 1 problem(s)\n")
+    }
+
+    @Test func aReadOnlyRoleQueriesAndIsRefusedAnyWrite() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        #expect(try team.run(["-c", Self.setup]).exitCode == 0)
+        let role = "analyst_\(team.database)"
+        _ = try team.sql("""
+            CREATE ROLE \(role) LOGIN PASSWORD 's3cret';
+            GRANT USAGE ON SCHEMA funnel TO \(role);
+            GRANT SELECT ON ALL TABLES IN SCHEMA funnel TO \(role);
+            """)
+        let analyst = team.url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role):s3cret@")
+        let masked = team.url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role):***@")
+        let count = try team.run(["--format", "csv", "-c", "count deals"], cache: "analyst", url: analyst)
+        #expect(count == .init(stdout: "deals\n1\n", stderr: "", exitCode: 0))
+        let before = try team.sql("SELECT count(*) FROM funnel.events")
+        for write in ["deal \"d2\" in F { amount: 5k }", "move deal \"d1\" to B", "check rules"] {
+            let r = try team.run(["-c", write], cache: "analyst", url: analyst)
+            #expect(r == .init(stdout: "", stderr: """
+                error[S044]: cannot write to \(masked): role "\(role)" may only read this store; nothing was changed
+                help: queries work with this role; to record changes, connect as a role granted INSERT on funnel.events and funnel.segments
+
+                """, exitCode: 74))
+        }
+        #expect(try team.sql("SELECT count(*) FROM funnel.events") == before)
+        #expect(try team.run(["verify"], cache: "analyst", url: analyst).stdout == "\(masked): 2 events in 1 commits; no problems\n")
+        #expect(try team.run(["-c", "pipeline"], cache: "analyst", url: analyst + "?sslmode=disable&password=s3cret").exitCode == 0)
+        let wrong = try team.run(["-c", "count deals"], cache: "analyst", url: analyst.replacingOccurrences(of: "/\(team.database)", with: "/nope") + "?password=s3cret")
+        #expect(!wrong.stderr.contains("s3cret"))
+        #expect(wrong.stderr.contains("\(role):***@"))
+        #expect(wrong.stderr.contains("?password=***"))
+    }
+
+    /// The server stops while a run waits to write its events (after its segments): the run
+    /// is rolled back and says so; once the server is back, the next command works.
+    @Test func theServerGoingAwayMidRunRollsItBack() throws {
+        let cluster = try PostgresCluster()
+        defer { try? cluster.stop() }
+        let team = try Team(cluster: cluster)
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        #expect(try team.run(["-c", Self.setup]).exitCode == 0)
+        let csv = team.scratch.appendingPathComponent("deals.csv")
+        try "id,amount\nx1,100\nx2,200\n".write(to: csv, atomically: true, encoding: .utf8)
+        // Another session holds a lock that lets the run read and write its segment but
+        // makes it wait at the events table.
+        let blocker = try PsqlSession(cluster: cluster, database: team.database)
+        try blocker.send("BEGIN; LOCK TABLE funnel.events IN EXCLUSIVE MODE; SELECT 'locked';")
+        try blocker.waitForOutput("locked")
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        let script = "import deals from \"\(csv.path)\" into F (id = id, amount = amount)\nmove deal \"d1\" to B"
+        DispatchQueue.global().async {
+            box.set(try? team.run(["-c", script]))
+            done.signal()
+        }
+        var waiting = false
+        for _ in 0..<200 where !waiting {
+            waiting = (try? cluster.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO funnel.events%'").hasPrefix("1")) ?? false
+            if !waiting { usleep(50_000) }
+        }
+        #expect(waiting)
+        try cluster.stop()
+        done.wait()
+        blocker.close()
+        let result = box.value
+        #expect(result?.exitCode == 74)
+        #expect(result?.stderr.hasPrefix("error[S041]: cannot commit to \(team.url): the connection to the server was lost (") == true)
+        #expect(result?.stderr.hasSuffix("); the run was rolled back, nothing of it was kept\nhelp: run it again once the server is back\n") == true)
+        let down = try team.run(["-c", "count deals"])
+        #expect(down.exitCode == 74)
+        #expect(down.stderr.hasPrefix("error[S040]: cannot connect to \(team.url) (host \(cluster.socketFolder)): connection to server on socket \"\(cluster.socketFolder)/.s.PGSQL.5432\" failed: No such file or directory"))
+        try cluster.start()
+        #expect(try team.sql("SELECT count(*) FROM funnel.events") == "2")
+        #expect(try team.sql("SELECT count(*) FROM funnel.segments") == "0")
+        #expect(try team.run(["--format", "csv", "-c", "count deals by stage"]).stdout == "stage,deals\nA,1\n")
+        #expect(try team.run(["-c", script]).exitCode == 0)
+        #expect(try team.run(["--format", "csv", "-c", "count deals by stage"]).stdout == "stage,deals\nA,2\nB,1\n")
+        #expect(try team.run(["verify"]).stdout == "\(team.url): 4 events in 2 commits, 1 segment; no problems\n")
+    }
+
+    /// Eight writers with caches of their own (as on eight machines) doing small runs while
+    /// two readers query: every run arrives once, in one piece, and readers never see half.
+    @Test func eightWritersAndTwoReadersAtOnce() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        #expect(try team.run(["-c", "funnel F { stage A probability 10%\nstage B probability 50%\nwon W\nlost L }"]).exitCode == 0)
+        let runsPerWriter = 12
+        let failures = Counter()
+        let halfRuns = Counter()
+        let group = DispatchGroup()
+        let writing = Counter()
+        for w in 0..<8 {
+            DispatchQueue.global().async(group: group) {
+                for i in 0..<runsPerWriter {
+                    // Two deals per run: a reader counting an odd number saw half a run.
+                    let r = try? team.run(["-c", "deal \"w\(w)-\(i)a\" in F { amount: 1 }\ndeal \"w\(w)-\(i)b\" in F { amount: 1 }"], cache: "writer\(w)")
+                    if r?.exitCode != 0 { failures.increment() }
+                }
+                writing.increment()
+            }
+        }
+        for reader in 0..<2 {
+            DispatchQueue.global().async(group: group) {
+                while writing.value < 8 {
+                    guard let r = try? team.run(["--format", "csv", "-c", "count deals"], cache: "reader\(reader)"), r.exitCode == 0,
+                          let n = Int(r.stdout.split(separator: "\n").last ?? "") else {
+                        failures.increment()
+                        continue
+                    }
+                    if n % 2 != 0 { halfRuns.increment() }
+                }
+            }
+        }
+        group.wait()
+        #expect(failures.value == 0)
+        #expect(halfRuns.value == 0)
+        let total = 8 * runsPerWriter
+        #expect(try team.sql("SELECT count(*), count(DISTINCT commit_seq), min(seq), max(seq) FROM funnel.events") == "\(2 * total + 1)|\(total + 1)|1|\(2 * total + 1)")
+        // Each run's two deals are neighbours: no run was interleaved with another.
+        #expect(try team.sql("SELECT count(*) FROM funnel.events a JOIN funnel.events b ON b.seq = a.seq + 1 WHERE a.type = 'deal' AND a.data LIKE '%a\"%' AND b.data = replace(a.data, 'a\"', 'b\"')") == "\(total)")
+        // Every writer's runs in the order it made them.
+        for w in 0..<8 {
+            let order = try team.sql("SELECT string_agg(data::json->>'id', ',' ORDER BY seq) FROM funnel.events WHERE data LIKE '%\"w\(w)-%'")
+            #expect(order == (0..<runsPerWriter).map { "w\(w)-\($0)a,w\(w)-\($0)b" }.joined(separator: ","))
+        }
+        // A writer whose cache is behind catches up on its next command.
+        #expect(try team.run(["--format", "csv", "-c", "count deals"], cache: "writer0").stdout == "deals\n\(2 * total)\n")
+        #expect(try team.run(["verify"]).stdout == "\(team.url): \(2 * total + 1) events in \(total + 1) commits; no problems\n")
+    }
+
+    /// The cache holds the committed events; a client reads only what is newer, and a cache
+    /// that does not match the database is rebuilt without a word.
+    @Test func theLocalCacheCatchesUpAndIsRebuiltWhenItDoesNotMatch() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        #expect(try team.run(["-c", Self.setup], cache: "a").exitCode == 0)
+        let storeID = try team.sql("SELECT value FROM funnel.meta WHERE name = 'store_id'")
+        let oid = try team.sql("SELECT oid FROM pg_database WHERE datname = current_database()")
+        let cached = team.scratch.appendingPathComponent("b/funnel/\(storeID)-\(oid)/journal.jsonl")
+        func cachedSeqs() throws -> [Int64] {
+            guard FileManager.default.fileExists(atPath: cached.path) else { return [] }
+            return try FileStore(directory: cached.deletingLastPathComponent().path).readCommitted(after: 0).events.map(\.seq)
+        }
+        let count = ["--format", "csv", "-c", "count deals"]
+        #expect(try team.run(count, cache: "b").stdout == "deals\n1\n")
+        #expect(try cachedSeqs() == [1, 2])
+        #expect(try team.run(["-c", "deal \"d2\" in F { amount: 1 }"], cache: "a").exitCode == 0)
+        #expect(try team.run(count, cache: "b").stdout == "deals\n2\n")
+        #expect(try cachedSeqs() == [1, 2, 3])
+        // Damage: the cache is refilled from the database.
+        try Data("garbage\n".utf8).write(to: cached)
+        #expect(try team.run(count, cache: "b") == .init(stdout: "deals\n2\n", stderr: "", exitCode: 0))
+        #expect(try cachedSeqs() == [1, 2, 3])
+        // The database lost events the cache holds (restored from an older backup).
+        _ = try team.sql("DELETE FROM funnel.events WHERE seq = 3")
+        #expect(try team.run(count, cache: "b") == .init(stdout: "deals\n1\n", stderr: "", exitCode: 0))
+        #expect(try cachedSeqs() == [1, 2])
+        // Different content at the same seq: the cache's last event must match the database's.
+        _ = try team.sql("UPDATE funnel.events SET data = replace(data, '10000', '20000') WHERE seq = 2")
+        #expect(try team.run(["--format", "csv", "-c", "sum amount"], cache: "b").stdout == "sum\n20000\n")
+    }
+}
+
+/// A psql process kept open, to hold a lock while the test does something else.
+final class PsqlSession {
+    let process = Process()
+    let input = Pipe()
+    let output: URL
+
+    init(cluster: PostgresCluster, database: String) throws {
+        output = FileManager.default.temporaryDirectory.appendingPathComponent("funnel-psql-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        let bin = PostgresCluster.binaries ?? "/usr/bin"
+        process.executableURL = URL(fileURLWithPath: bin + "/psql")
+        process.arguments = ["-X", "-q", "-A", "-t", "-h", cluster.socketFolder, "-U", "postgres", "-d", database]
+        process.standardInput = input
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    func send(_ sql: String) throws { input.fileHandleForWriting.write(Data((sql + "\n").utf8)) }
+
+    func waitForOutput(_ text: String) throws {
+        for _ in 0..<200 {
+            if (try? String(contentsOf: output, encoding: .utf8))?.contains(text) == true { return }
+            usleep(50_000)
+        }
+        throw PostgresCluster.Failure(description: "psql never printed \(text)")
+    }
+
+    func close() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: output)
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: FunnelProcess.Result?
+    func set(_ r: FunnelProcess.Result?) { lock.lock(); result = r; lock.unlock() }
+    var value: FunnelProcess.Result? { lock.lock(); defer { lock.unlock() }; return result }
+}
