@@ -148,6 +148,23 @@ struct PostgresStoreTests {
         #expect(wrong.stderr.contains("?password=***"))
     }
 
+    /// The roles in README's "For a team", run as written: a rep records, an analyst reads.
+    @Test func theReadmeRolesWorkAsWritten() throws {
+        let team = try Team()
+        defer { team.remove() }
+        let readme = try String(contentsOf: FunnelProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## For a team").dropFirst().first)
+        let sql = try #require(section.components(separatedBy: "```sql\n").dropFirst().first?.components(separatedBy: "```").first)
+        #expect(sql.contains("GRANT INSERT ON funnel.events, funnel.segments TO reps;"))
+        #expect(try team.run(["init"]).exitCode == 0)
+        _ = try team.sql(sql)
+        let rep = team.cluster.url(team.database, user: "li.wei"), analyst = team.cluster.url(team.database, user: "ana")
+        #expect(try team.run(["-c", Self.setup], cache: "rep", url: rep) == .init(stdout: "", stderr: "", exitCode: 0))
+        #expect(try team.run(["--format", "csv", "-c", "count deals"], cache: "ana", url: analyst).stdout == "deals\n1\n")
+        #expect(try team.run(["-c", "win deal \"d1\""], cache: "ana", url: analyst).stderr.hasPrefix("error[S044]: cannot write to \(analyst): role \"ana\" may only read this store; nothing was changed\n"))
+        #expect(try team.sql("SELECT DISTINCT committed_by FROM funnel.events") == "li.wei")
+    }
+
     /// The server stops while a run waits to write its events (after its segments): the run
     /// is rolled back and says so; once the server is back, the next command works.
     @Test func theServerGoingAwayMidRunRollsItBack() throws {
