@@ -8,7 +8,7 @@ import Glibc
 
 /// Options every form of the command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The store: a directory, or a postgres:// URL (default: $FUNNEL_STORE, else ./funnel.store).", valueName: "store"))
+    @Option(help: ArgumentHelp("The store directory, or a postgres:// URL for a team store (default: $FUNNEL_STORE, else ./funnel.store).", valueName: "dir"))
     var store: String?
 
     @Option(help: ArgumentHelp("Output format: table, csv, tsv, json or markdown.", valueName: "fmt"))

@@ -174,6 +174,10 @@ struct PostgresStoreTests {
         defer { team.remove() }
         #expect(try team.run(["init"]).exitCode == 0)
         #expect(try team.run(["-c", Self.setup]).exitCode == 0)
+        // A long-lived client (the REPL) connected before the outage.
+        let client = PostgresStore(url: team.url)
+        let seen = try client.readCommitted(after: 0)
+        #expect(seen.events.count == 2)
         let csv = team.scratch.appendingPathComponent("deals.csv")
         try "id,amount\nx1,100\nx2,200\n".write(to: csv, atomically: true, encoding: .utf8)
         // Another session holds a lock that lets the run read and write its segment but
@@ -205,6 +209,10 @@ struct PostgresStoreTests {
         #expect(down.exitCode == 74)
         #expect(down.stderr.hasPrefix("error[S040]: cannot connect to \(team.url) (host \(cluster.socketFolder)): connection to server on socket \"\(cluster.socketFolder)/.s.PGSQL.5432\" failed: No such file or directory"))
         try cluster.start()
+        // Its broken connection is made again on its next read.
+        let after = try client.readCommitted(after: seen.position)
+        #expect(after.events.isEmpty)
+        #expect(after.position == 2)
         #expect(try team.sql("SELECT count(*) FROM funnel.events") == "2")
         #expect(try team.sql("SELECT count(*) FROM funnel.segments") == "0")
         #expect(try team.run(["--format", "csv", "-c", "count deals by stage"]).stdout == "stage,deals\nA,1\n")

@@ -23,6 +23,9 @@ final class PostgresCache {
         while root.count > 1, root.hasSuffix("/") { root = root.dropLast() }
         directory = root + "/" + key
         files = FileStore(directory: directory)
+        // The cache holds the team's pipeline: only its owner may read it.
+        try? FileIO.makeDirectories(FileIO.parentDirectory(String(root)))
+        _ = mkdir(String(root), 0o700)
     }
 
     /// The cached committed events; none when the cache is missing or damaged (then emptied).

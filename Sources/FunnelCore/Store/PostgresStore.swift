@@ -89,15 +89,10 @@ public final class PostgresStore: Store {
     /// The committed events after `position`; nil when the event at `position` is not the
     /// end of a run there (or not `expected`): the cursor no longer fits this database.
     private func fetch(after position: Int64, expecting expected: StoreEvent?) throws -> [StoreEvent]? {
-        let rows: PostgresRows
-        do {
-            rows = try connection.query("""
-                SELECT seq, to_char(on_date, 'YYYY-MM-DD'), type, data, commit_seq FROM funnel.events
-                WHERE seq >= $1 ORDER BY seq
-                """, [.text(String(max(position, 1)))])
-        } catch {
-            throw Self.failure(error, location, doing: "read")
-        }
+        let rows = try read("""
+            SELECT seq, to_char(on_date, 'YYYY-MM-DD'), type, data, commit_seq FROM funnel.events
+            WHERE seq >= $1 ORDER BY seq
+            """, [.text(String(max(position, 1)))])
         var first = 0
         if position > 0 {
             guard rows.count > 0, rows.int64(0, 0) == position, rows.int64(0, 4) == position else { return nil }
@@ -142,12 +137,7 @@ public final class PostgresStore: Store {
 
     public func readRuns() throws -> [[StoreEvent]] {
         try connect()
-        let rows: PostgresRows
-        do {
-            rows = try connection.query("SELECT seq, to_char(on_date, 'YYYY-MM-DD'), type, data, commit_seq FROM funnel.events ORDER BY seq")
-        } catch {
-            throw Self.failure(error, location, doing: "read")
-        }
+        let rows = try read("SELECT seq, to_char(on_date, 'YYYY-MM-DD'), type, data, commit_seq FROM funnel.events ORDER BY seq")
         var runs: [[StoreEvent]] = []
         var run: [StoreEvent] = []
         var last: Int64 = 0
@@ -163,6 +153,23 @@ public final class PostgresStore: Store {
         }
         if !run.isEmpty { throw damage(last, "its run does not end with the last event") }
         return runs
+    }
+
+    /// A read outside a run. A connection that broke while idle (the server restarted since
+    /// the REPL's last command) is made again and the read repeated once; inside a run the
+    /// transaction is gone with it, so the failure stands.
+    private func read(_ sql: String, _ parameters: [PostgresConnection.Parameter] = [], binaryResult: Bool = false) throws -> PostgresRows {
+        do {
+            return try connection.query(sql, parameters, binaryResult: binaryResult)
+        } catch {
+            guard error.connectionLost, !inTransaction else { throw Self.failure(error, location, doing: "read") }
+        }
+        try connection.open()
+        do {
+            return try connection.query(sql, parameters, binaryResult: binaryResult)
+        } catch {
+            throw Self.failure(error, location, doing: "read")
+        }
     }
 
     func damage(_ seq: Int64, _ reason: String) -> Diagnostic {
@@ -286,12 +293,7 @@ public final class PostgresStore: Store {
         }
         try connect()
         if let bytes = cache?.segment(name) { return bytes }
-        let rows: PostgresRows
-        do {
-            rows = try connection.query("SELECT bytes FROM funnel.segments WHERE name = $1", [.text(name)], binaryResult: true)
-        } catch {
-            throw Self.failure(error, location, doing: "read")
-        }
+        let rows = try read("SELECT bytes FROM funnel.segments WHERE name = $1", [.text(name)], binaryResult: true)
         guard rows.count == 1 else {
             throw Diagnostic(.io, "S020", "segment \(name) is missing from \(location)",
                              help: "the journal records an import whose rows are in that segment; restore the database from a backup (pg_dump)")
