@@ -148,6 +148,32 @@ struct PostgresStoreTests {
         #expect(wrong.stderr.contains("?password=***"))
     }
 
+    /// The REPL's banner and its history file never hold a password from a URL.
+    @Test func theReplMasksPasswordsInItsBannerAndHistory() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        let secret = team.url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:pa55word@")
+        let masked = team.url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:***@")
+        let history = team.scratch.appendingPathComponent("history")
+        let p = try PTYProcess(executable: FunnelProcess.executable.path, arguments: ["--store", secret],
+                               environment: ["TERM": "dumb", "NO_COLOR": "1", "HOME": team.scratch.path, "FUNNEL_HISTORY": history.path,
+                                             "FUNNEL_TODAY": "2026-03-15", "XDG_CACHE_HOME": team.scratch.appendingPathComponent("cache").path],
+                               columns: 200, rows: 40)
+        let banner = PTYProcess.plain(try p.expect("type .help for help, .quit to leave"))
+        #expect(banner.contains("— store \(masked) —"))
+        try p.expect("funnel> ")
+        try p.send(".open \(secret)\r")
+        try p.expect("funnel> ")
+        try p.send("count deals\r")
+        try p.expect("funnel> ")
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+        let kept = try String(contentsOf: history, encoding: .utf8)
+        #expect(kept.contains(".open \(masked)"))
+        #expect(!kept.contains("pa55word"))
+    }
+
     /// The roles in README's "For a team", run as written: a rep records, an analyst reads.
     @Test func theReadmeRolesWorkAsWritten() throws {
         let team = try Team()
