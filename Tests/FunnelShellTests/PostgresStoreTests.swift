@@ -211,13 +211,9 @@ struct PostgresStoreTests {
         let blocker = try PsqlSession(cluster: cluster, database: team.database)
         try blocker.send("BEGIN; LOCK TABLE funnel.events IN EXCLUSIVE MODE; SELECT 'locked';")
         try blocker.waitForOutput("locked")
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
         let script = "import deals from \"\(csv.path)\" into F (id = id, amount = amount)\nmove deal \"d1\" to B"
-        DispatchQueue.global().async {
-            box.set(try? team.run(["-c", script]))
-            done.signal()
-        }
+        // Spawned and reaped by hand, on this thread: nothing else has to notice it ending.
+        let running = try SpawnedFunnel(["--store", team.url, "-c", script], environment: ["XDG_CACHE_HOME": team.scratch.appendingPathComponent("cache").path])
         var waiting = false
         for _ in 0..<200 where !waiting {
             waiting = (try? cluster.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO funnel.events%'").hasPrefix("1")) ?? false
@@ -225,9 +221,8 @@ struct PostgresStoreTests {
         }
         #expect(waiting)
         try cluster.stop()
-        done.wait()
+        let result: FunnelProcess.Result? = try running.wait()
         blocker.close()
-        let result = box.value
         #expect(result?.exitCode == 74)
         #expect(result?.stderr.hasPrefix("error[S041]: cannot commit to \(team.url): the connection to the server was lost (") == true)
         #expect(result?.stderr.hasSuffix("); the run was rolled back, nothing of it was kept\nhelp: run it again once the server is back\n") == true)
@@ -361,16 +356,50 @@ final class PsqlSession {
         throw PostgresCluster.Failure(description: "psql never printed \(text)")
     }
 
+    /// psql leaves at the end of its input; waiting for it is bounded, so a missed exit
+    /// notice cannot hang the test.
     func close() {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(at: output)
     }
 }
 
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: FunnelProcess.Result?
-    func set(_ r: FunnelProcess.Result?) { lock.lock(); result = r; lock.unlock() }
-    var value: FunnelProcess.Result? { lock.lock(); defer { lock.unlock() }; return result }
+/// The funnel executable started with posix_spawn and waited for with waitpid.
+struct SpawnedFunnel {
+    let pid: pid_t
+    let out: String, err: String
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        let dir = try FunnelProcess.temporaryDirectory().path
+        out = dir + "/stdout"; err = dir + "/stderr"
+        var env = ProcessInfo.processInfo.environment
+        env["FUNNEL_TODAY"] = "2026-03-15"; env["NO_COLOR"] = "1"
+        env.removeValue(forKey: "FUNNEL_STORE")
+        for (k, v) in environment { env[k] = v }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let executable = FunnelProcess.executable.path
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for a in argv + envp { free(a) } }
+        var pid: pid_t = 0
+        let r = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard r == 0 else { throw PostgresCluster.Failure(description: "cannot start funnel: \(String(cString: strerror(r)))") }
+        self.pid = pid
+    }
+
+    func wait() throws -> FunnelProcess.Result {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        defer { try? FileManager.default.removeItem(atPath: (out as NSString).deletingLastPathComponent) }
+        return FunnelProcess.Result(stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                                    stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "",
+                                    exitCode: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+    }
 }
