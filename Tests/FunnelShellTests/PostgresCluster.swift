@@ -58,7 +58,8 @@ final class PostgresCluster: @unchecked Sendable {
             throw Failure(description: "PostgreSQL is not installed (initdb not found); run scripts/bootstrap")
         }
         self.binaries = binaries
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("funnel-pg-\(UUID().uuidString.prefix(8))").path
+        // /tmp, not $TMPDIR: the server user must reach the folder, and a socket path is short.
+        folder = "/tmp/funnel-pg-\(UUID().uuidString.prefix(8))"
         socketFolder = folder + "/socket"
         try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true)
         if getuid() == 0 {

@@ -61,6 +61,11 @@ struct PostgresStoreTests {
         #expect(failing == (try FunnelProcess.run(["--store", local, "-c", "win deal \"nope\""])))
         #expect(failing.exitCode == 1)
         #expect(try team.run(["verify"]) == .init(stdout: "\(team.url): 3 events in 2 commits; no problems\n", stderr: "", exitCode: 0))
+        // What the URL leaves out comes from libpq's PG* variables; FUNNEL_STORE works like --store.
+        let fromEnvironment = try FunnelProcess.run(["--format", "csv", "-c", "count deals"], environment: [
+            "FUNNEL_STORE": "postgres:///\(team.database)", "PGHOST": team.cluster.socketFolder, "PGUSER": "postgres",
+            "XDG_CACHE_HOME": team.scratch.appendingPathComponent("env-cache").path])
+        #expect(fromEnvironment == .init(stdout: "deals\n1\n", stderr: "", exitCode: 0))
         #expect(try team.sql("SELECT seq, on_date, type, commit_seq FROM funnel.events ORDER BY seq") ==
                 "1|2026-03-15|declare|2\n2|2026-01-01|deal|2\n3|2026-02-01|move|3")
     }
