@@ -179,6 +179,25 @@ struct PostgresStoreTests {
         #expect(!kept.contains("pa55word"))
     }
 
+    /// README's backup: pg_dump, pg_restore into a new database, and verify passes there
+    /// with the same figures.
+    @Test func aBackupWithPgDumpRestoresAndVerifies() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        #expect(try team.run(["-c", Self.setup + "move deal \"d1\" to B"]).exitCode == 0)
+        let bin = try #require(PostgresCluster.binaries)
+        let dump = team.scratch.appendingPathComponent("sales.dump").path
+        let socket = team.cluster.socketFolder
+        try PostgresCluster.shell([bin + "/pg_dump", "-h", socket, "-U", "postgres", "-Fc", "-f", dump, team.database])
+        let restored = team.database + "_restored"
+        try PostgresCluster.shell([bin + "/createdb", "-h", socket, "-U", "postgres", restored])
+        try PostgresCluster.shell([bin + "/pg_restore", "-h", socket, "-U", "postgres", "-d", restored, dump])
+        let copy = team.cluster.url(restored)
+        #expect(try team.run(["verify"], url: copy) == .init(stdout: "\(copy): 3 events in 1 commits; no problems\n", stderr: "", exitCode: 0))
+        #expect(try team.run(["-c", "pipeline"], url: copy) == (try team.run(["-c", "pipeline"])))
+    }
+
     /// The roles in README's "For a team", run as written: a rep records, an analyst reads.
     @Test func theReadmeRolesWorkAsWritten() throws {
         let team = try Team()
