@@ -198,6 +198,31 @@ struct PostgresStoreTests {
         #expect(try team.run(["-c", "pipeline"], url: copy) == (try team.run(["-c", "pipeline"])))
     }
 
+    /// A row deleted by hand from the events table stops readers and is listed by verify.
+    @Test func aGapInTheEventsTableIsDamageNamedByItsSeq() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["migrate"]) == .init(stdout: "", stderr: """
+            error[S042]: \(team.url) holds no funnel store yet
+            help: create it with `funnel init --store '\(team.url)'`
+
+            """, exitCode: 74))
+        #expect(try team.run(["init"]).exitCode == 0)
+        #expect(try team.run(["-c", Self.setup]).exitCode == 0)
+        #expect(try team.run(["-c", "move deal \"d1\" to B"]).exitCode == 0)
+        #expect(try team.run(["-c", "set deal \"d1\" owner = \"x\""]).exitCode == 0)
+        _ = try team.sql("DELETE FROM funnel.events WHERE seq = 3")
+        let damage = """
+            error[S001]: \(team.url): event 4: damaged: expected seq 3, found 4
+            help: run `funnel verify`; the events table must only be written by funnel; restore it from a backup (pg_dump)
+
+            """
+        #expect(try team.run(["-c", "count deals"], cache: "fresh") == .init(stdout: "", stderr: damage, exitCode: 74))
+        // A cache that still holds the deleted row does not hide the damage.
+        #expect(try team.run(["-c", "count deals"]) == .init(stdout: "", stderr: damage, exitCode: 74))
+        #expect(try team.run(["verify"]) == .init(stdout: "\(team.url): 3 events in 2 commits; 1 problem(s)\n", stderr: damage, exitCode: 74))
+    }
+
     /// The roles in README's "For a team", run as written: a rep records, an analyst reads.
     @Test func theReadmeRolesWorkAsWritten() throws {
         let team = try Team()

@@ -98,6 +98,10 @@ public final class PostgresStore: Store {
             guard rows.count > 0, rows.int64(0, 0) == position, rows.int64(0, 4) == position else { return nil }
             if let expected {
                 guard let found = try? event(rows, 0), found == expected else { return nil }
+                // Rows deleted below the cache's last seq (a bad restore, a hand edit) would
+                // otherwise hide behind a cache that still holds them.
+                let below = try read("SELECT count(*) FROM funnel.events WHERE seq <= $1", [.text(String(position))])
+                guard below.int64(0, 0) == position else { return nil }
             }
             first = 1
         }
