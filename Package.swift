@@ -11,7 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "FunnelCore"),
+        .target(name: "FunnelCore", dependencies: ["CLibpq"]),
+        .systemLibrary(name: "CLibpq", path: "Sources/CLibpq"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .target(name: "FunnelShell", dependencies: ["FunnelCore", "CReadline"]),
         .executableTarget(

@@ -219,7 +219,7 @@ public enum HelpText {
     .once FILE                 send the next result to FILE
     .output [FILE]             send results to FILE until .output with no file
     .read FILE                 run a script inside the current run
-    .open STORE                switch to another store directory
+    .open STORE                switch to another store (a directory or a postgres:// URL)
     .today DATE                set today's date for this session
     .timer on|off              print each statement's time
     .bail on|off               stop at the first error (on for scripts)

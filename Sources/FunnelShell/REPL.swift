@@ -42,8 +42,8 @@ public final class REPL {
                 let file = SourceFile(name: "<entry>", text: text)
                 let parsed = Parser.parse(file)
                 if parsed.isIncomplete { continue }
-                // Leaving is not worth recalling next time.
-                if ![".quit", ".exit"].contains(text.trimmingCharacters(in: .whitespaces)) { reader.addHistory(text) }
+                // Leaving is not worth recalling next time; a password in `.open postgres://…` is never kept.
+                if ![".quit", ".exit"].contains(text.trimmingCharacters(in: .whitespaces)) { reader.addHistory(StoreAddress.maskingPasswords(in: text)) }
                 entry.removeAll()
                 _ = session.runScript(parsed, file: file)
             }

@@ -108,7 +108,7 @@ public final class Session {
         let statements = program.statements
         let writes = program.writes
         // A query on a store that does not exist is most often a mistyped --store.
-        if !writes, !warnedMissingStore, !FileManager.default.fileExists(atPath: store.location), program.hasQuery {
+        if !writes, !warnedMissingStore, !store.exists, program.hasQuery {
             warnedMissingStore = true
             report([Diagnostic(.io, "S030", "there is no store at \(store.location) yet; queries find nothing",
                                help: "check --store (or FUNNEL_STORE); a store is created by its first change", severity: .warning)])
@@ -169,8 +169,7 @@ public final class Session {
 
     func commitPending() throws {
         guard !interpreter.pending.isEmpty else { return }
-        for segment in interpreter.pendingSegments { _ = try store.writeSegment(segment.bytes) }
-        let written = try store.commit(interpreter.pending)
+        let written = try store.commit(events: interpreter.pending, segments: interpreter.pendingSegments.map(\.bytes))
         interpreter.clearPending()
         committed = interpreter.state
         // The segments are on disk now; the copies in memory can go.
@@ -303,7 +302,7 @@ public final class Session {
                 throw fail(".open cannot switch stores in the middle of a run that has changed the store",
                            help: "put .open before the statements that write")
             }
-            store = openStore(Self.resolvePath(path, relativeTo: file))
+            store = openStore(StoreAddress.isURL(path) ? path : Self.resolvePath(path, relativeTo: file))
             committed = FunnelState()
             position = 0
             try refresh()

@@ -8,7 +8,7 @@ import Glibc
 
 /// Options every form of the command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The store directory (default: $FUNNEL_STORE, else ./funnel.store).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The store directory, or a postgres:// URL for a team store (default: $FUNNEL_STORE, else ./funnel.store).", valueName: "dir"))
     var store: String?
 
     @Option(help: ArgumentHelp("Output format: table, csv, tsv, json or markdown.", valueName: "fmt"))
@@ -34,6 +34,8 @@ struct GlobalOptions: ParsableArguments {
 
     var storePath: String { store ?? environment("FUNNEL_STORE") ?? "funnel.store" }
 
+    var storeAddress: StoreAddress { StoreAddress(storePath) }
+
     func sessionOptions() -> SessionOptions {
         let day = (today ?? environment("FUNNEL_TODAY")).flatMap { Calendar.parseISO($0) } ?? Calendar.systemToday()
         var o = SessionOptions(today: day)
@@ -49,14 +51,19 @@ struct GlobalOptions: ParsableArguments {
         if isatty(1) == 1 { o.terminalWidth = terminalWidth() }
         let err = OutputSink.standardError
         do {
-            return try Session(store: FileStore(directory: storePath), options: o, out: .standardOutput, err: err,
-                               openStore: { FileStore(directory: $0) })
+            return try Session(store: openStore(storePath), options: o, out: .standardOutput, err: err,
+                               openStore: openStore)
         } catch let d as Diagnostic {
             err.line(DiagnosticRenderer.render(d))
             err.flush()
             throw ExitCode(d.exitCode)
         }
     }
+}
+
+/// A directory or a team database; a database's local cache lives under the user's cache folder.
+func openStore(_ text: String) -> Store {
+    StoreAddress(text).open(cacheRoot: StoreAddress.cacheRoot(environment: ProcessInfo.processInfo.environment))
 }
 
 func environment(_ name: String) -> String? {
@@ -80,7 +87,7 @@ struct Funnel: ParsableCommand {
             + "Exit codes: 0 success, 1 a statement failed, 64 bad usage, 65 a syntax or name error, "
             + "74 a file or store could not be read or written.",
         version: FunnelVersion.string,
-        subcommands: [Run.self, Check.self, Verify.self])
+        subcommands: [Run.self, Check.self, Verify.self, Init.self, Migrate.self, Copy.self])
 
     @OptionGroup var options: GlobalOptions
 
@@ -101,7 +108,7 @@ struct Funnel: ParsableCommand {
             Cancellation.install { Interrupt.isPending }
             session.colorDiagnostics = isatty(2) == 1 && environment("NO_COLOR") == nil && environment("TERM") != "dumb"
             let history = HistoryFile.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryFile(path: $0) }
-            let status = REPL(session: session, storePath: options.storePath, reader: ReadlineLineReader(historyFile: history)).run()
+            let status = REPL(session: session, storePath: options.storeAddress.display, reader: ReadlineLineReader(historyFile: history)).run()
             session.close()
             throw ExitCode(status)
         }
@@ -184,9 +191,14 @@ struct Verify: ParsableCommand {
 
     mutating func run() throws {
         let out = OutputSink.standardOutput, err = OutputSink.standardError
-        let report = StoreVerifier.verify(directory: options.storePath)
+        let address = options.storeAddress
+        let report: VerifyReport
+        switch address {
+        case .directory(let path): report = StoreVerifier.verify(directory: path)
+        case .postgres(let url): report = PostgresVerifier.verify(url: url)
+        }
         for p in report.problems { err.line(DiagnosticRenderer.render(p)) }
-        out.line("\(options.storePath): \(report.events) events in \(report.commits) commits"
+        out.line("\(address.display): \(report.events) events in \(report.commits) commits"
                  + (report.segments > 0 ? ", \(report.segments) segment\(report.segments == 1 ? "" : "s")" : "")
                  + (report.uncommittedTailLines > 0 ? ", \(report.uncommittedTailLines) uncommitted line(s) at the end (an interrupted write; ignored)" : "")
                  + (report.problems.isEmpty ? "; no problems" : "; \(report.problems.count) problem(s)"))

@@ -25,6 +25,9 @@ public final class FileStore: Store {
     private var holdsLock = false
     var holdsWriterLock: Bool { holdsLock }
 
+    /// Whether the directory is there; a query on a store that does not exist yet warns.
+    public var exists: Bool { (try? FileIO.status(path: directoryPath)) != nil }
+
     public init(directory: String) {
         location = directory
         var dir = Substring(directory.isEmpty ? "." : directory)
@@ -53,13 +56,41 @@ public final class FileStore: Store {
         }
         defer { close(fd) }
         do {
-            return try read(fd, after: position)
+            let read = try read(fd, after: position, runEnds: nil)
+            return (read.events, read.position)
         } catch let failure as FileIO.Failure {
             throw readFailure(failure)
         }
     }
 
-    private func read(_ fd: Int32, after position: Int64) throws -> (events: [StoreEvent], position: Int64) {
+    public func readRuns() throws -> [[StoreEvent]] {
+        let fd: Int32
+        do throws(FileIO.Failure) {
+            fd = try FileIO.open(journalPath, O_RDONLY)
+        } catch {
+            if error.code == ENOENT { return [] }
+            throw readFailure(error)
+        }
+        defer { close(fd) }
+        var ends: [Int] = []
+        let events: [StoreEvent]
+        do {
+            events = try read(fd, after: 0, runEnds: &ends).events
+        } catch let failure as FileIO.Failure {
+            throw readFailure(failure)
+        }
+        var runs: [[StoreEvent]] = []
+        var start = 0
+        for end in ends where end > start {
+            runs.append(Array(events[start..<end]))
+            start = end
+        }
+        return runs
+    }
+
+    /// `runEnds`, when given, collects the event count at each commit line, so a copy can
+    /// keep the runs as they were committed.
+    private func read(_ fd: Int32, after position: Int64, runEnds: UnsafeMutablePointer<[Int]>?) throws -> (events: [StoreEvent], position: Int64) {
         let size = try FileIO.status(fd, path: journalPath).size
         guard position >= 0 else { throw staleCursor(position) }
         guard position <= size else {
@@ -98,6 +129,7 @@ public final class FileStore: Store {
                 if let d = firstDamage { throw try damage(d) }
                 committedCount = events.count
                 committedEnd = end + 1
+                runEnds?.pointee.append(committedCount)
             case .damaged(let reason):
                 if firstDamage == nil { firstDamage = (start, reason) }
             }
@@ -108,6 +140,7 @@ public final class FileStore: Store {
                 if let d = firstDamage { throw try damage(d) }
                 committedCount = events.count
                 committedEnd = bytes.count
+                runEnds?.pointee.append(committedCount)
             case .damaged(let reason):
                 if firstDamage == nil { firstDamage = (start, reason) }
             case .event:
@@ -175,11 +208,19 @@ public final class FileStore: Store {
     }
 
     public func commit(_ events: [StoreEvent]) throws -> [StoreEvent] {
+        try commit(runs: [events], segments: [])
+    }
+
+    /// Segments first, each durable before the journal line that names it; then every run
+    /// with its own commit line, in one write and one fsync.
+    public func commit(runs: [[StoreEvent]], segments: [[UInt8]]) throws -> [StoreEvent] {
         guard holdsLock else {
             throw Diagnostic(.runtime, "S005", "internal error: commit to \(location) without holding its writer lock")
         }
-        if events.isEmpty { return [] }
-        for e in events {
+        let runs = runs.filter { !$0.isEmpty }
+        for segment in segments { _ = try writeSegment(segment) }
+        if runs.isEmpty { return [] }
+        for e in runs.joined() {
             // A value the reader would reject must never reach the journal: it would make
             // the whole store unreadable from that line on.
             guard Calendar.parseISO(Calendar.format(e.on)) == e.on else {
@@ -190,13 +231,13 @@ public final class FileStore: Store {
             }
         }
         do {
-            return try append(events)
+            return try append(runs)
         } catch let failure as FileIO.Failure {
             throw writeFailure(failure)
         }
     }
 
-    private func append(_ events: [StoreEvent]) throws -> [StoreEvent] {
+    private func append(_ runs: [[StoreEvent]]) throws -> [StoreEvent] {
         let created: Bool
         let fd: Int32
         do throws(FileIO.Failure) {
@@ -215,17 +256,21 @@ public final class FileStore: Store {
         let (end, lastSeq, terminated) = try committedEnd(fd, size: size)
         if size > end { try FileIO.truncate(fd, path: journalPath, to: end) }
 
-        var written = events
+        var written: [StoreEvent] = []
+        written.reserveCapacity(runs.reduce(0) { $0 + $1.count })
         var out: [UInt8] = []
-        out.reserveCapacity(events.count * 160 + 48)
+        out.reserveCapacity(written.capacity * 160 + 48 * runs.count)
         if !terminated { out.append(0x0A) }
         var seq = lastSeq
-        for k in written.indices {
-            seq += 1
-            written[k].seq = seq
-            JournalLine.appendEvent(written[k], to: &out)
+        for run in runs {
+            for var e in run {
+                seq += 1
+                e.seq = seq
+                JournalLine.appendEvent(e, to: &out)
+                written.append(e)
+            }
+            JournalLine.appendCommit(seq, to: &out)
         }
-        JournalLine.appendCommit(seq, to: &out)
         do {
             try FileIO.write(fd, path: journalPath, out, at: end)
             try FileIO.sync(fd, path: journalPath)
@@ -285,6 +330,24 @@ public final class FileStore: Store {
             // No commit line in the window: final only when the window is the whole file.
             if from == 0 { return (0, 0, true) }
             window = min(size, window * 2)
+        }
+    }
+
+    /// The seq of the last commit (0 for an empty or missing journal), read from the end.
+    func lastCommittedSeq() throws -> Int64 {
+        do {
+            let fd: Int32
+            do throws(FileIO.Failure) {
+                fd = try FileIO.open(journalPath, O_RDONLY)
+            } catch {
+                if error.code == ENOENT { return 0 }
+                throw error
+            }
+            defer { close(fd) }
+            let size = try FileIO.status(fd, path: journalPath).size
+            return try committedEnd(fd, size: size).seq
+        } catch let failure as FileIO.Failure {
+            throw readFailure(failure)
         }
     }
 

@@ -1,30 +1,43 @@
 /// The persistent side of funnel. The journal is the source of truth (DESIGN.md, "The
 /// store"); implementations must never drop a committed event and must report damage as
-/// a `Diagnostic` of kind `.io` naming the file and line.
+/// a `Diagnostic` of kind `.io` naming the store and the place.
+///
+/// Two implementations: `FileStore` (a directory, the embedded default) and `PostgresStore`
+/// (a team's database). Both keep the same promises: a run is committed whole or not at all,
+/// writers take turns under one lock, readers see only committed runs.
 public protocol Store: AnyObject {
-    /// Where the store lives, for messages.
+    /// Where the store lives, for messages: a path, or a URL with any password masked.
     var location: String { get }
 
+    /// False when nothing is there yet (a store directory not created): queries find nothing.
+    var exists: Bool { get }
+
     /// Every committed event after `position` (an opaque cursor, 0 = the beginning), and the
-    /// cursor to pass next time. Anything after the last commit line is an interrupted
-    /// write and is ignored.
+    /// cursor to pass next time. Anything after the last commit is an interrupted write and
+    /// is ignored.
     func readCommitted(after position: Int64) throws -> (events: [StoreEvent], position: Int64)
 
-    /// Runs `body` holding the store's exclusive writer lock (flock). Readers never block.
+    /// Every committed event, grouped in the runs they were committed in, for `funnel copy`.
+    func readRuns() throws -> [[StoreEvent]]
+
+    /// Runs `body` holding the store's exclusive writer lock. Readers never block. Nested
+    /// calls run `body` under the lock already held.
     func withWriterLock<T>(_ body: () throws -> T) throws -> T
 
-    /// Appends `events` then a commit line, and fsyncs; must be called inside
-    /// `withWriterLock`. Cuts off any uncommitted tail first. Assigns sequence numbers
-    /// continuing the journal's and returns the events as written.
-    func commit(_ events: [StoreEvent]) throws -> [StoreEvent]
-
-    /// Stores an import's segment durably (a temporary file, fsynced, renamed into place)
-    /// and returns its name, `Segment.name(of: bytes)`. Must be called inside
-    /// `withWriterLock`, before the commit whose events name it. Writing a segment that is
-    /// already there is harmless: names are content.
-    func writeSegment(_ bytes: [UInt8]) throws -> String
+    /// Stores `segments` durably, then appends each run's events followed by its commit, all
+    /// or nothing; must be called inside `withWriterLock`. Assigns sequence numbers
+    /// continuing the journal's and returns the events as written. Writing a segment that
+    /// is already there is harmless: names are content (`Segment.name(of:)`).
+    func commit(runs: [[StoreEvent]], segments: [[UInt8]]) throws -> [StoreEvent]
 
     /// A segment's bytes, checked against its name: a missing or damaged segment is an `.io`
     /// error naming it.
     func readSegment(_ name: String) throws -> [UInt8]
+}
+
+extension Store {
+    /// One run: the import segments its events name, then its events, committed together.
+    public func commit(events: [StoreEvent], segments: [[UInt8]]) throws -> [StoreEvent] {
+        try commit(runs: [events], segments: segments)
+    }
 }
