@@ -22,7 +22,7 @@ public final class ImportFile {
     /// reader, I010 for a file with no header, I020 for bytes that do not decode.
     public init(_ fileExpr: Expr, options: ImportOptions, script: SourceFile, source: any ImportSource) throws {
         guard case .string(let name) = fileExpr.kind else {
-            throw Diagnostic(.syntax, "E100", "the file name must be written in quotes", file: script, range: fileExpr.range)
+            throw Diagnostic(.syntax, "E112", "the file name must be written in quotes", file: script, range: fileExpr.range)
         }
         self.name = name
         self.path = ImportPath.resolve(name, relativeTo: script)

@@ -213,7 +213,7 @@ public enum ImportChecks {
                                  file: file, range: name.range)
             }
             guard args.count == 1, case .string = args[0].kind else {
-                throw Diagnostic(.type, "I018", "column takes the column's name in quotes: column(\"Deal Name\")", file: file,
+                throw Diagnostic(.type, "I023", "column takes the column's name in quotes: column(\"Deal Name\")", file: file,
                                  range: args.first?.range ?? name.range)
             }
         case "date":

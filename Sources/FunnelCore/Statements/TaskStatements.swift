@@ -31,7 +31,7 @@ extension Interpreter {
             }
             row = open.first ?? titled[titled.count - 1]
         } else {
-            throw Diagnostic(.usage, "R301", "done task needs a number or a title and a deal", file: file, range: s.range)
+            throw Diagnostic(.runtime, "R307", "done task needs a number or a title and a deal", file: file, range: s.range)
         }
         guard t.status[row] == .open else {
             throw Diagnostic(.runtime, "R302", "task \(t.id[row]) \"\(pool[t.title[row]])\" of deal \"\(state.deals.ids[Int(t.deal[row])])\" "
