@@ -24,7 +24,10 @@ struct FunnelProcess {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// `timeout`: seconds after which the process is killed (SIGKILL), so a test of something
+    /// that must not hang fails instead of hanging; a killed run's exit code is 128 + 9.
+    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:],
+                    timeout: Double? = nil) throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
@@ -47,13 +50,17 @@ struct FunnelProcess {
         p.standardError = err
         p.standardInput = input
         try p.run()
+        if let timeout {
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if p.isRunning { kill(pid, SIGKILL) } }
+        }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         p.waitUntilExit()
         try out.close(); try err.close()
         return Result(stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-                      exitCode: p.terminationStatus)
+                      exitCode: p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus)
     }
 
     /// A fresh, empty folder for a store or files.

@@ -30,6 +30,11 @@ public final class CSVReader {
     static let maxFields = 1 << 20
 
     private var fd: Int32
+    /// The file's size and modification time when it was opened, and the bytes read since:
+    /// at the end they must still agree, or the file changed while it was read (another
+    /// program still writing it) and its last row may be cut in half.
+    private var opened: FileVersion?
+    private var bytesRead: Int64 = 0
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var pos = 0
@@ -63,7 +68,9 @@ public final class CSVReader {
         self.name = name
         self.delimiter = delimiter
         self.maxRecordBytes = Self.clampLimit(maxRecordBytes)
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: a FIFO with no writer would block the open for ever, holding the
+        // store's writer lock; it is refused below instead.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else {
             throw Diagnostic(.io, "I001", "cannot open \(name): \(Self.errorText(errno))")
         }
@@ -73,11 +80,20 @@ public final class CSVReader {
             close(fd)
             throw Diagnostic(.io, "I001", "cannot open \(name): \(Self.errorText(e))")
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR {
             close(fd)
             throw Diagnostic(.io, "I001", "\(name) is a directory, not a CSV file")
         }
+        if type != S_IFREG {
+            close(fd)
+            throw Diagnostic(.io, "I001", "\(name) is \(FileIO.kindName(type)), not a regular file",
+                             help: "save the data to a file first and import that file")
+        }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         self.fd = fd
+        self.opened = FileVersion(st)
         self.capacity = Self.chunkSize
         self.buffer = .allocate(capacity: Self.chunkSize)
         (spans, spanCapacity, classes) = Self.allocateTables(delimiter)
@@ -373,8 +389,10 @@ public final class CSVReader {
             let r = read(fd, buffer + end, capacity - end)
             if r > 0 {
                 end += r
+                bytesRead += Int64(r)
             } else if r == 0 {
                 eof = true
+                try checkUnchanged()
                 break
             } else if errno == EINTR {
                 continue
@@ -383,6 +401,21 @@ public final class CSVReader {
                 if e == EISDIR { throw Diagnostic(.io, "I001", "\(name) is a directory, not a CSV file") }
                 throw Diagnostic(.io, "I001", "cannot read \(name): \(Self.errorText(e))")
             }
+        }
+    }
+
+    /// Throws I007 when the file at its end is not the file that was opened.
+    private func checkUnchanged() throws {
+        guard let opened else { return }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw Diagnostic(.io, "I001", "cannot read \(name): \(Self.errorText(errno))")
+        }
+        let now = FileVersion(st)
+        guard now == opened, bytesRead == now.size else {
+            let sizes = now.size == opened.size ? "" : " (\(opened.size) bytes when opened, \(now.size) at the end)"
+            throw Diagnostic(.io, "I007", "\(name) changed while it was read\(sizes); another program may still be writing it",
+                             help: "import it again once it is complete, or import a copy made after it was written")
         }
     }
 
@@ -476,4 +509,20 @@ public struct CSVRecord {
     }
 
     public var fields: [String] { (0..<count).map(field) }
+}
+
+/// A file's size and modification time, compared to tell whether it changed while it was read.
+struct FileVersion: Equatable {
+    var size: Int64
+    var seconds: Int
+    var nanoseconds: Int
+
+    init(_ st: stat) {
+        size = Int64(st.st_size)
+        #if canImport(Darwin)
+        seconds = Int(st.st_mtimespec.tv_sec); nanoseconds = Int(st.st_mtimespec.tv_nsec)
+        #else
+        seconds = Int(st.st_mtim.tv_sec); nanoseconds = Int(st.st_mtim.tv_nsec)
+        #endif
+    }
 }

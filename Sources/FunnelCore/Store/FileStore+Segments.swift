@@ -51,7 +51,7 @@ extension FileStore {
         let path = segmentsPath + "/" + name
         let bytes: [UInt8]
         do throws(FileIO.Failure) {
-            let fd = try FileIO.open(path, O_RDONLY)
+            let fd = try FileIO.openRegular(path, O_RDONLY)
             defer { close(fd) }
             let st = try FileIO.status(fd, path: path)
             bytes = try FileIO.read(fd, path: path, at: 0, count: Int(st.size))

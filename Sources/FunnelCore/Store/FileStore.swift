@@ -41,7 +41,7 @@ public final class FileStore: Store {
     public func readCommitted(after position: Int64) throws -> (events: [StoreEvent], position: Int64) {
         let fd: Int32
         do throws(FileIO.Failure) {
-            fd = try FileIO.open(journalPath, O_RDONLY)
+            fd = try FileIO.openRegular(journalPath, O_RDONLY)
         } catch {
             if error.code == ENOENT {
                 if position == 0 { return ([], 0) }
@@ -161,7 +161,7 @@ public final class FileStore: Store {
         let fd: Int32
         do throws(FileIO.Failure) {
             try FileIO.makeDirectories(directoryPath)
-            fd = try FileIO.open(lockPath, O_RDWR | O_CREAT)
+            fd = try FileIO.openRegular(lockPath, O_RDWR | O_CREAT)
         } catch {
             throw writeFailure(error)
         }
@@ -200,7 +200,7 @@ public final class FileStore: Store {
         let created: Bool
         let fd: Int32
         do throws(FileIO.Failure) {
-            fd = try FileIO.open(journalPath, O_RDWR)
+            fd = try FileIO.openRegular(journalPath, O_RDWR)
             created = false
         } catch {
             guard error.code == ENOENT else { throw error }

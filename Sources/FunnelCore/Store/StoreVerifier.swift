@@ -56,11 +56,8 @@ public enum StoreVerifier {
     /// The lock file holds no data, but a writer that cannot open it cannot commit.
     private static func checkLock(_ path: String, _ report: inout VerifyReport) {
         do throws(FileIO.Failure) {
-            let fd = try FileIO.open(path, O_RDONLY)
-            defer { close(fd) }
-            let st = try FileIO.status(fd, path: path)
-            if st.isDirectory { throw FileIO.Failure(path: path, code: EISDIR) }
-            if !st.isRegular { report.problems.append(unreadable(path, "not a regular file")) }
+            let fd = try FileIO.openRegular(path, O_RDONLY)
+            close(fd)
         } catch {
             if error.code != ENOENT { report.problems.append(unreadable(error.path, error.text)) }
         }
@@ -91,10 +88,9 @@ public enum StoreVerifier {
         var pendingSegments: [(name: String, checksum: String)] = []
         let bytes: [UInt8]
         do throws(FileIO.Failure) {
-            let fd = try FileIO.open(path, O_RDONLY)
+            let fd = try FileIO.openRegular(path, O_RDONLY)
             defer { close(fd) }
             let st = try FileIO.status(fd, path: path)
-            if st.isDirectory { throw FileIO.Failure(path: path, code: EISDIR) }
             bytes = try FileIO.read(fd, path: path, at: 0, count: Int(st.size))
         } catch {
             if error.code != ENOENT { report.problems.append(unreadable(error.path, error.text)) }
