@@ -27,6 +27,9 @@ struct GlobalOptions: ParsableArguments {
         if let f = format, OutputFormat(rawValue: f.lowercased()) == nil {
             throw ValidationError("unknown format '\(f)'; use table, csv, tsv, json or markdown")
         }
+        if let t = environment("FUNNEL_LOCK_TIMEOUT"), Double(t).map({ !($0 >= 0 && $0 <= 86_400) }) ?? true {
+            throw ValidationError("FUNNEL_LOCK_TIMEOUT is '\(t)'; write a number of seconds from 0 to 86400")
+        }
         if let t = today ?? environment("FUNNEL_TODAY"), Calendar.parseISO(t) == nil {
             throw ValidationError("'\(t)' is not a date; write it as YYYY-MM-DD")
         }
@@ -43,14 +46,23 @@ struct GlobalOptions: ParsableArguments {
         return o
     }
 
+    /// Seconds a writer waits for another writer's lock: FUNNEL_LOCK_TIMEOUT, else the store's default.
+    var lockTimeout: Double {
+        environment("FUNNEL_LOCK_TIMEOUT").flatMap(Double.init) ?? FileStore.defaultLockTimeout
+    }
+
     func makeSession(interactive: Bool = false) throws -> Session {
+        // Past `ulimit -f` the kernel kills a writer with SIGXFSZ, mid-write and without a word;
+        // ignored, the write fails with EFBIG ("File too large"), which is reported and rolled back.
+        signal(SIGXFSZ, SIG_IGN)
         var o = sessionOptions()
         if interactive { o.bail = false; o.confirmChanges = true }
         if isatty(1) == 1 { o.terminalWidth = terminalWidth() }
         let err = OutputSink.standardError
         do {
-            return try Session(store: FileStore(directory: storePath), options: o, out: .standardOutput, err: err,
-                               openStore: { FileStore(directory: $0) })
+            let timeout = lockTimeout
+            return try Session(store: FileStore(directory: storePath, lockTimeout: timeout), options: o, out: .standardOutput, err: err,
+                               openStore: { FileStore(directory: $0, lockTimeout: timeout) })
         } catch let d as Diagnostic {
             err.line(DiagnosticRenderer.render(d))
             err.flush()
@@ -189,6 +201,7 @@ struct Verify: ParsableCommand {
         out.line("\(options.storePath): \(report.events) events in \(report.commits) commits"
                  + (report.segments > 0 ? ", \(report.segments) segment\(report.segments == 1 ? "" : "s")" : "")
                  + (report.uncommittedTailLines > 0 ? ", \(report.uncommittedTailLines) uncommitted line(s) at the end (an interrupted write; ignored)" : "")
+                 + (report.temporaryFiles.isEmpty ? "" : ", \(report.temporaryFiles.count) temporary segment file(s) of an interrupted write (the next write removes them)")
                  + (report.problems.isEmpty ? "; no problems" : "; \(report.problems.count) problem(s)"))
         out.flush(); err.flush()
         throw ExitCode(report.problems.isEmpty ? ExitStatus.success : ExitStatus.io)

@@ -26,11 +26,18 @@ struct FunnelProcess {
 
     /// `timeout`: seconds after which the process is killed (SIGKILL), so a test of something
     /// that must not hang fails instead of hanging; a killed run's exit code is 128 + 9.
+    /// `shell`: a command that runs the executable, given its path and `arguments` after its own
+    /// (`["/bin/sh", "-c", "ulimit -f 10 && exec \"$0\" \"$@\""]`).
     static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:],
-                    timeout: Double? = nil) throws -> Result {
+                    timeout: Double? = nil, shell: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
+        if let program = shell.first {
+            p.executableURL = URL(fileURLWithPath: program)
+            p.arguments = Array(shell.dropFirst()) + [executable.path] + arguments
+        } else {
+            p.executableURL = executable
+            p.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["FUNNEL_TODAY"] = "2026-03-15"
         env.removeValue(forKey: "FUNNEL_STORE")

@@ -120,6 +120,18 @@ enum FileIO {
         return bytes
     }
 
+    /// The first bytes of a small file (at most `count`), or nil when it cannot be read.
+    static func read(_ fd: Int32, path: String, upTo count: Int) -> [UInt8]? {
+        try? read(fd, path: path, at: 0, count: count)
+    }
+
+    /// Seconds on a clock that never jumps, for timeouts.
+    static func monotonicSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     /// Writes all of `bytes` at `offset`. One call does it unless the kernel writes short
     /// (a full disk, a signal); the loop then either finishes or reports why it cannot.
     static func write(_ fd: Int32, path: String, _ bytes: [UInt8], at offset: Int64) throws(Failure) {

@@ -20,7 +20,7 @@ extension FileStore {
                 // Same name, same length, same checksum: the same content, already durable.
                 if (try? readSegment(name)) != nil { return name }
             }
-            let temporary = segmentsPath + "/.tmp-\(getpid())-" + name
+            let temporary = segmentsPath + "/" + Self.temporaryPrefix + "\(getpid())-" + name
             let fd = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
             do throws(FileIO.Failure) {
                 try FileIO.write(fd, path: temporary, bytes, at: 0)
@@ -41,6 +41,30 @@ extension FileStore {
             throw Diagnostic(.io, "S003", "cannot write \(error.path): \(error.text)")
         }
         return name
+    }
+
+    static let temporaryPrefix = ".tmp-"
+
+    /// The temporary segment files in `segments/`: a writer's file lives only while that writer
+    /// holds the lock, so any found under the lock were left by a writer that was killed or
+    /// stopped by a full disk or `ulimit -f`.
+    func temporaryFiles() -> [String] {
+        guard let dir = opendir(segmentsPath) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(Self.temporaryPrefix) { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Removes what interrupted writers left; called with the lock held. A file that cannot be
+    /// removed (a read-only store) stays, and `funnel verify` reports it.
+    func removeTemporaryFiles() {
+        for name in temporaryFiles() { _ = unlink(segmentsPath + "/" + name) }
     }
 
     public func readSegment(_ name: String) throws -> [UInt8] {

@@ -17,6 +17,9 @@ public struct VerifyReport: Sendable, Equatable {
     public var problems: [Diagnostic]
     /// Import segments the committed journal names, each checked against its checksum.
     public var segments = 0
+    /// Temporary segment files (`segments/.tmp-PID-NAME`): left by a writer that was killed
+    /// or failed, or being written right now. Harmless; the next writer removes them.
+    public var temporaryFiles: [String] = []
 
     public init(events: Int = 0, commits: Int = 0, uncommittedTailLines: Int = 0, problems: [Diagnostic] = []) {
         self.events = events; self.commits = commits
@@ -46,6 +49,7 @@ public enum StoreVerifier {
         checkLock(store.lockPath, &report)
         let segments = checkJournal(store.journalPath, &report)
         checkSegments(segments, store: store, &report)
+        report.temporaryFiles = store.temporaryFiles()
         return report
     }
 
