@@ -91,7 +91,7 @@ public final class Session {
     public func runScript(_ file: SourceFile) -> Int32 {
         let parsed = Parser.parse(file)
         if !parsed.diagnostics.isEmpty {
-            report(parsed.diagnostics)
+            report(parsed.diagnostics, unlisted: parsed.unlistedErrors)
             return ExitStatus.syntax
         }
         return run(parsed.statements, file: file)
@@ -271,12 +271,23 @@ public final class Session {
         outputSink?.flush()
     }
 
-    public func report(_ diagnostics: [Diagnostic]) {
+    /// Prints the first `Parser.listedErrors` diagnostics, then how many more there were, as
+    /// imports do for their rows: a script of 200,000 bad lines gets 20 errors and a count,
+    /// not 800,000 lines. `unlisted`: errors already dropped uncounted in `diagnostics`.
+    public func report(_ diagnostics: [Diagnostic], unlisted: Int = 0) {
         out.flush()
-        for d in diagnostics {
+        let shown = diagnostics.prefix(Parser.listedErrors)
+        for d in shown {
             let text = DiagnosticRenderer.render(d)
             err.line(colorDiagnostics ? Self.colored(text, d.severity) : text)
         }
+        let rest = diagnostics.dropFirst(shown.count)
+        let warnings = rest.filter { $0.severity != .error }.count
+        let errors = rest.count - warnings + unlisted
+        var more: [String] = []
+        if errors > 0 { more.append("\(errors) more error\(errors == 1 ? "" : "s")") }
+        if warnings > 0 { more.append("\(warnings) more warning\(warnings == 1 ? "" : "s")") }
+        if !more.isEmpty { err.line("note: and \(more.joined(separator: " and ")), not shown") }
         err.flush()
     }
 
@@ -348,7 +359,7 @@ public final class Session {
         let source = try ScriptFile.load(path)
         let parsed = Parser.parse(source)
         if !parsed.diagnostics.isEmpty {
-            report(parsed.diagnostics)
+            report(parsed.diagnostics, unlisted: parsed.unlistedErrors)
             throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
         }
         let problems = Resolver.resolve(parsed.statements, file: source, catalog: interpreter.state.catalog)

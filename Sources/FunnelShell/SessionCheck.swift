@@ -19,7 +19,7 @@ extension Session {
         } catch { return ExitStatus.io }
         let parsed = Parser.parse(source)
         if !parsed.diagnostics.isEmpty {
-            report(parsed.diagnostics)
+            report(parsed.diagnostics, unlisted: parsed.unlistedErrors)
             return ExitStatus.syntax
         }
         var resolver = Resolver(catalog: catalog, file: source)

@@ -49,4 +49,56 @@ struct HostileInputTests {
         #expect(m.exitCode == 65)
         #expect(m.stderr.hasPrefix("m.funnel:1:13: \(Self.tooTall)\n"))
     }
+
+    /// 200k unresolved statements printed 800,000 lines; now the first 20 errors and a count.
+    @Test func manyErrorsAreCappedAtTwentyAndACount() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var text = ""
+        for i in 0..<2_000 { text += "count deals where nosuch\(i) > 1\n" }
+        _ = try Self.script(text, in: dir)
+        let r = try FunnelProcess.run(["--store", "s.store", "check", "big.funnel"], cwd: dir)
+        #expect(r.exitCode == 65)
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.filter { $0.contains("error[") }.count == 20)
+        #expect(lines.suffix(2) == ["note: and 1980 more errors, not shown", ""])
+        #expect(r.stderr.hasPrefix("big.funnel:1:19: error[E201]: unknown field 'nosuch0'\n"))
+
+        var bad = ""
+        for _ in 0..<1_000 { bad += "deals wher amount > 1\n" }
+        _ = try Self.script(bad, in: dir, name: "bad.funnel")
+        let syntax = try FunnelProcess.run(["--store", "s.store", "run", "bad.funnel"], cwd: dir)
+        #expect(syntax.exitCode == 65)
+        #expect(syntax.stderr.split(separator: "\n").filter { $0.contains("error[E") }.count == 20)
+        #expect(syntax.stderr.hasSuffix("\nnote: and 980 more errors, not shown\n"))
+    }
+
+    /// A 100 MB word was repeated whole in its error; a word is cut to 40 + 8 characters and
+    /// the quoted line to 100 columns.
+    @Test func aHugeWordIsShortenedInTheMessage() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.script(String(repeating: "a", count: 2_000_000) + "\n", in: dir)
+        let r = try FunnelProcess.run(["--store", "s.store", "check", "big.funnel"], cwd: dir)
+        #expect(r.exitCode == 65)
+        #expect(r.stderr == """
+            big.funnel:1:1: error[E103]: unknown statement '\(String(repeating: "a", count: 39))…\(String(repeating: "a", count: 7))'
+             1 | \(String(repeating: "a", count: 100))…
+               | \(String(repeating: "^", count: 50))
+            help: type .help to see the statements
+
+            """)
+    }
+
+    /// Tokens are dropped after each statement: 30 MB of `;` ran in 40 bytes a token (1.2 GB).
+    /// Run under a 700 MB address-space limit, it must finish with no error.
+    @Test func aScriptOfSeparatorsRunsInBoundedMemory() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.script(String(repeating: ";", count: 30_000_000) + "\ncount deals\n", in: dir)
+        let limited = ["/bin/sh", "-c", "ulimit -v 700000 && exec \"$0\" \"$@\""]
+        let r = try FunnelProcess.run(["--store", "s.store", "--format", "csv", "run", "big.funnel"], cwd: dir, shell: limited)
+        #expect(r.exitCode == 0)
+        #expect(r.stdout == "deals\n0\n")
+    }
 }
