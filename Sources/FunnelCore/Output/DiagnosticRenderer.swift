@@ -9,10 +9,12 @@ public enum DiagnosticRenderer {
     /// Lines wider than this are shortened around the caret.
     static let maxQuoted = 100
 
-    /// A word (a run without spaces) in a message longer than this many characters is
-    /// shortened to its first 40 and last 8 around "…", so a 100 MB word in a script is not
-    /// repeated whole in the error.
+    /// A quoted word in a message (`'...'` or `"..."`: text from the script) longer than this
+    /// many characters is shortened to its first 40 and last 8 around "…", so a 100 MB word
+    /// in a script is not repeated whole in the error. Unquoted runs (paths) are shortened
+    /// only past `maxRun`.
     static let maxWord = 60
+    static let maxRun = 1000
 
     public static func render(_ d: Diagnostic) -> String {
         var out = ""
@@ -85,7 +87,8 @@ public enum DiagnosticRenderer {
         var word = Substring()
         var changed = false
         func flush() {
-            if word.count > maxWord {
+            let quoted = word.first == "'" || word.first == "\""
+            if word.count > (quoted ? maxWord : maxRun) {
                 out += word.prefix(40) + "…" + word.suffix(8)
                 changed = true
             } else {
