@@ -56,9 +56,13 @@ public struct Lexer {
             switch b {
             case 32, 9, 13, 0x0C: pos += 1
             case 10:
-                if brackets.last != UInt8(ascii: "("), brackets.last != UInt8(ascii: "[") {
+                // A run of blank lines or of `;` is one separator: the parser gives them no
+                // meaning, and a file of 100 MB of `;` is then one token, not 100 million.
+                if brackets.last != UInt8(ascii: "("), brackets.last != UInt8(ascii: "["), previous != .newline {
                     add(.newline, pos, pos + 1)
                 }
+                pos += 1
+            case UInt8(ascii: ";") where previous == .symbol(";"):
                 pos += 1
             case UInt8(ascii: "-") where peek(1) == UInt8(ascii: "-"):
                 while pos < bytes.count, bytes[pos] != 10 { pos += 1 }
