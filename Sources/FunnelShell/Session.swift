@@ -95,7 +95,7 @@ public final class Session {
     public func runScript(_ parsed: ParseResult, file: SourceFile) -> Int32 {
         switch Compiler.compile(parsed, file: file, catalog: committed.catalog, importFiles: importHeaders) {
         case .failure(let f):
-            report(f.diagnostics)
+            report(f.diagnostics, unlisted: f.unlisted)
             return f.exitCode
         case .success(let program):
             return run(program)
@@ -246,12 +246,23 @@ public final class Session {
         outputSink?.flush()
     }
 
-    public func report(_ diagnostics: [Diagnostic]) {
+    /// Prints the first `Parser.listedErrors` diagnostics, then how many more there were, as
+    /// imports do for their rows: a script of 200,000 bad lines gets 20 errors and a count,
+    /// not 800,000 lines. `unlisted`: errors already dropped uncounted in `diagnostics`.
+    public func report(_ diagnostics: [Diagnostic], unlisted: Int = 0) {
         out.flush()
-        for d in diagnostics {
+        let shown = diagnostics.prefix(Parser.listedErrors)
+        for d in shown {
             let text = DiagnosticRenderer.render(d)
             err.line(colorDiagnostics ? Self.colored(text, d.severity) : text)
         }
+        let rest = diagnostics.dropFirst(shown.count)
+        let warnings = rest.filter { $0.severity != .error }.count
+        let errors = rest.count - warnings + unlisted
+        var more: [String] = []
+        if errors > 0 { more.append("\(errors) more error\(errors == 1 ? "" : "s")") }
+        if warnings > 0 { more.append("\(warnings) more warning\(warnings == 1 ? "" : "s")") }
+        if !more.isEmpty { err.line("note: and \(more.joined(separator: " and ")), not shown") }
         err.flush()
     }
 
@@ -344,7 +355,7 @@ public final class Session {
         let program: CheckedProgram
         switch Compiler.compile(source, catalog: interpreter.state.catalog, importFiles: importHeaders) {
         case .failure(let f):
-            report(f.diagnostics)
+            report(f.diagnostics, unlisted: f.unlisted)
             throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
         case .success(let p):
             program = p

@@ -24,7 +24,7 @@ extension Session {
             // worth a look, so its warnings come too.
             // W004 (a rule that can never fire) would repeat the resolver's unknown-stage error.
             let warnings = f.catalog.map { Lint.warnings(f.statements, file: source, catalog: $0) }?.filter { $0.code != "W004" } ?? []
-            report(f.diagnostics + warnings)
+            report(f.diagnostics + warnings, unlisted: f.unlisted)
             if let c = f.catalog { catalog = c }
             return f.exitCode
         case .success(let p):

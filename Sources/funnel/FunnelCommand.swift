@@ -27,6 +27,9 @@ struct GlobalOptions: ParsableArguments {
         if let f = format, OutputFormat(rawValue: f.lowercased()) == nil {
             throw ValidationError("unknown format '\(f)'; use table, csv, tsv, json or markdown")
         }
+        if let t = environment("FUNNEL_LOCK_TIMEOUT"), Double(t).map({ !($0 >= 0 && $0 <= 86_400) }) ?? true {
+            throw ValidationError("FUNNEL_LOCK_TIMEOUT is '\(t)'; write a number of seconds from 0 to 86400")
+        }
         if let t = today ?? environment("FUNNEL_TODAY"), Calendar.parseISO(t) == nil {
             throw ValidationError("'\(t)' is not a date; write it as YYYY-MM-DD")
         }
@@ -45,14 +48,23 @@ struct GlobalOptions: ParsableArguments {
         return o
     }
 
+    /// Seconds a writer waits for another writer's lock: FUNNEL_LOCK_TIMEOUT, else the store's default.
+    var lockTimeout: Double {
+        environment("FUNNEL_LOCK_TIMEOUT").flatMap(Double.init) ?? FileStore.defaultLockTimeout
+    }
+
     func makeSession(interactive: Bool = false) throws -> Session {
+        // Past `ulimit -f` the kernel kills a writer with SIGXFSZ, mid-write and without a word;
+        // ignored, the write fails with EFBIG ("File too large"), which is reported and rolled back.
+        signal(SIGXFSZ, SIG_IGN)
         var o = sessionOptions()
         if interactive { o.bail = false; o.confirmChanges = true }
         if isatty(1) == 1 { o.terminalWidth = terminalWidth() }
         let err = OutputSink.standardError
         do {
-            return try Session(store: openStore(storePath), options: o, out: .standardOutput, err: err,
-                               openStore: openStore)
+            let timeout = lockTimeout
+            return try Session(store: openStore(storePath, lockTimeout: timeout), options: o, out: .standardOutput, err: err,
+                               openStore: { openStore($0, lockTimeout: timeout) })
         } catch let d as Diagnostic {
             err.line(DiagnosticRenderer.render(d))
             err.flush()
@@ -62,8 +74,9 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// A directory or a team database; a database's local cache lives under the user's cache folder.
-func openStore(_ text: String) -> Store {
-    StoreAddress(text).open(cacheRoot: StoreAddress.cacheRoot(environment: ProcessInfo.processInfo.environment))
+func openStore(_ text: String, lockTimeout: Double = FileStore.defaultLockTimeout) -> Store {
+    StoreAddress(text).open(cacheRoot: StoreAddress.cacheRoot(environment: ProcessInfo.processInfo.environment),
+                            lockTimeout: lockTimeout)
 }
 
 func environment(_ name: String) -> String? {
@@ -144,7 +157,7 @@ struct Run: ParsableCommand {
                 let source = try ScriptFile.load(path)
                 let parsed = Parser.parse(source)
                 if !parsed.diagnostics.isEmpty {
-                    session.report(parsed.diagnostics)
+                    session.report(parsed.diagnostics, unlisted: parsed.unlistedErrors)
                     failed = max(failed, ExitStatus.syntax)
                 } else if parsed.statements.isEmpty {
                     session.report([Diagnostic(.runtime, "F005", "\(path) has no statements; nothing to run", severity: .warning)])
@@ -201,6 +214,7 @@ struct Verify: ParsableCommand {
         out.line("\(address.display): \(report.events) events in \(report.commits) commits"
                  + (report.segments > 0 ? ", \(report.segments) segment\(report.segments == 1 ? "" : "s")" : "")
                  + (report.uncommittedTailLines > 0 ? ", \(report.uncommittedTailLines) uncommitted line(s) at the end (an interrupted write; ignored)" : "")
+                 + (report.temporaryFiles.isEmpty ? "" : ", \(report.temporaryFiles.count) temporary segment file(s) of an interrupted write (the next write removes them)")
                  + (report.problems.isEmpty ? "; no problems" : "; \(report.problems.count) problem(s)"))
         out.flush(); err.flush()
         throw ExitCode(report.problems.isEmpty ? ExitStatus.success : ExitStatus.io)

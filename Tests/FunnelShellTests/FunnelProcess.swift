@@ -24,10 +24,20 @@ struct FunnelProcess {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// `timeout`: seconds after which the process is killed (SIGKILL), so a test of something
+    /// that must not hang fails instead of hanging; a killed run's exit code is 128 + 9.
+    /// `shell`: a command that runs the executable, given its path and `arguments` after its own
+    /// (`["/bin/sh", "-c", "ulimit -f 10 && exec \"$0\" \"$@\""]`).
+    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:],
+                    timeout: Double? = nil, shell: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
+        if let program = shell.first {
+            p.executableURL = URL(fileURLWithPath: program)
+            p.arguments = Array(shell.dropFirst()) + [executable.path] + arguments
+        } else {
+            p.executableURL = executable
+            p.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["FUNNEL_TODAY"] = "2026-03-15"
         env.removeValue(forKey: "FUNNEL_STORE")
@@ -47,13 +57,17 @@ struct FunnelProcess {
         p.standardError = err
         p.standardInput = input
         try p.run()
+        if let timeout {
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if p.isRunning { kill(pid, SIGKILL) } }
+        }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         p.waitUntilExit()
         try out.close(); try err.close()
         return Result(stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-                      exitCode: p.terminationStatus)
+                      exitCode: p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus)
     }
 
     /// A fresh, empty folder for a store or files.

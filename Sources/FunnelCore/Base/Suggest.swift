@@ -3,10 +3,16 @@
 /// or more).
 public enum Suggest {
     public static func closest(to word: String, in candidates: [String]) -> String? {
+        // No name is this long, and the edit distance costs the product of the lengths: a
+        // 100 MB word in a script took minutes to find nothing.
+        guard word.utf8.count <= maxWordBytes else { return nil }
         let w = Array(word.lowercased().unicodeScalars)
         var best: (String, Int)?
         for c in candidates {
-            let d = distance(w, Array(c.lowercased().unicodeScalars))
+            let cs = Array(c.lowercased().unicodeScalars)
+            // The distance is at least the difference in length; skip what cannot be close.
+            if abs(cs.count - w.count) > max(1, w.count / 3), w.count > 2 { continue }
+            let d = distance(w, cs)
             if let b = best, b.1 <= d { continue }
             best = (c, d)
         }
@@ -22,6 +28,9 @@ public enum Suggest {
         let allowed = max(1, w.count / 3)
         return d <= allowed && d > 0 || (d == 0 && candidate != word) ? candidate : nil
     }
+
+    /// Words longer than this get no suggestion.
+    static let maxWordBytes = 256
 
     static func isSubsequence(_ a: [Unicode.Scalar], of b: [Unicode.Scalar]) -> Bool {
         var i = 0

@@ -374,6 +374,7 @@ public final class CSVReader {
         }
     }
 
+
     /// Excel writes a BOM before UTF-8 CSV; left in place it would become part of the first
     /// column's name. A UTF-16 file would otherwise be reported as binary, which hides the fix.
     private func skipByteOrderMark() throws {
@@ -463,3 +464,4 @@ public struct CSVRecord {
 
     public var fields: [String] { (0..<count).map(field) }
 }
+

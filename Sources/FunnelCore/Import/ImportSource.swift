@@ -36,10 +36,17 @@ final class FileInput: ImportInput {
     private let fd: Int32
     let name: String
     let byteCount: Int?
+    /// The file's size and modification time when it was opened, and the bytes read since:
+    /// at the end they must still agree, or the file changed while it was read (another
+    /// program still writing it) and its last row may be cut in half.
+    private let opened: FileVersion
+    private var bytesRead: Int64 = 0
 
     init(path: String, name: String) throws {
         self.name = name
-        let fd = Glibc.open(path, O_RDONLY)
+        // O_NONBLOCK: a FIFO with no writer would block the open for ever, holding the
+        // store's writer lock; anything but a regular file is refused below instead.
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else {
             throw Diagnostic(.io, "I001", "cannot open \(name): \(FileInput.errorText(errno))")
         }
@@ -49,12 +56,21 @@ final class FileInput: ImportInput {
             close(fd)
             throw Diagnostic(.io, "I001", "cannot open \(name): \(FileInput.errorText(e))")
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR {
             close(fd)
             throw Diagnostic(.io, "I001", "\(name) is a directory, not a CSV file")
         }
+        if type != S_IFREG {
+            close(fd)
+            throw Diagnostic(.io, "I001", "\(name) is \(FileIO.kindName(type)), not a regular file",
+                             help: "save the data to a file first and import that file")
+        }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         self.fd = fd
-        self.byteCount = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
+        self.byteCount = Int(st.st_size)
+        self.opened = FileVersion(st)
     }
 
     deinit { close(fd) }
@@ -62,11 +78,25 @@ final class FileInput: ImportInput {
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
         while true {
             let r = Glibc.read(fd, buffer, count)
-            if r >= 0 { return r }
+            if r > 0 { bytesRead += Int64(r); return r }
+            if r == 0 { try checkUnchanged(); return 0 }
             if errno == EINTR { continue }
             let e = errno
             if e == EISDIR { throw Diagnostic(.io, "I001", "\(name) is a directory, not a CSV file") }
             throw Diagnostic(.io, "I001", "cannot read \(name): \(FileInput.errorText(e))")
+        }
+    }
+
+    private func checkUnchanged() throws {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw Diagnostic(.io, "I001", "cannot read \(name): \(FileInput.errorText(errno))")
+        }
+        let now = FileVersion(st)
+        guard now == opened, bytesRead == now.size else {
+            let sizes = now.size == opened.size ? "" : " (\(opened.size) bytes when opened, \(now.size) at the end)"
+            throw Diagnostic(.io, "I007", "\(name) changed while it was read\(sizes); another program may still be writing it",
+                             help: "import it again once it is complete, or import a copy made after it was written")
         }
     }
 
@@ -103,5 +133,21 @@ public enum ImportPath {
         if path.hasPrefix("/") || path.isEmpty { return path }
         guard let base = file.baseDirectory, !base.isEmpty else { return path }
         return base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+}
+
+/// A file's size and modification time, compared to tell whether it changed while it was read.
+struct FileVersion: Equatable {
+    var size: Int64
+    var seconds: Int
+    var nanoseconds: Int
+
+    init(_ st: stat) {
+        size = Int64(st.st_size)
+        #if canImport(Darwin)
+        seconds = Int(st.st_mtimespec.tv_sec); nanoseconds = Int(st.st_mtimespec.tv_nsec)
+        #else
+        seconds = Int(st.st_mtim.tv_sec); nanoseconds = Int(st.st_mtim.tv_nsec)
+        #endif
     }
 }

@@ -58,6 +58,8 @@ public struct CompileFailure: Error, Sendable {
     /// the catalog their declarations made, so `funnel check` can still lint the design.
     public var statements: [Statement] = []
     public var catalog: Catalog?
+    /// Errors past the ones kept (the parser keeps the first `Parser.listedErrors`).
+    public var unlisted = 0
     /// 74 when a check had to read a file and could not, else 65 (nothing ran).
     public var exitCode: Int32 { diagnostics.contains { $0.kind == .io } ? 74 : 65 }
 }
@@ -76,7 +78,9 @@ public enum Compiler {
     /// For a caller that parsed already (the REPL parses to learn whether an entry is complete).
     public static func compile(_ parsed: ParseResult, file: SourceFile, catalog: Catalog,
                                importFiles: (any ImportFileColumns)? = nil) -> Result<CheckedProgram, CompileFailure> {
-        if !parsed.diagnostics.isEmpty { return .failure(CompileFailure(diagnostics: parsed.diagnostics)) }
+        if !parsed.diagnostics.isEmpty {
+            return .failure(CompileFailure(diagnostics: parsed.diagnostics, unlisted: parsed.unlistedErrors))
+        }
         var resolver = Resolver(catalog: catalog, file: file)
         resolver.importFiles = importFiles
         var checked: [CheckedStatement] = []

@@ -17,11 +17,13 @@ enum FileIO {
         #endif
     }
 
-    /// A failed system call: which path, and `errno`.
+    /// A failed system call: which path, and `errno`; `reason` replaces errno's text when
+    /// the call worked but the file is not what it must be.
     struct Failure: Error {
         var path: String
         var code: Int32
-        var text: String { FileIO.describe(code) }
+        var reason: String? = nil
+        var text: String { reason ?? FileIO.describe(code) }
     }
 
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
@@ -32,6 +34,44 @@ enum FileIO {
             let fd = path.withCString { systemOpen($0, flags | O_CLOEXEC, mode) }
             if fd >= 0 { return fd }
             if errno != EINTR { throw Failure(path: path, code: errno) }
+        }
+    }
+
+    /// Opens a file that must be a regular file (the journal, a segment, the lock). A FIFO in
+    /// its place would block `open` and then every read for ever, and a device such as
+    /// /dev/full reads as empty, so the open does not block (O_NONBLOCK) and anything but a
+    /// regular file is refused before a byte is read.
+    static func openRegular(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(Failure) -> Int32 {
+        let fd = try open(path, flags | O_NONBLOCK, mode: mode)
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw Failure(path: path, code: e)
+        }
+        let type = st.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            close(fd)
+            throw Failure(path: path, code: type == S_IFDIR ? EISDIR : EINVAL,
+                          reason: type == S_IFDIR ? nil : "it is \(kindName(type)), not a regular file")
+        }
+        // Regular files ignore O_NONBLOCK, but the descriptor must not keep it for later calls.
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        return fd
+    }
+
+    /// What a file of type `type` (`st_mode & S_IFMT`) is, for messages.
+    static func kindName(_ type: mode_t) -> String {
+        switch type {
+        case S_IFREG: return "a regular file"
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symbolic link"
+        default: return "a special file"
         }
     }
 
@@ -78,6 +118,18 @@ enum FileIO {
         }
         if failure != 0 { throw Failure(path: path, code: failure) }
         return bytes
+    }
+
+    /// The first bytes of a small file (at most `count`), or nil when it cannot be read.
+    static func read(_ fd: Int32, path: String, upTo count: Int) -> [UInt8]? {
+        try? read(fd, path: path, at: 0, count: count)
+    }
+
+    /// Seconds on a clock that never jumps, for timeouts.
+    static func monotonicSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// Writes all of `bytes` at `offset`. One call does it unless the kernel writes short

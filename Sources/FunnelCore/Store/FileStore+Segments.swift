@@ -20,7 +20,7 @@ extension FileStore {
                 // Same name, same length, same checksum: the same content, already durable.
                 if (try? readSegment(name)) != nil { return name }
             }
-            let temporary = segmentsPath + "/.tmp-\(getpid())-" + name
+            let temporary = segmentsPath + "/" + Self.temporaryPrefix + "\(getpid())-" + name
             let fd = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
             do throws(FileIO.Failure) {
                 try FileIO.write(fd, path: temporary, bytes, at: 0)
@@ -43,6 +43,30 @@ extension FileStore {
         return name
     }
 
+    static let temporaryPrefix = ".tmp-"
+
+    /// The temporary segment files in `segments/`: a writer's file lives only while that writer
+    /// holds the lock, so any found under the lock were left by a writer that was killed or
+    /// stopped by a full disk or `ulimit -f`.
+    func temporaryFiles() -> [String] {
+        guard let dir = opendir(segmentsPath) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(Self.temporaryPrefix) { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Removes what interrupted writers left; called with the lock held. A file that cannot be
+    /// removed (a read-only store) stays, and `funnel verify` reports it.
+    func removeTemporaryFiles() {
+        for name in temporaryFiles() { _ = unlink(segmentsPath + "/" + name) }
+    }
+
     public func readSegment(_ name: String) throws -> [UInt8] {
         guard Segment.parse(name: name) != nil else {
             throw Diagnostic(.io, "S021", "the journal names a segment '\(name)', which is not a segment name",
@@ -51,7 +75,7 @@ extension FileStore {
         let path = segmentsPath + "/" + name
         let bytes: [UInt8]
         do throws(FileIO.Failure) {
-            let fd = try FileIO.open(path, O_RDONLY)
+            let fd = try FileIO.openRegular(path, O_RDONLY)
             defer { close(fd) }
             let st = try FileIO.status(fd, path: path)
             bytes = try FileIO.read(fd, path: path, at: 0, count: Int(st.size))

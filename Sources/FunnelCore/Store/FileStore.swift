@@ -28,7 +28,13 @@ public final class FileStore: Store {
     /// Whether the directory is there; a query on a store that does not exist yet warns.
     public var exists: Bool { (try? FileIO.status(path: directoryPath)) != nil }
 
-    public init(directory: String) {
+    /// How long a writer waits for another writer's lock before giving up (S003 naming the
+    /// holder's pid): a hung writer must not make every later writer wait without a word.
+    public static let defaultLockTimeout = 10.0
+    public let lockTimeout: Double
+
+    public init(directory: String, lockTimeout: Double = FileStore.defaultLockTimeout) {
+        self.lockTimeout = lockTimeout
         location = directory
         var dir = Substring(directory.isEmpty ? "." : directory)
         while dir.count > 1, dir.hasSuffix("/") { dir = dir.dropLast() }
@@ -44,7 +50,7 @@ public final class FileStore: Store {
     public func readCommitted(after position: Int64) throws -> (events: [StoreEvent], position: Int64) {
         let fd: Int32
         do throws(FileIO.Failure) {
-            fd = try FileIO.open(journalPath, O_RDONLY)
+            fd = try FileIO.openRegular(journalPath, O_RDONLY)
         } catch {
             if error.code == ENOENT {
                 if position == 0 { return ([], 0) }
@@ -194,17 +200,55 @@ public final class FileStore: Store {
         let fd: Int32
         do throws(FileIO.Failure) {
             try FileIO.makeDirectories(directoryPath)
-            fd = try FileIO.open(lockPath, O_RDWR | O_CREAT)
+            fd = try FileIO.openRegular(lockPath, O_RDWR | O_CREAT)
         } catch {
             throw writeFailure(error)
         }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { throw Diagnostic(.io, "S003", "cannot lock \(lockPath): \(FileIO.describe(errno))") }
-        }
+        try lock(fd)
         holdsLock = true
         defer { holdsLock = false }
+        recordHolder(fd)
+        removeTemporaryFiles()
         return try body()
+    }
+
+    /// Takes the lock, waiting at most `lockTimeout` seconds. flock has no timed form, so a
+    /// busy lock is polled, every millisecond at first and every 20 ms at most.
+    private func lock(_ fd: Int32) throws {
+        let deadline = FileIO.monotonicSeconds() + lockTimeout
+        var pause: UInt32 = 1000
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let e = errno
+            if e == EINTR { continue }
+            guard e == EWOULDBLOCK || e == EAGAIN else {
+                throw Diagnostic(.io, "S003", "cannot lock \(lockPath): \(FileIO.describe(e))")
+            }
+            guard FileIO.monotonicSeconds() < deadline else { throw lockTimedOut(fd) }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
+        }
+    }
+
+    private func lockTimedOut(_ fd: Int32) -> Diagnostic {
+        let waited = lockTimeout == lockTimeout.rounded() ? String(Int(lockTimeout)) : String(lockTimeout)
+        let seconds = waited == "1" ? "1 second" : "\(waited) seconds"
+        let holder = FileIO.read(fd, path: lockPath, upTo: 32).flatMap { Int32(String(decoding: $0.prefix { $0 != 0x0A }, as: UTF8.self)) }
+        // The pid is the last holder's; it is the current one only while that process lives.
+        if let pid = holder, pid > 0, kill(pid, 0) == 0 || errno == EPERM {
+            return Diagnostic(.io, "S003", "cannot lock \(lockPath): process \(pid) has held the writer lock for more than \(seconds)",
+                              help: "wait for that run to finish and try again; if process \(pid) is hung, stop it (kill \(pid)). FUNNEL_LOCK_TIMEOUT sets how many seconds a writer waits")
+        }
+        return Diagnostic(.io, "S003", "cannot lock \(lockPath): another process has held the writer lock for more than \(seconds)",
+                          help: "wait for it to finish and try again. FUNNEL_LOCK_TIMEOUT sets how many seconds a writer waits")
+    }
+
+    /// Writes this process's pid into the lock file, so a writer that times out can name the
+    /// holder. Only a message depends on it, so a failure (a full disk) is ignored.
+    private func recordHolder(_ fd: Int32) {
+        let text = Array("\(getpid())\n".utf8)
+        guard ftruncate(fd, 0) == 0 else { return }
+        _ = text.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 
     public func commit(_ events: [StoreEvent]) throws -> [StoreEvent] {
@@ -241,7 +285,7 @@ public final class FileStore: Store {
         let created: Bool
         let fd: Int32
         do throws(FileIO.Failure) {
-            fd = try FileIO.open(journalPath, O_RDWR)
+            fd = try FileIO.openRegular(journalPath, O_RDWR)
             created = false
         } catch {
             guard error.code == ENOENT else { throw error }

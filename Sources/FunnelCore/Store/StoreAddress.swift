@@ -18,9 +18,9 @@ public enum StoreAddress: Equatable {
     /// Opens the store without touching it: a database is connected to on first use, so a
     /// connection failure is reported by the command that needed it.
     /// `cacheRoot`: where a team store keeps its local cache (nil: none).
-    public func open(cacheRoot: String? = nil) -> Store {
+    public func open(cacheRoot: String? = nil, lockTimeout: Double = FileStore.defaultLockTimeout) -> Store {
         switch self {
-        case .directory(let path): return FileStore(directory: path)
+        case .directory(let path): return FileStore(directory: path, lockTimeout: lockTimeout)
         case .postgres(let url): return PostgresStore(url: url, cacheRoot: cacheRoot)
         }
     }

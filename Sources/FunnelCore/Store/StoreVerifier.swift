@@ -17,6 +17,9 @@ public struct VerifyReport: Sendable, Equatable {
     public var problems: [Diagnostic]
     /// Import segments the committed journal names, each checked against its checksum.
     public var segments = 0
+    /// Temporary segment files (`segments/.tmp-PID-NAME`): left by a writer that was killed
+    /// or failed, or being written right now. Harmless; the next writer removes them.
+    public var temporaryFiles: [String] = []
 
     public init(events: Int = 0, commits: Int = 0, uncommittedTailLines: Int = 0, problems: [Diagnostic] = []) {
         self.events = events; self.commits = commits
@@ -46,6 +49,7 @@ public enum StoreVerifier {
         checkLock(store.lockPath, &report)
         let segments = checkJournal(store.journalPath, &report)
         checkSegments(segments, store: store, &report)
+        report.temporaryFiles = store.temporaryFiles()
         return report
     }
 
@@ -56,11 +60,8 @@ public enum StoreVerifier {
     /// The lock file holds no data, but a writer that cannot open it cannot commit.
     private static func checkLock(_ path: String, _ report: inout VerifyReport) {
         do throws(FileIO.Failure) {
-            let fd = try FileIO.open(path, O_RDONLY)
-            defer { close(fd) }
-            let st = try FileIO.status(fd, path: path)
-            if st.isDirectory { throw FileIO.Failure(path: path, code: EISDIR) }
-            if !st.isRegular { report.problems.append(unreadable(path, "not a regular file")) }
+            let fd = try FileIO.openRegular(path, O_RDONLY)
+            close(fd)
         } catch {
             if error.code != ENOENT { report.problems.append(unreadable(error.path, error.text)) }
         }
@@ -91,10 +92,9 @@ public enum StoreVerifier {
         var pendingSegments: [(name: String, checksum: String)] = []
         let bytes: [UInt8]
         do throws(FileIO.Failure) {
-            let fd = try FileIO.open(path, O_RDONLY)
+            let fd = try FileIO.openRegular(path, O_RDONLY)
             defer { close(fd) }
             let st = try FileIO.status(fd, path: path)
-            if st.isDirectory { throw FileIO.Failure(path: path, code: EISDIR) }
             bytes = try FileIO.read(fd, path: path, at: 0, count: Int(st.size))
         } catch {
             if error.code != ENOENT { report.problems.append(unreadable(error.path, error.text)) }

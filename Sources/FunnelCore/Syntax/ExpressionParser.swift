@@ -7,33 +7,28 @@ extension Parser {
 
     /// expr := or-expr
     public mutating func parseExpression() throws -> Expr {
-        let e = try parseOr(depth: 0)
-        // Long flat chains (`a or b or c ...`) build a deep tree without nesting brackets;
-        // every later stage walks it recursively, so its depth is bounded here, once.
-        if Self.depth(of: e) > Self.maxNesting {
-            throw Diagnostic(.syntax, "E108", "expression too long or nested too deeply (more than \(Self.maxNesting) levels)",
-                             file: file, range: e.range,
-                             help: "for many values use a list: id in (\"D-1\", \"D-2\", ...)")
-        }
-        return e
+        try parseOr(depth: 0).expr
     }
 
-    /// The depth of an expression tree, measured without recursion.
-    static func depth(of root: Expr) -> Int {
-        var deepest = 0
-        var stack: [(Expr, Int)] = [(root, 1)]
-        while let (e, d) = stack.popLast() {
-            deepest = max(deepest, d)
-            switch e.kind {
-            case .not(let x), .negate(let x), .isEmpty(let x, _), .member(let x, _): stack.append((x, d + 1))
-            case .binary(_, let a, let b): stack.append((a, d + 1)); stack.append((b, d + 1))
-            case .inList(let x, let xs, _): stack.append((x, d + 1)); for i in xs { stack.append((i, d + 1)) }
-            case .list(let xs), .call(_, let xs): for i in xs { stack.append((i, d + 1)) }
-            case .lookup(_, let k, _): stack.append((k, d + 1))
-            default: break
-            }
+    /// An expression and its tree's height. Every later stage (the resolver, the compiler,
+    /// printing, even freeing the tree) walks it recursively, so a node that would make the
+    /// tree taller than `maxNesting` is refused as it is built: a long flat chain
+    /// (`1 + 1 + ...`, `a or b or ...`) never becomes a tree deep enough to overflow the stack.
+    struct Sized {
+        var expr: Expr
+        var height: Int
+        init(_ expr: Expr, height: Int) { self.expr = expr; self.height = height }
+    }
+
+    /// A node over children of the given heights, or E108 when it would be too tall.
+    func node(_ kind: ExprKind, _ range: SourceRange, over heights: Int...) throws -> Sized {
+        let height = (heights.max() ?? 0) + 1
+        guard height <= Self.maxNesting else {
+            throw Diagnostic(.syntax, "E108", "expression too long or nested too deeply (more than \(Self.maxNesting) levels)",
+                             file: file, range: range,
+                             help: "for many values use a list: id in (\"D-1\", \"D-2\", ...)")
         }
-        return deepest
+        return Sized(Expr(kind, range), height: height)
     }
 
     func nestingError() -> Diagnostic {
@@ -42,54 +37,54 @@ extension Parser {
     }
 
     /// or-expr := and-expr { "or" and-expr }
-    mutating func parseOr(depth: Int) throws -> Expr {
+    mutating func parseOr(depth: Int) throws -> Sized {
         var lhs = try parseAnd(depth: depth)
         while accept("or") {
             skipNewlines()
             let rhs = try parseAnd(depth: depth)
-            lhs = Expr(.binary(.or, lhs, rhs), lhs.range.union(rhs.range))
+            lhs = try node(.binary(.or, lhs.expr, rhs.expr), lhs.expr.range.union(rhs.expr.range), over: lhs.height, rhs.height)
         }
         return lhs
     }
 
     /// and-expr := not-expr { "and" not-expr }
-    mutating func parseAnd(depth: Int) throws -> Expr {
+    mutating func parseAnd(depth: Int) throws -> Sized {
         var lhs = try parseNot(depth: depth)
         while accept("and") {
             skipNewlines()
             let rhs = try parseNot(depth: depth)
-            lhs = Expr(.binary(.and, lhs, rhs), lhs.range.union(rhs.range))
+            lhs = try node(.binary(.and, lhs.expr, rhs.expr), lhs.expr.range.union(rhs.expr.range), over: lhs.height, rhs.height)
         }
         return lhs
     }
 
     /// not-expr := "not" not-expr | comparison
-    mutating func parseNot(depth: Int) throws -> Expr {
+    mutating func parseNot(depth: Int) throws -> Sized {
         guard depth < Self.maxNesting else { throw nestingError() }
         let t = current
         if accept("not") {
             skipNewlines()
             let inner = try parseNot(depth: depth + 1)
-            return Expr(.not(inner), t.range.union(inner.range))
+            return try node(.not(inner.expr), t.range.union(inner.expr.range), over: inner.height)
         }
         return try parseComparison(depth: depth)
     }
 
     /// comparison := additive [ ( "=" | "!=" | "<" | "<=" | ">" | ">=" ) additive
     ///                          | "is" [ "not" ] "empty" | [ "not" ] "in" list ]
-    mutating func parseComparison(depth: Int) throws -> Expr {
+    mutating func parseComparison(depth: Int) throws -> Sized {
         let lhs = try parseAdditive(depth: depth)
         if case .symbol(let s) = current.kind, let op = BinaryOp(rawValue: s), [.eq, .ne, .lt, .le, .gt, .ge].contains(op) {
             advance()
             skipNewlines()
             let rhs = try parseAdditive(depth: depth)
-            return Expr(.binary(op, lhs, rhs), lhs.range.union(rhs.range))
+            return try node(.binary(op, lhs.expr, rhs.expr), lhs.expr.range.union(rhs.expr.range), over: lhs.height, rhs.height)
         }
         if accept("is") {
             let negated = accept("not")
             let t = current
             try expect("empty", "'empty' (is empty, is not empty)")
-            return Expr(.isEmpty(lhs, negated: negated), lhs.range.union(t.range))
+            return try node(.isEmpty(lhs.expr, negated: negated), lhs.expr.range.union(t.range), over: lhs.height)
         }
         if check("not"), token(at: 1).isKeyword("in") {
             advance(); advance()
@@ -99,58 +94,66 @@ extension Parser {
         return lhs
     }
 
-    mutating func finishIn(_ lhs: Expr, negated: Bool, depth: Int) throws -> Expr {
+    mutating func finishIn(_ lhs: Sized, negated: Bool, depth: Int) throws -> Sized {
         skipNewlines()
-        let list = try parsePrimary(depth: depth + 1)
+        let list = try parsePrimarySized(depth: depth + 1)
         let items: [Expr]
-        if case .list(let xs) = list.kind { items = xs } else { items = [list] }
-        return Expr(.inList(lhs, items, negated: negated), lhs.range.union(list.range))
+        // The items of a list hang directly under the `in` node: one level less than the list.
+        let itemsHeight: Int
+        if case .list(let xs) = list.expr.kind { items = xs; itemsHeight = list.height - 1 } else { items = [list.expr]; itemsHeight = list.height }
+        return try node(.inList(lhs.expr, items, negated: negated), lhs.expr.range.union(list.expr.range), over: lhs.height, itemsHeight)
     }
 
     /// additive := multiplicative { ( "+" | "-" ) multiplicative }
-    mutating func parseAdditive(depth: Int) throws -> Expr {
+    mutating func parseAdditive(depth: Int) throws -> Sized {
         var lhs = try parseMultiplicative(depth: depth)
         while case .symbol(let s) = current.kind, s == "+" || s == "-" {
             advance()
             skipNewlines()
             let rhs = try parseMultiplicative(depth: depth)
-            lhs = Expr(.binary(s == "+" ? .add : .sub, lhs, rhs), lhs.range.union(rhs.range))
+            lhs = try node(.binary(s == "+" ? .add : .sub, lhs.expr, rhs.expr), lhs.expr.range.union(rhs.expr.range), over: lhs.height, rhs.height)
         }
         return lhs
     }
 
     /// multiplicative := unary { ( "*" | "/" ) unary }
-    mutating func parseMultiplicative(depth: Int) throws -> Expr {
+    mutating func parseMultiplicative(depth: Int) throws -> Sized {
         var lhs = try parseUnary(depth: depth)
         while case .symbol(let s) = current.kind, s == "*" || s == "/" {
             advance()
             skipNewlines()
             let rhs = try parseUnary(depth: depth)
-            lhs = Expr(.binary(s == "*" ? .mul : .div, lhs, rhs), lhs.range.union(rhs.range))
+            lhs = try node(.binary(s == "*" ? .mul : .div, lhs.expr, rhs.expr), lhs.expr.range.union(rhs.expr.range), over: lhs.height, rhs.height)
         }
         return lhs
     }
 
     /// unary := "-" unary | postfix
-    mutating func parseUnary(depth: Int) throws -> Expr {
+    mutating func parseUnary(depth: Int) throws -> Sized {
         guard depth < Self.maxNesting else { throw nestingError() }
         let t = current
         if acceptSymbol("-") {
             let inner = try parseUnary(depth: depth + 1)
-            return Expr(.negate(inner), t.range.union(inner.range))
+            return try node(.negate(inner.expr), t.range.union(inner.expr.range), over: inner.height)
         }
         return try parsePostfix(depth: depth)
     }
 
     /// postfix := primary { "." WORD }
-    mutating func parsePostfix(depth: Int) throws -> Expr {
-        var e = try parsePrimary(depth: depth)
+    mutating func parsePostfix(depth: Int) throws -> Sized {
+        var e = try parsePrimarySized(depth: depth)
         while current.isSymbol(".") {
             advance()
             let member = try parseName("a date part (week, month, quarter, year) or column")
-            e = Expr(.member(e, member), e.range.union(member.range))
+            e = try node(.member(e.expr, member), e.expr.range.union(member.range), over: e.height)
         }
         return e
+    }
+
+    /// A primary expression on its own (a list of values, a single value), for clauses that
+    /// take one.
+    mutating func parsePrimary() throws -> Expr {
+        try parsePrimarySized(depth: 0).expr
     }
 
     /// primary := NUMBER [ duration-unit ] | PERCENT | STRING | DATE | MONTH | QUARTER
@@ -158,7 +161,7 @@ extension Parser {
     ///          | WORD "[" expr "]" "." WORD | WORD "(" [ expr { "," expr } ] ")" | WORD
     ///          | "(" expr ")" | list
     /// list := "(" [ expr { "," expr } [ "," ] ] ")"
-    mutating func parsePrimary(depth: Int = 0) throws -> Expr {
+    mutating func parsePrimarySized(depth: Int) throws -> Sized {
         guard depth < Self.maxNesting else { throw nestingError() }
         let t = current
         switch t.kind {
@@ -172,37 +175,40 @@ extension Parser {
                 guard n <= 100_000 else {
                     throw Diagnostic(.syntax, "E102", "a duration can be at most 100,000 \(unit.rawValue)", file: file, range: t.range)
                 }
-                return Expr(.duration(Duration(count: Int(n), unit: unit)), t.range.union(u.range))
+                return Sized(Expr(.duration(Duration(count: Int(n), unit: unit)), t.range.union(u.range)), height: 1)
             }
-            return Expr(.number(n), t.range)
-        case .percent(let p): advance(); return Expr(.percent(p), t.range)
-        case .string(let s): advance(); return Expr(.string(s), t.range)
-        case .date(let d): advance(); return Expr(.date(d), t.range)
-        case .month(let y, let m): advance(); return Expr(.month(y, m), t.range)
-        case .quarter(let y, let q): advance(); return Expr(.quarter(y, q), t.range)
+            return Sized(Expr(.number(n), t.range), height: 1)
+        case .percent(let p): advance(); return Sized(Expr(.percent(p), t.range), height: 1)
+        case .string(let s): advance(); return Sized(Expr(.string(s), t.range), height: 1)
+        case .date(let d): advance(); return Sized(Expr(.date(d), t.range), height: 1)
+        case .month(let y, let m): advance(); return Sized(Expr(.month(y, m), t.range), height: 1)
+        case .quarter(let y, let q): advance(); return Sized(Expr(.quarter(y, q), t.range), height: 1)
         case .symbol("("):
             advance()
-            if acceptSymbol(")") { return Expr(.list([]), SourceRange(t.range.start, previousEnd)) }
+            if acceptSymbol(")") { return Sized(Expr(.list([]), SourceRange(t.range.start, previousEnd)), height: 1) }
             let first = try parseOr(depth: depth + 1)
             if acceptSymbol(")") {
-                return Expr(first.kind, SourceRange(t.range.start, previousEnd))
+                return Sized(Expr(first.expr.kind, SourceRange(t.range.start, previousEnd)), height: first.height)
             }
-            var items = [first]
+            var items = [first.expr]
+            var tallest = first.height
             while acceptSymbol(",") {
                 if current.isSymbol(")") { break }
-                items.append(try parseOr(depth: depth + 1))
+                let item = try parseOr(depth: depth + 1)
+                items.append(item.expr)
+                tallest = max(tallest, item.height)
             }
             try expectSymbol(")", "',' or ')'")
-            return Expr(.list(items), SourceRange(t.range.start, previousEnd))
+            return try node(.list(items), SourceRange(t.range.start, previousEnd), over: tallest)
         case .word(let w):
             let lower = w.lowercased()
             switch lower {
-            case "true", "false": advance(); return Expr(.bool(lower == "true"), t.range)
-            case "empty": advance(); return Expr(.empty, t.range)
-            case "today": advance(); return Expr(.today, t.range)
+            case "true", "false": advance(); return Sized(Expr(.bool(lower == "true"), t.range), height: 1)
+            case "empty": advance(); return Sized(Expr(.empty, t.range), height: 1)
+            case "today": advance(); return Sized(Expr(.today, t.range), height: 1)
             case "tasks" where token(at: 1).isKeyword("done"):
                 advance(); let d = advance()
-                return Expr(.tasksDone, t.range.union(d.range))
+                return Sized(Expr(.tasksDone, t.range.union(d.range)), height: 1)
             default: break
             }
             advance()
@@ -212,18 +218,23 @@ extension Parser {
                 try expectSymbol("]")
                 try expectSymbol(".", "'.' and a column name (\(w)[key].column)")
                 let column = try parseName("a column name")
-                return Expr(.lookup(table: name, key: key, column: column), t.range.union(column.range))
+                return try node(.lookup(table: name, key: key.expr, column: column), t.range.union(column.range), over: key.height)
             }
             if current.isSymbol("("), current.range.start == t.range.end {
                 advance()
                 var args: [Expr] = []
+                var tallest = 0
                 if !current.isSymbol(")") {
-                    repeat { args.append(try parseOr(depth: depth + 1)) } while acceptSymbol(",")
+                    repeat {
+                        let arg = try parseOr(depth: depth + 1)
+                        args.append(arg.expr)
+                        tallest = max(tallest, arg.height)
+                    } while acceptSymbol(",")
                 }
                 try expectSymbol(")", "',' or ')'")
-                return Expr(.call(name, args), SourceRange(t.range.start, previousEnd))
+                return try node(.call(name, args), SourceRange(t.range.start, previousEnd), over: tallest)
             }
-            return Expr(.name(w), t.range)
+            return Sized(Expr(.name(w), t.range), height: 1)
         default:
             throw unexpected(expected: "a value or a field name")
         }

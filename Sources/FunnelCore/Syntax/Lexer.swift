@@ -28,25 +28,41 @@ public struct Lexer {
 
     public init(file: SourceFile) { self.file = file; self.bytes = file.bytes }
 
+    /// The kind of the last token made, which decides whether a `.` starts a session command.
+    var previous: TokenKind?
+    /// Errors found after the first `listedErrors`: counted, not kept, so a file of a hundred
+    /// million bad bytes costs no more memory than one of twenty.
+    var unlistedErrors = 0
+    private(set) var finished = false
+
     public static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(file: file)
-        lexer.run()
+        while !lexer.finished { lexer.step() }
         return (lexer.tokens, lexer.diagnostics)
     }
 
-    mutating func run() {
-        // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the script.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
-        // A `#!` first line lets scripts be executable.
-        if bytes[pos...].starts(with: [35, 33]) { while pos < bytes.count, bytes[pos] != 10 { pos += 1 } }
-        while pos < bytes.count {
+    /// Lexes on until at least one token is made (the parser takes them as it goes), or the
+    /// input ends, when the EOF token is made.
+    mutating func step() {
+        if pos == 0, previous == nil {
+            // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the script.
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
+            // A `#!` first line lets scripts be executable.
+            if bytes[pos...].starts(with: [35, 33]) { while pos < bytes.count, bytes[pos] != 10 { pos += 1 } }
+        }
+        let made = tokens.count
+        while pos < bytes.count, tokens.count == made {
             let b = bytes[pos]
             switch b {
             case 32, 9, 13, 0x0C: pos += 1
             case 10:
-                if brackets.last != UInt8(ascii: "("), brackets.last != UInt8(ascii: "[") {
+                // A run of blank lines or of `;` is one separator: the parser gives them no
+                // meaning, and a file of 100 MB of `;` is then one token, not 100 million.
+                if brackets.last != UInt8(ascii: "("), brackets.last != UInt8(ascii: "["), previous != .newline {
                     add(.newline, pos, pos + 1)
                 }
+                pos += 1
+            case UInt8(ascii: ";") where previous == .symbol(";"):
                 pos += 1
             case UInt8(ascii: "-") where peek(1) == UInt8(ascii: "-"):
                 while pos < bytes.count, bytes[pos] != 10 { pos += 1 }
@@ -65,21 +81,26 @@ public struct Lexer {
                 if isWordStart(b) || b >= 0x80 { lexWordOrStray() } else { lexSymbol() }
             }
         }
-        tokens.append(Token(.eof, SourceRange(bytes.count, bytes.count)))
+        if pos >= bytes.count, tokens.count == made, !finished {
+            add(.eof, bytes.count, bytes.count)
+            finished = true
+        }
     }
 
     var atStatementStart: Bool {
-        guard let last = tokens.last else { return true }
-        return last.kind == .newline || last.kind == .symbol(";")
+        guard let last = previous else { return true }
+        return last == .newline || last == .symbol(";")
     }
 
     func peek(_ offset: Int) -> UInt8? { pos + offset < bytes.count ? bytes[pos + offset] : nil }
 
     mutating func add(_ kind: TokenKind, _ start: Int, _ end: Int) {
         tokens.append(Token(kind, SourceRange(start, end)))
+        previous = kind
     }
 
     mutating func error(_ code: String, _ message: String, _ start: Int, _ end: Int, help: String? = nil) {
+        guard diagnostics.count < Parser.listedErrors else { unlistedErrors += 1; return }
         diagnostics.append(Diagnostic(.syntax, code, message, file: file, range: SourceRange(start, end), help: help))
     }
 

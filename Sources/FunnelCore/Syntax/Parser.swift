@@ -5,6 +5,8 @@ public struct ParseResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// True when the only problem is that input ended while a statement needed more.
     public var isIncomplete: Bool
+    /// Errors found after the first `Parser.listedErrors`, counted but not kept.
+    public var unlistedErrors = 0
 }
 
 /// Recursive-descent parser over the lexer's tokens. Each parse function's doc comment
@@ -13,15 +15,17 @@ public struct ParseResult: Sendable {
 /// syntax error of a file.
 public struct Parser {
     let file: SourceFile
-    var tokens: [Token]
+    let tokens: TokenStream
     var index = 0
     var diagnostics: [Diagnostic] = []
+    var unlistedErrors = 0
+    /// Errors kept for the caller; the rest are only counted, so a script of 200,000 bad lines
+    /// neither prints 800,000 lines nor keeps 200,000 diagnostics.
+    public static let listedErrors = 20
 
     public init(file: SourceFile) {
         self.file = file
-        let lexed = Lexer.tokenize(file)
-        self.tokens = lexed.tokens
-        self.diagnostics = lexed.diagnostics
+        self.tokens = TokenStream(file: file)
     }
 
     public static func parse(_ file: SourceFile) -> ParseResult {
@@ -34,19 +38,23 @@ public struct Parser {
     mutating func parseProgram() -> ParseResult {
         var statements: [Statement] = []
         var incomplete = false
-        // Lexer errors come first in the list but must not stop parsing.
-        let lexErrors = diagnostics.count
+        var allIncomplete = true
         while true {
-            skipSeparators()
+            // Separators between statements are dropped as they are passed.
+            while current.isNewline || current.isSymbol(";") {
+                advance()
+                tokens.keptFrom = index
+            }
             if current.isEOF { break }
             let start = index
+            tokens.keptFrom = start
             do {
                 let s = try parseStatement()
                 try expectStatementEnd()
                 statements.append(s)
             } catch let d as Diagnostic {
-                if d.isIncomplete { incomplete = true }
-                diagnostics.append(d)
+                if d.isIncomplete { incomplete = true } else { allIncomplete = false }
+                if diagnostics.count < Self.listedErrors { diagnostics.append(d) } else { unlistedErrors += 1 }
                 synchronize(from: start)
             } catch {
                 synchronize(from: start)
@@ -54,26 +62,32 @@ public struct Parser {
         }
         // Only "ran out of input" problems make an entry incomplete; a real error, or a
         // lexer error such as an unterminated string, is shown at once.
-        let parseErrors = diagnostics[lexErrors...]
-        let onlyIncomplete = incomplete && lexErrors == 0 && parseErrors.allSatisfy(\.isIncomplete)
-        // Lexer errors were collected first; report everything in file order.
-        let ordered = diagnostics.enumerated().sorted { a, b in
+        let lexed = tokens.lexerDiagnostics
+        let onlyIncomplete = incomplete && lexed.isEmpty && allIncomplete
+        // Lexer errors come first; report everything in file order. Each list holds the first
+        // errors of its kind, so the first `listedErrors` of both are among them.
+        let ordered = (lexed + diagnostics).enumerated().sorted { a, b in
             let x = a.element.range?.start ?? 0, y = b.element.range?.start ?? 0
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
-        return ParseResult(statements: statements, diagnostics: ordered, isIncomplete: onlyIncomplete)
+        let listed = Array(ordered.prefix(Self.listedErrors))
+        let unlisted = ordered.count - listed.count + unlistedErrors + tokens.unlistedLexerErrors
+        return ParseResult(statements: statements, diagnostics: listed, isIncomplete: onlyIncomplete, unlistedErrors: unlisted)
     }
 
     // MARK: - Token cursor
 
-    var current: Token { tokens[min(index, tokens.count - 1)] }
-    func token(at offset: Int) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+    var current: Token { tokens[index] }
+    func token(at offset: Int) -> Token { tokens[index + offset] }
     var previousEnd: Int { index > 0 ? tokens[index - 1].range.end : 0 }
 
     @discardableResult
     mutating func advance() -> Token {
         let t = current
-        if index < tokens.count - 1 { index += 1 }
+        if !t.isEOF {
+            index += 1
+            if index & 4095 == 0 { tokens.compact(index: index) }
+        }
         return t
     }
 
@@ -83,7 +97,7 @@ public struct Parser {
     /// The first token after any newlines, without consuming them.
     func peekPastNewlines() -> Token {
         var i = index
-        while i < tokens.count - 1, tokens[i].isNewline { i += 1 }
+        while tokens[i].isNewline { i += 1 }
         return tokens[i]
     }
 
@@ -120,8 +134,9 @@ public struct Parser {
 
     /// True when the file ends inside a `{` block: the newline we stopped at is not the end.
     var openBracketsAtEnd: Bool {
+        // Statements end outside braces, so counting from this statement's start is enough.
         var depth = 0
-        for t in tokens {
+        for t in tokens.remaining() {
             if t.isSymbol("{") { depth += 1 } else if t.isSymbol("}") { depth -= 1 }
         }
         return depth > 0
@@ -167,14 +182,17 @@ public struct Parser {
     mutating func synchronize(from start: Int) {
         if index == start { advance() }
         var depth = 0
-        for t in tokens[start..<index] {
+        for t in tokens.tokens(from: start, to: index) {
             if t.isSymbol("{") { depth += 1 } else if t.isSymbol("}") { depth = max(0, depth - 1) }
         }
+        // What is skipped is never looked at again.
+        tokens.keptFrom = index
         while !current.isEOF {
             if current.isSymbol("{") { depth += 1 }
             if current.isSymbol("}") { depth = max(0, depth - 1) }
             if depth == 0, current.isNewline || current.isSymbol(";") { return }
             advance()
+            tokens.keptFrom = index
         }
     }
 

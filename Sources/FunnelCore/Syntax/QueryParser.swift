@@ -129,8 +129,8 @@ extension Parser {
 
     func nextWordAfterNewlines(_ offset: Int) -> String? {
         var i = index
-        while i < tokens.count - 1, tokens[i].isNewline { i += 1 }
-        return tokens[min(i + offset, tokens.count - 1)].keyword
+        while tokens[i].isNewline { i += 1 }
+        return tokens[i + offset].keyword
     }
 
     /// expr-list := expr { "," expr }

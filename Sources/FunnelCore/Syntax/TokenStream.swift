@@ -1,0 +1,55 @@
+/// The lexer's tokens, made as the parser asks for them and dropped once the parser is past
+/// them. A token takes 40 bytes, so holding every token of a file made memory forty times the
+/// size of a file of `;` (5.4 GB for 100 MB); now the tokens held are those of the statement
+/// being parsed. Indexes are absolute: the first token of the file is 0, whatever was dropped.
+final class TokenStream {
+    private var lexer: Lexer
+    private var buffer: [Token] = []
+    /// The absolute index of `buffer[0]`.
+    private var base = 0
+    /// Tokens from here on are kept: the start of the statement being parsed, which error
+    /// recovery goes back to.
+    var keptFrom = 0
+
+    init(file: SourceFile) { lexer = Lexer(file: file) }
+
+    /// The token at absolute index `i`; past the end, the EOF token.
+    subscript(i: Int) -> Token {
+        while i - base >= buffer.count, !lexer.finished { fill() }
+        return buffer[max(0, min(i - base, buffer.count - 1))]
+    }
+
+    /// True when `i` is the last token (EOF), so the cursor stays there.
+    func isLast(_ i: Int) -> Bool { self[i].isEOF }
+
+    /// The tokens from `from` up to `to` (absolute, `from` at or after `keptFrom`).
+    func tokens(from: Int, to: Int) -> ArraySlice<Token> {
+        _ = self[to]
+        let lo = max(from - base, 0), hi = min(max(to - base, lo), buffer.count)
+        return buffer[lo..<hi]
+    }
+
+    /// Every token from `keptFrom` to the end of the file.
+    func remaining() -> ArraySlice<Token> {
+        while !lexer.finished { fill() }
+        return buffer[max(keptFrom - base, 0)...]
+    }
+
+    /// Drops the tokens before `keptFrom` (and before the one before `index`, which
+    /// `previousEnd` reads) once there are enough of them to be worth the copy.
+    func compact(index: Int) {
+        let drop = min(keptFrom, index - 1) - base
+        guard drop >= 4096, drop * 2 >= buffer.count else { return }
+        buffer.removeFirst(drop)
+        base += drop
+    }
+
+    var lexerDiagnostics: [Diagnostic] { lexer.diagnostics }
+    var unlistedLexerErrors: Int { lexer.unlistedErrors }
+
+    private func fill() {
+        lexer.step()
+        buffer.append(contentsOf: lexer.tokens)
+        lexer.tokens.removeAll(keepingCapacity: true)
+    }
+}
