@@ -24,9 +24,12 @@ struct FunnelProcess {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// `program` runs another executable in the same environment (`/bin/sh` to pass bytes
+    /// that are not UTF-8 to funnel).
+    static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:],
+                    program: URL? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = executable
+        p.executableURL = program ?? executable
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["FUNNEL_TODAY"] = "2026-03-15"

@@ -19,6 +19,9 @@ public enum DotCommand: Equatable, Sendable {
     public static let names = [".help", ".format", ".mode", ".once", ".output", ".read", ".open", ".today", ".timer",
                                ".bail", ".schema", ".explain", ".quit", ".exit"]
 
+    /// Commands whose argument is the rest of the line, `;` and all.
+    static let restOfLine: Set<String> = [".explain"]
+
     /// `.read FILE` runs a script, so an entry that has one may write; no other
     /// session command changes the store.
     public static func writes(_ text: String) -> Bool { text.hasPrefix(".read") }
@@ -28,6 +31,12 @@ public enum DotCommand: Equatable, Sendable {
         let words = arguments(text)
         guard let name = words.first?.lowercased() else { throw problem("empty session command", text) }
         let args = Array(words.dropFirst())
+        // `-c '.format csv; pipeline'`: the `;` and what follows are the command's arguments.
+        if let semicolon = words.dropFirst().first(where: { $0.contains(";") }), !restOfLine.contains(name) {
+            let after = String(text[text.index(after: text.firstIndex(of: ";") ?? text.startIndex)...].drop { $0 == " " || $0 == "\t" })
+            throw problem("a session command takes the rest of its line, so '\(semicolon)' is part of \(name)", text,
+                          help: after.isEmpty ? "remove the ';'" : "put `\(after)` on a line of its own (or in another -c)")
+        }
         func one(_ what: String, _ usage: String) throws -> String {
             guard args.count == 1 else { throw problem("\(name) takes \(what)", text, help: "usage: \(name) \(usage)") }
             return args[0]
@@ -54,7 +63,7 @@ public enum DotCommand: Equatable, Sendable {
         case ".open": return .open(try one("a store directory", "STORE"))
         case ".today":
             let d = try one("a date", "YYYY-MM-DD")
-            guard let day = Calendar.parseISO(d) else { throw problem("'\(d)' is not a date", text, help: "write it as 2026-03-31") }
+            guard let day = Calendar.parseISO(d) else { throw problem("'\(d)' is not a date", text, help: dateHelp(d)) }
             return .today(day)
         case ".timer": return .timer(try onOff())
         case ".bail": return .bail(try onOff())
@@ -69,6 +78,18 @@ public enum DotCommand: Equatable, Sendable {
             throw problem("unknown session command '\(name)'", text,
                           help: Suggest.closest(to: name, in: names).map { "did you mean '\($0)'?" } ?? "type .help for the list")
         }
+    }
+
+    /// What is wrong with a date that `Calendar.parseISO` refused: the day past the month's
+    /// end (as the language says for a date literal), a month past 12, or the shape.
+    public static func dateHelp(_ d: String) -> String {
+        let u = Array(d.utf8)
+        if u.count == 10, u[4] == 45, u[7] == 45,
+           let y = Calendar.digits(u[0..<4]), let m = Calendar.digits(u[5..<7]), Calendar.digits(u[8..<10]) != nil {
+            guard (1...12).contains(m) else { return "months are 01 to 12" }
+            return "\(Calendar.pad(y, 4))-\(Calendar.pad(m, 2)) has \(Calendar.daysInMonth(year: y, month: m)) days"
+        }
+        return "write it as YYYY-MM-DD"
     }
 
     static func problem(_ message: String, _ text: String, help: String? = nil) -> Diagnostic {
