@@ -13,6 +13,10 @@ public struct SessionOptions: Sendable {
     /// Stop a script at the first error (the default for runs; `.bail off` in the REPL
     /// carries on, like sqlite3).
     public var bail = true
+    /// `.headers off` leaves out the header line of table, box, csv and tsv results.
+    public var headers = true
+    /// `.echo on` prints each statement before it runs.
+    public var echo = false
     public var today: Int32
     /// Width to fit tables into, when the output is a terminal.
     public var terminalWidth: Int?
@@ -32,6 +36,8 @@ public final class Session {
     let out: OutputSink
     let err: OutputSink
     var onceSink: OutputSink?
+    /// The format `.once FILE` chose from FILE's extension, for the one result it takes.
+    var onceFormat: OutputFormat?
     var outputSink: OutputSink?
     public var timer = false
     /// Asked between statements; true cancels the entry being run (Ctrl-C in the REPL).
@@ -146,6 +152,7 @@ public final class Session {
             // Timed only when the timer was on before the statement, so `.timer on` itself is not.
             let timing = timer
             let started = timing ? monotonicSeconds() : 0
+            if options.echo { write(file.text(s.statement.range)) }
             do {
                 let output = try interpreter.execute(s, file: file)
                 try show(output, for: s.statement, file: file)
@@ -191,14 +198,15 @@ public final class Session {
             } else if case .export(_, _, _, let target) = s.kind {
                 try writeTable(t, to: target, file: file)
             } else {
-                write(Renderer.render(t, as: options.format, maxWidth: options.format == .table ? options.terminalWidth : nil))
+                let format = currentFormat
+                write(Renderer.render(t, as: format, maxWidth: format == .table ? options.terminalWidth : nil, headers: options.headers))
             }
         case .text(let text): write(text)
         case let .chart(t, labels, value, title):
-            if options.format == .table {
+            if currentFormat == .table {
                 write(ChartRenderer.render(t, labelColumns: labels, valueColumn: value, title: title, maxWidth: options.terminalWidth))
             } else {
-                write(Renderer.render(t, as: options.format))
+                write(Renderer.render(t, as: currentFormat, headers: options.headers))
             }
         case .message(let m): if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
@@ -213,15 +221,7 @@ public final class Session {
     func writeTable(_ t: ResultTable, to target: Expr, file: SourceFile) throws {
         guard case .string(let name) = target.kind else { return }
         let path = Self.resolvePath(name, relativeTo: file)
-        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
-        let format: OutputFormat
-        switch ext {
-        case "csv": format = .csv
-        case "tsv", "tab": format = .tsv
-        case "json": format = .json
-        case "md", "markdown": format = .markdown
-        case "txt": format = .table
-        default:
+        guard let format = Self.format(forExtensionOf: name) else {
             throw Diagnostic(.runtime, "R130", "cannot tell the format of '\(name)' from its extension", file: file, range: target.range,
                              help: "use .csv, .tsv, .json, .md or .txt")
         }
@@ -235,6 +235,21 @@ public final class Session {
         }
         if !options.quiet { write("wrote \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") to \(name)") }
     }
+
+    /// The format a file's extension names, for `... to FILE` and `.once FILE`.
+    static func format(forExtensionOf name: String) -> OutputFormat? {
+        guard name.contains(".") else { return nil }
+        switch name.split(separator: ".").last.map({ $0.lowercased() }) ?? "" {
+        case "csv": return .csv
+        case "tsv", "tab": return .tsv
+        case "json": return .json
+        case "md", "markdown": return .markdown
+        case "txt": return .table
+        default: return nil
+        }
+    }
+
+    var currentFormat: OutputFormat { onceSink != nil ? onceFormat ?? options.format : options.format }
 
     /// A relative path in a script is taken from the script's folder; in the REPL and
     /// `-c`, from the current directory.
@@ -251,6 +266,7 @@ public final class Session {
         if let once = onceSink {
             once.close()
             onceSink = nil
+            onceFormat = nil
         }
     }
 
@@ -299,6 +315,8 @@ public final class Session {
                 throw Diagnostic(.io, "C002", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: statement.range)
             }
             onceSink = sink
+            // As `... to FILE`: a known extension chooses the format; another keeps the mode.
+            onceFormat = Self.format(forExtensionOf: path)
         case .output(let path):
             outputSink?.close()
             outputSink = nil
@@ -327,6 +345,15 @@ public final class Session {
         case .schema: write(Schema.text(state.catalog))
         case .quit: quitRequested = true
         case .explain(let text): write(try explain(text, statement: statement, file: file))
+        case .headers(let on): options.headers = on
+        case .echo(let on): options.echo = on
+        case .print(let text): write(text)
+        case .tables: try runInline("show tables", statement: statement, file: file)
+        case .cd(let path):
+            guard chdir(path) == 0 else {
+                throw Diagnostic(.io, "C007", "cannot change to \(path): \(String(cString: strerror(errno)))", file: file, range: statement.range)
+            }
+        case .shell(let command): try runShell(command, statement: statement, file: file)
         }
     }
 
@@ -346,6 +373,30 @@ public final class Session {
         }
     }
 
+    /// A session command that is a statement under another name (`.tables`).
+    func runInline(_ text: String, statement: Statement, file: SourceFile) throws {
+        let source = SourceFile(name: file.name, text: text)
+        guard case .success(let program) = Compiler.compile(source, catalog: interpreter.state.catalog) else { return }
+        for s in program.statements { try show(try interpreter.execute(s, file: source), for: s.statement, file: source) }
+    }
+
+    /// `.shell CMD`: /bin/sh runs it with funnel's standard input and output; what funnel
+    /// printed so far is flushed first so the two do not interleave.
+    func runShell(_ command: String, statement: Statement, file: SourceFile) throws {
+        flushOutputs()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        do { try p.run() } catch {
+            throw Diagnostic(.io, "C008", "cannot run /bin/sh: \(error)", file: file, range: statement.range)
+        }
+        p.waitUntilExit()
+        if p.terminationStatus != 0 {
+            report([Diagnostic(.runtime, "C009", "the command exited with status \(p.terminationStatus)", file: file,
+                               range: statement.range, severity: .warning)])
+        }
+    }
+
     func readScript(_ path: String, statement: Statement, file: SourceFile) throws {
         guard readDepth < 16 else {
             throw Diagnostic(.usage, "C003", ".read is nested too deeply (more than 16 files)", file: file, range: statement.range)
@@ -359,11 +410,19 @@ public final class Session {
         case .success(let p):
             program = p
         }
+        // The file is one transaction, like `run FILE`: when a statement in it fails, none of
+        // its changes are kept (and what ran before `.read` is untouched).
+        let savepoint = interpreter.savepoint()
         readDepth += 1
         defer { readDepth -= 1 }
-        let status = try runTransaction(program.statements, file: source)
+        let status: Int32
+        do { status = try runTransaction(program.statements, file: source) } catch {
+            interpreter.rollback(to: savepoint)
+            throw error
+        }
         if status != ExitStatus.success {
-            throw Diagnostic(.runtime, "C005", "a statement in \(path) failed", file: file, range: statement.range)
+            interpreter.rollback(to: savepoint)
+            throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it was kept", file: file, range: statement.range)
         }
     }
 }

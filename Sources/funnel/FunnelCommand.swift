@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The store directory (default: $FUNNEL_STORE, else ./funnel.store).", valueName: "dir"))
     var store: String?
 
-    @Option(help: ArgumentHelp("Output format: table, csv, tsv, json or markdown.", valueName: "fmt"))
+    @Option(help: ArgumentHelp("Output format: table, csv, tsv, json, markdown, box or line.", valueName: "fmt"))
     var format: String?
 
     @Option(help: ArgumentHelp("Today's date, YYYY-MM-DD (default: $FUNNEL_TODAY, else the system date).", valueName: "date"))
@@ -25,7 +25,7 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if let f = format, OutputFormat(rawValue: f.lowercased()) == nil {
-            throw ValidationError("unknown format '\(f)'; use table, csv, tsv, json or markdown")
+            throw ValidationError("unknown format '\(f)'; use " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if let t = today ?? environment("FUNNEL_TODAY"), Calendar.parseISO(t) == nil {
             throw ValidationError("'\(t)' is not a date; \(DotCommand.dateHelp(t))")

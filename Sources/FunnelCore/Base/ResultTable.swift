@@ -33,5 +33,5 @@ public struct ResultTable: Sendable, Equatable {
 
 /// The output formats of `--format` and `.format`.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, csv, tsv, json, markdown
+    case table, csv, tsv, json, markdown, box, line
 }
