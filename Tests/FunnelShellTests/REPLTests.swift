@@ -65,6 +65,36 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    /// A typo inside a pasted block: one error, with a did-you-mean, and the lines after it
+    /// are part of the same entry (not each "unknown statement").
+    @Test func aTypoInAPastedBlockIsOneError() throws {
+        let p = try start()
+        try p.send("funnel Z {\r")
+        try p.expect("   ...> ")
+        try p.send("  stage A probabilty 10%\r")
+        try p.expect("   ...> ")
+        try p.send("  stage B probability 20%\r")
+        try p.expect("   ...> ")
+        try p.send("  won W\r")
+        try p.expect("   ...> ")
+        try p.send("}\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out == "}\n<entry>:2:11: error[E101]: expected a new line or '}' after the stage, found 'probabilty'\n 2 |   stage A probabilty 10%\n   |           ^^^^^^^^^^\nhelp: did you mean 'probability'?\nfunnel> ")
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func ctrlDOnAContinuationLineSaysWhatItDropped() throws {
+        let p = try start()
+        try p.send("funnel Z {\r")
+        try p.expect("   ...> ")
+        try p.send("  stage A probability 10%\r")
+        try p.expect("   ...> ")
+        try p.send("\u{04}")
+        try p.expect("dropped the unfinished entry (2 lines), nothing from it ran")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     @Test func aMultiLineFunnelDeclaration() throws {
         let p = try start()
         try p.send("funnel Small {\r")
