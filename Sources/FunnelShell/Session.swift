@@ -36,6 +36,11 @@ public final class Session {
     let out: OutputSink
     let err: OutputSink
     var onceSink: OutputSink?
+    /// Confirmations of this entry's changes, held until the entry commits: a change rolled
+    /// back must not be shown as done.
+    var heldConfirmations: [String] = []
+    /// Confirmations shown before the entry ended (a result followed them).
+    var shownConfirmations = 0
     /// The format `.once FILE` chose from FILE's extension, for the one result it takes.
     var onceFormat: OutputFormat?
     var outputSink: OutputSink?
@@ -135,6 +140,7 @@ public final class Session {
         } catch let d as Diagnostic {
             report([d])
             interpreter.reset(to: committed)
+            dropConfirmations()
             return d.exitCode
         } catch {
             report([Diagnostic(.io, "S000", "\(error)")])
@@ -144,7 +150,7 @@ public final class Session {
 
     /// Statements that change the store, so the run takes the writer lock.
     func runTransaction(_ statements: [CheckedStatement], file: SourceFile) throws -> Int32 {
-        if readDepth == 0 { try refresh() }
+        if readDepth == 0 { try refresh(); shownConfirmations = 0 }
         var status = ExitStatus.success
         for s in statements {
             if quitRequested { break }
@@ -162,7 +168,7 @@ public final class Session {
                 report([d])
                 status = max(status, d.exitCode == ExitStatus.syntax ? ExitStatus.statementFailed : d.exitCode)
                 if !options.keepGoing && options.bail {
-                    if readDepth == 0 { interpreter.reset(to: committed) }
+                    if readDepth == 0 { interpreter.reset(to: committed); dropConfirmations() }
                     flushOutputs()
                     return status
                 }
@@ -170,7 +176,11 @@ public final class Session {
             if timing && timer { write(String(format3: monotonicSeconds() - started)) }
             flushOutputs()
         }
-        if readDepth == 0 { try commitPending() }
+        if readDepth == 0 {
+            try commitPending()
+            releaseConfirmations()
+            shownConfirmations = 0
+        }
         return status
     }
 
@@ -191,7 +201,7 @@ public final class Session {
     func show(_ output: StatementOutput, for s: Statement, file: SourceFile) throws {
         switch output {
         case .none:
-            if options.confirmChanges, !options.quiet, let text = Confirmation.text(for: s, file: file) { write(text) }
+            if options.confirmChanges, !options.quiet, let text = Confirmation.text(for: s, file: file) { heldConfirmations.append(text) }
         case .table(let t):
             if case .query(let q) = s.kind, let target = q.output {
                 try writeTable(t, to: target, file: file)
@@ -261,7 +271,28 @@ public final class Session {
 
     var currentSink: OutputSink { onceSink ?? outputSink ?? out }
 
+    /// Shows the held confirmations; a result printed after a change comes after its line.
+    func releaseConfirmations() {
+        guard !heldConfirmations.isEmpty else { return }
+        let held = heldConfirmations
+        heldConfirmations = []
+        shownConfirmations += held.count
+        for text in held { out.line(text) }
+        out.flush()
+    }
+
+    /// The entry was rolled back: its changes were never made.
+    func dropConfirmations() {
+        if !heldConfirmations.isEmpty || shownConfirmations > 0 {
+            out.line("rolled back: nothing from this entry was kept")
+            out.flush()
+        }
+        heldConfirmations = []
+        shownConfirmations = 0
+    }
+
     func write(_ text: String) {
+        releaseConfirmations()
         currentSink.line(text)
         if let once = onceSink {
             once.close()

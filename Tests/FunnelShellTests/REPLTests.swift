@@ -84,6 +84,22 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    /// With .bail on, a change followed by a failing statement is rolled back: its
+    /// confirmation is not shown as done.
+    @Test func aRolledBackChangeIsNotConfirmed() throws {
+        let p = try start()
+        try p.send(".bail on\r")
+        try p.expect("funnel> ")
+        try p.send("deal \"RD-3\" in 企业销售 { amount: 1k }; move deal \"nope\" to 需求分析\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out == "deal \"RD-3\" in 企业销售 { amount: 1k }; move deal \"nope\" to 需求分析\n<entry>:1:47: error[R101]: no deal \"nope\"\n 1 | deal \"RD-3\" in 企业销售 { amount: 1k }; move deal \"nope\" to 需求分析\n   |                                                   ^^^^^^\nrolled back: nothing from this entry was kept\nfunnel> ")
+        try p.send("deal \"RD-4\" in 企业销售 { amount: 1k }\r")
+        let kept = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(kept == "deal \"RD-4\" in 企业销售 { amount: 1k }\ndeal \"RD-4\" created\nfunnel> ")
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     @Test func ctrlDOnAContinuationLineSaysWhatItDropped() throws {
         let p = try start()
         try p.send("funnel Z {\r")
