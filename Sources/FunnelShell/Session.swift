@@ -39,6 +39,9 @@ public final class Session {
     /// Confirmations of this entry's changes, held until the entry commits: a change rolled
     /// back must not be shown as done.
     var heldConfirmations: [String] = []
+    /// What this session has committed, for `funnel run`'s closing line.
+    public private(set) var keptStatements = 0
+    var keptEvents: [(type: String, count: Int)] = []
     /// Confirmations shown before the entry ended (a result followed them).
     var shownConfirmations = 0
     /// The format `.once FILE` chose from FILE's extension, for the one result it takes.
@@ -152,6 +155,7 @@ public final class Session {
     func runTransaction(_ statements: [CheckedStatement], file: SourceFile) throws -> Int32 {
         if readDepth == 0 { try refresh(); shownConfirmations = 0 }
         var status = ExitStatus.success
+        var succeeded = 0
         for s in statements {
             if quitRequested { break }
             if isInterrupted() { throw Cancellation.interrupted }
@@ -173,10 +177,15 @@ public final class Session {
                     return status
                 }
             }
+            succeeded += 1
             if timing && timer { write(String(format3: monotonicSeconds() - started)) }
             flushOutputs()
         }
         if readDepth == 0 {
+            for e in interpreter.pending {
+                if let i = keptEvents.firstIndex(where: { $0.type == e.type }) { keptEvents[i].count += 1 } else { keptEvents.append((e.type, 1)) }
+            }
+            keptStatements += succeeded
             try commitPending()
             releaseConfirmations()
             shownConfirmations = 0
@@ -270,6 +279,20 @@ public final class Session {
     }
 
     var currentSink: OutputSink { onceSink ?? outputSink ?? out }
+
+    /// `12 statements, 3 deals created, 5 moves — committed`: what the runs kept, in the
+    /// order the kinds of change first appeared.
+    public var keptSummary: String {
+        let names = ["declare": ("declaration", "declarations"), "deal": ("deal created", "deals created"),
+                     "set": ("update", "updates"), "move": ("move", "moves"), "win": ("deal won", "deals won"),
+                     "lose": ("deal lost", "deals lost"), "reopen": ("deal reopened", "deals reopened"),
+                     "import": ("import", "imports")]
+        let parts = ["\(keptStatements) statement\(keptStatements == 1 ? "" : "s")"] + keptEvents.map { e in
+            let (one, many) = names[e.type] ?? ("\(e.type) event", "\(e.type) events")
+            return "\(e.count) \(e.count == 1 ? one : many)"
+        }
+        return parts.joined(separator: ", ") + (keptEvents.isEmpty ? " — no changes" : " — committed")
+    }
 
     /// Shows the held confirmations; a result printed after a change comes after its line.
     func releaseConfirmations() {

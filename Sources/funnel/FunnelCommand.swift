@@ -248,6 +248,12 @@ struct Run: ParsableCommand {
             status = max(status, s)
             if s != ExitStatus.success && !options.keepGoing { break }
         }
+        // What was kept, for the person watching: on a terminal only, so that output captured
+        // by a program or a test stays as it was.
+        if !options.quiet, status == ExitStatus.success || options.keepGoing, isatty(2) == 1 {
+            session.report([])
+            OutputSink.standardError.line(session.keptSummary)
+        }
         throw ExitCode(status)
     }
 }
