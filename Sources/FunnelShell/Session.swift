@@ -49,7 +49,9 @@ public final class Session {
     var outputSink: OutputSink?
     public var timer = false
     /// Asked between statements; true cancels the entry being run (Ctrl-C in the REPL).
-    public var isInterrupted: () -> Bool = { false }
+    public var isInterrupted: () -> Bool = { false } {
+        didSet { out.isInterrupted = isInterrupted }
+    }
     /// Colour the severity of diagnostics (a terminal without NO_COLOR).
     public var colorDiagnostics = false
     var warnedMissingStore = false
@@ -166,6 +168,11 @@ public final class Session {
             do {
                 let output = try interpreter.execute(s, file: file)
                 try show(output, for: s.statement, file: file)
+                out.flush()
+                if out.interrupted {
+                    out.interrupted = false
+                    throw Cancellation.interrupted
+                }
             } catch let d as Diagnostic {
                 // An interrupt cancels the whole entry, whatever .bail says.
                 if d.code == "C010" { throw d }

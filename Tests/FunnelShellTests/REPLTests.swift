@@ -100,6 +100,22 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    /// Ctrl-C while a long listing is being written stops the output and the entry.
+    @Test func ctrlCStopsALongListing() throws {
+        let many = (1...20000).map { "deal \"L-\($0)\" in 企业销售 { amount: 1k }" }.joined(separator: "\n")
+        let r = try FunnelProcess.run(["--store", store.path], stdin: many)
+        #expect(r.exitCode == 0)
+        let p = try start()
+        try p.send("deals show id\r")
+        try p.expect("L-1\r\n")
+        try p.send("\u{03}")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out.hasSuffix("error[C010]: interrupted; nothing from this entry was kept\nfunnel> "))
+        #expect(!out.contains("L-20000"))
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     @Test func ctrlDOnAContinuationLineSaysWhatItDropped() throws {
         let p = try start()
         try p.send("funnel Z {\r")
