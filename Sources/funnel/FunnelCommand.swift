@@ -23,6 +23,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print only results and errors: no confirmations of changes (REPL) or of files written.")
     var quiet = false
 
+    @Flag(help: "Piped standard input: run each entry as it arrives, as its own transaction, instead of parsing the whole script first.")
+    var stream = false
+
     func validate() throws {
         if let f = format, OutputFormat(rawValue: f.lowercased()) == nil {
             throw ValidationError("unknown format '\(f)'; use " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
@@ -145,6 +148,11 @@ struct Funnel: ParsableCommand {
             session.colorDiagnostics = isatty(2) == 1 && environment("NO_COLOR") == nil && environment("TERM") != "dumb"
             let history = HistoryFile.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryFile(path: $0) }
             let status = REPL(session: session, storePath: options.storePath, reader: ReadlineLineReader(historyFile: history)).run()
+            session.close()
+            throw ExitCode(status)
+        }
+        if options.stream {
+            let status = StreamRunner(session: session).run()
             session.close()
             throw ExitCode(status)
         }

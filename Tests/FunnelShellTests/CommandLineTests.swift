@@ -59,3 +59,58 @@ struct RunSummaryTests {
         #expect(r.stderr == "")
     }
 }
+
+/// `--stream`: piped standard input as a coprocess.
+struct StreamTests {
+    @Test func eachEntryRunsAndATypoLaterDoesNotStopAnEarlierOne() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = """
+        funnel F { stage A probability 10%; won W; lost L }
+        deal "a" in F {
+          amount: 1k
+        }
+        cuont deals
+        count deals
+        """
+        let r = try FunnelProcess.run(["--store", dir.appendingPathComponent("s.store").path, "--stream"], stdin: input)
+        #expect(r.exitCode == 65)
+        #expect(r.stdout == "deals\n-----\n    1\n")
+        #expect(r.stderr == "<stdin>:5:1: error[E103]: unknown statement 'cuont'\n 5 | cuont deals\n   | ^^^^^\nhelp: did you mean 'count'?\n")
+        // Without --stream the script is parsed first: the typo runs nothing.
+        let whole = try FunnelProcess.run(["--store", dir.appendingPathComponent("t.store").path], stdin: input)
+        #expect(whole.exitCode == 65)
+        #expect(whole.stdout == "")
+    }
+
+    /// The first entry's result is written before the second entry has been sent.
+    @Test func anEntryRunsAsSoonAsItArrives() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = Process()
+        p.executableURL = FunnelProcess.executable
+        p.arguments = ["--store", dir.appendingPathComponent("s.store").path, "--stream"]
+        var env = ProcessInfo.processInfo.environment
+        env["FUNNEL_TODAY"] = "2026-03-15"
+        p.environment = env
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data("count deals\n".utf8))
+        var first = Data()
+        while !String(decoding: first, as: UTF8.self).hasSuffix("    0\n") {
+            let d = output.fileHandleForReading.availableData
+            if d.isEmpty { break }
+            first.append(d)
+        }
+        #expect(String(decoding: first, as: UTF8.self) == "deals\n-----\n    0\n")
+        input.fileHandleForWriting.write(Data("count leads\n".utf8))
+        try input.fileHandleForWriting.close()
+        let rest = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(String(decoding: rest, as: UTF8.self) == "leads\n-----\n    0\n")
+        #expect(p.terminationStatus == 0)
+    }
+}
