@@ -39,14 +39,12 @@ public enum Completion {
         return firstAlone ? phrase[0] : phrase.joined(separator: " ")
     }
 
-    public static let dotCommands: [String] = [
-        ".bail", ".explain", ".format", ".help", ".mode", ".once", ".open", ".output", ".quit", ".read",
-        ".schema", ".timer", ".today",
-    ]
+    /// From `DotCommand.specs`, the list the parser and `.help commands` use too.
+    public static let dotCommands: [String] = DotCommand.names.sorted()
     public static let clauseKeywords: [String] = ["where", "by", "order by", "limit", "during", "as of", "show"]
     /// The queries `chart` can draw: those with a headline figure.
     static let queryVerbs: [String] = finish(QuerySpec.all.filter { $0.chartHeadline != nil }.map(completionPhrase))
-    static let outputFormats = ["csv", "json", "markdown", "table", "tsv"]
+    static let outputFormats = OutputFormat.allCases.map(\.rawValue).sorted()
     static let fieldTypes = ["bool", "date", "money", "number", "percent", "text"]
 
     /// Candidates for the text before `cursor`, a UTF-8 byte offset into `line` (readline's
@@ -302,7 +300,7 @@ public enum Completion {
         switch command {
         case ".format", ".mode":
             return oneWord ? outputFormats.filter { keywordMatches($0, String(arg)) } : []
-        case ".timer", ".bail":
+        case ".timer", ".bail", ".headers", ".echo":
             return oneWord ? ["off", "on"].filter { keywordMatches($0, String(arg)) } : []
         case ".read", ".once", ".output", ".open":
             if arg.hasPrefix("\"") {

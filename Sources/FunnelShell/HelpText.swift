@@ -213,19 +213,8 @@ public enum HelpText {
     overdue          an open task whose due date is before today
     """
 
-    static let commands = """
-    .help [TOPIC]              this help; topics: statements, queries, metrics, commands
-    .format FMT  (.mode FMT)   table, csv, tsv, json or markdown
-    .once FILE                 send the next result to FILE
-    .output [FILE]             send results to FILE until .output with no file
-    .read FILE                 run a script inside the current run
-    .open STORE                switch to another store (a directory or a postgres:// URL)
-    .today DATE                set today's date for this session
-    .timer on|off              print each statement's time
-    .bail on|off               stop at the first error (on for scripts)
-    .schema                    the declarations of this store
-    .explain QUERY             how the query would run (scan, where, window, groups, ...),
-                               without running it
-    .quit  (.exit)             leave
-    """
+    /// From `DotCommand.specs`, the list the parser and completion use too.
+    static let commands: String = DotCommand.specs.map { spec in
+        spec.usage + String(repeating: " ", count: max(1, 27 - spec.usage.count)) + spec.summary
+    }.joined(separator: "\n")
 }

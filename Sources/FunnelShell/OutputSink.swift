@@ -11,6 +11,11 @@ public final class OutputSink {
     let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     public private(set) var failed = false
+    /// Asked between chunks of output: true (Ctrl-C) drops the rest, so a long listing
+    /// stops at once rather than after it has all been written.
+    public var isInterrupted: (() -> Bool)?
+    /// Set when output was dropped for an interrupt; the session clears it.
+    public var interrupted = false
 
     public init(fd: Int32, ownsDescriptor: Bool = false) {
         self.fd = fd
@@ -38,7 +43,13 @@ public final class OutputSink {
     public func flush() {
         var offset = 0
         while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if let stop = isInterrupted, stop() {
+                interrupted = true
+                break
+            }
+            // Chunks a terminal takes in one go, so an interrupt is seen between them.
+            let end = isInterrupted == nil ? buffer.count : min(buffer.count, offset + 4096)
+            let n = buffer[offset..<end].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 failed = true

@@ -31,7 +31,11 @@ public final class REPL {
         while !session.quitRequested {
             switch reader.readLine(prompt: entry.isEmpty ? Self.prompt : Self.continuationPrompt) {
             case .end:
-                if !entry.isEmpty { session.writeLine("") }
+                if !entry.isEmpty {
+                    // Ctrl-D in the middle of an entry: say that it was not run.
+                    session.writeLine("")
+                    session.writeLine("dropped the unfinished entry (\(entry.count) line\(entry.count == 1 ? "" : "s")), nothing from it ran")
+                }
                 return ExitStatus.success
             case .interrupted:
                 entry.removeAll()
@@ -41,7 +45,10 @@ public final class REPL {
                 if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { entry.removeAll(); continue }
                 let file = SourceFile(name: "<entry>", text: text)
                 let parsed = Parser.parse(file)
-                if parsed.isIncomplete { continue }
+                // An error inside a `{ ... }` block that is still open (a typo in a pasted
+                // funnel declaration): read on to the closing brace, so the rest of the block
+                // is part of this entry and the entry gives one error, not one per line.
+                if parsed.isIncomplete || (!parsed.diagnostics.isEmpty && Self.openBraces(file) > 0) { continue }
                 // Leaving is not worth recalling next time; a password in `.open postgres://…` is never kept.
                 if ![".quit", ".exit"].contains(text.trimmingCharacters(in: .whitespaces)) { reader.addHistory(StoreAddress.maskingPasswords(in: text)) }
                 entry.removeAll()
@@ -49,6 +56,15 @@ public final class REPL {
             }
         }
         return ExitStatus.success
+    }
+
+    /// `{` not yet closed by `}`, counted on the real tokens (a brace in a string is text).
+    static func openBraces(_ file: SourceFile) -> Int {
+        var depth = 0
+        for t in Lexer.tokenize(file).tokens {
+            if t.isSymbol("{") { depth += 1 } else if t.isSymbol("}") { depth = max(0, depth - 1) }
+        }
+        return depth
     }
 
     /// The text typed so far in a multi-line entry, for completion.

@@ -13,6 +13,10 @@ public struct SessionOptions: Sendable {
     /// Stop a script at the first error (the default for runs; `.bail off` in the REPL
     /// carries on, like sqlite3).
     public var bail = true
+    /// `.headers off` leaves out the header line of table, box, csv and tsv results.
+    public var headers = true
+    /// `.echo on` prints each statement before it runs.
+    public var echo = false
     public var today: Int32
     /// Width to fit tables into, when the output is a terminal.
     public var terminalWidth: Int?
@@ -32,10 +36,22 @@ public final class Session {
     let out: OutputSink
     let err: OutputSink
     var onceSink: OutputSink?
+    /// Confirmations of this entry's changes, held until the entry commits: a change rolled
+    /// back must not be shown as done.
+    var heldConfirmations: [String] = []
+    /// What this session has committed, for `funnel run`'s closing line.
+    public private(set) var keptStatements = 0
+    var keptEvents: [(type: String, count: Int)] = []
+    /// Confirmations shown before the entry ended (a result followed them).
+    var shownConfirmations = 0
+    /// The format `.once FILE` chose from FILE's extension, for the one result it takes.
+    var onceFormat: OutputFormat?
     var outputSink: OutputSink?
     public var timer = false
     /// Asked between statements; true cancels the entry being run (Ctrl-C in the REPL).
-    public var isInterrupted: () -> Bool = { false }
+    public var isInterrupted: () -> Bool = { false } {
+        didSet { out.isInterrupted = isInterrupted }
+    }
     /// Colour the severity of diagnostics (a terminal without NO_COLOR).
     public var colorDiagnostics = false
     var warnedMissingStore = false
@@ -129,6 +145,7 @@ public final class Session {
         } catch let d as Diagnostic {
             report([d])
             interpreter.reset(to: committed)
+            dropConfirmations()
             return d.exitCode
         } catch {
             report([Diagnostic(.io, "S000", "\(error)")])
@@ -138,32 +155,48 @@ public final class Session {
 
     /// Statements that change the store, so the run takes the writer lock.
     func runTransaction(_ statements: [CheckedStatement], file: SourceFile) throws -> Int32 {
-        if readDepth == 0 { try refresh() }
+        if readDepth == 0 { try refresh(); shownConfirmations = 0 }
         var status = ExitStatus.success
+        var succeeded = 0
         for s in statements {
             if quitRequested { break }
             if isInterrupted() { throw Cancellation.interrupted }
             // Timed only when the timer was on before the statement, so `.timer on` itself is not.
             let timing = timer
             let started = timing ? monotonicSeconds() : 0
+            if options.echo { write(file.text(s.statement.range)) }
             do {
                 let output = try interpreter.execute(s, file: file)
                 try show(output, for: s.statement, file: file)
+                out.flush()
+                if out.interrupted {
+                    out.interrupted = false
+                    throw Cancellation.interrupted
+                }
             } catch let d as Diagnostic {
                 // An interrupt cancels the whole entry, whatever .bail says.
                 if d.code == "C010" { throw d }
                 report([d])
                 status = max(status, d.exitCode == ExitStatus.syntax ? ExitStatus.statementFailed : d.exitCode)
                 if !options.keepGoing && options.bail {
-                    if readDepth == 0 { interpreter.reset(to: committed) }
+                    if readDepth == 0 { interpreter.reset(to: committed); dropConfirmations() }
                     flushOutputs()
                     return status
                 }
             }
+            succeeded += 1
             if timing && timer { write(String(format3: monotonicSeconds() - started)) }
             flushOutputs()
         }
-        if readDepth == 0 { try commitPending() }
+        if readDepth == 0 {
+            for e in interpreter.pending {
+                if let i = keptEvents.firstIndex(where: { $0.type == e.type }) { keptEvents[i].count += 1 } else { keptEvents.append((e.type, 1)) }
+            }
+            keptStatements += succeeded
+            try commitPending()
+            releaseConfirmations()
+            shownConfirmations = 0
+        }
         return status
     }
 
@@ -183,21 +216,22 @@ public final class Session {
     func show(_ output: StatementOutput, for s: Statement, file: SourceFile) throws {
         switch output {
         case .none:
-            if options.confirmChanges, !options.quiet, let text = Confirmation.text(for: s, file: file) { write(text) }
+            if options.confirmChanges, !options.quiet, let text = Confirmation.text(for: s, file: file) { heldConfirmations.append(text) }
         case .table(let t):
             if case .query(let q) = s.kind, let target = q.output {
                 try writeTable(t, to: target, file: file)
             } else if case .export(_, _, _, let target) = s.kind {
                 try writeTable(t, to: target, file: file)
             } else {
-                write(Renderer.render(t, as: options.format, maxWidth: options.format == .table ? options.terminalWidth : nil))
+                let format = currentFormat
+                write(Renderer.render(t, as: format, maxWidth: format == .table ? options.terminalWidth : nil, headers: options.headers))
             }
         case .text(let text): write(text)
         case let .chart(t, labels, value, title):
-            if options.format == .table {
+            if currentFormat == .table {
                 write(ChartRenderer.render(t, labelColumns: labels, valueColumn: value, title: title, maxWidth: options.terminalWidth))
             } else {
-                write(Renderer.render(t, as: options.format))
+                write(Renderer.render(t, as: currentFormat, headers: options.headers))
             }
         case .message(let m): if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
@@ -225,6 +259,9 @@ public final class Session {
         if !options.quiet { write("wrote \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") to \(name)") }
     }
 
+
+    var currentFormat: OutputFormat { onceSink != nil ? onceFormat ?? options.format : options.format }
+
     /// A relative path in a script is taken from the script's folder; in the REPL and
     /// `-c`, from the current directory.
     static func resolvePath(_ path: String, relativeTo file: SourceFile) -> String {
@@ -233,11 +270,47 @@ public final class Session {
 
     var currentSink: OutputSink { onceSink ?? outputSink ?? out }
 
+    /// `12 statements, 3 deals created, 5 moves — committed`: what the runs kept, in the
+    /// order the kinds of change first appeared.
+    public var keptSummary: String {
+        let names = ["declare": ("declaration", "declarations"), "deal": ("deal created", "deals created"),
+                     "set": ("update", "updates"), "move": ("move", "moves"), "win": ("deal won", "deals won"),
+                     "lose": ("deal lost", "deals lost"), "reopen": ("deal reopened", "deals reopened"),
+                     "import": ("import", "imports")]
+        let parts = ["\(keptStatements) statement\(keptStatements == 1 ? "" : "s")"] + keptEvents.map { e in
+            let (one, many) = names[e.type] ?? ("\(e.type) event", "\(e.type) events")
+            return "\(e.count) \(e.count == 1 ? one : many)"
+        }
+        return parts.joined(separator: ", ") + (keptEvents.isEmpty ? " — no changes" : " — committed")
+    }
+
+    /// Shows the held confirmations; a result printed after a change comes after its line.
+    func releaseConfirmations() {
+        guard !heldConfirmations.isEmpty else { return }
+        let held = heldConfirmations
+        heldConfirmations = []
+        shownConfirmations += held.count
+        for text in held { out.line(text) }
+        out.flush()
+    }
+
+    /// The entry was rolled back: its changes were never made.
+    func dropConfirmations() {
+        if !heldConfirmations.isEmpty || shownConfirmations > 0 {
+            out.line("rolled back: nothing from this entry was kept")
+            out.flush()
+        }
+        heldConfirmations = []
+        shownConfirmations = 0
+    }
+
     func write(_ text: String) {
+        releaseConfirmations()
         currentSink.line(text)
         if let once = onceSink {
             once.close()
             onceSink = nil
+            onceFormat = nil
         }
     }
 
@@ -297,6 +370,8 @@ public final class Session {
                 throw Diagnostic(.io, "C002", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: statement.range)
             }
             onceSink = sink
+            // As `... to FILE`: a known extension chooses the format; another keeps the mode.
+            onceFormat = OutputFormat.forFile(path)
         case .output(let path):
             outputSink?.close()
             outputSink = nil
@@ -325,6 +400,15 @@ public final class Session {
         case .schema: write(Schema.text(state.catalog))
         case .quit: quitRequested = true
         case .explain(let text): write(try explain(text, statement: statement, file: file))
+        case .headers(let on): options.headers = on
+        case .echo(let on): options.echo = on
+        case .print(let text): write(text)
+        case .tables: try runInline("show tables", statement: statement, file: file)
+        case .cd(let path):
+            guard chdir(path) == 0 else {
+                throw Diagnostic(.io, "C007", "cannot change to \(path): \(String(cString: strerror(errno)))", file: file, range: statement.range)
+            }
+        case .shell(let command): try runShell(command, statement: statement, file: file)
         }
     }
 
@@ -347,6 +431,30 @@ public final class Session {
         }
     }
 
+    /// A session command that is a statement under another name (`.tables`).
+    func runInline(_ text: String, statement: Statement, file: SourceFile) throws {
+        let source = SourceFile(name: file.name, text: text)
+        guard case .success(let program) = Compiler.compile(source, catalog: interpreter.state.catalog) else { return }
+        for s in program.statements { try show(try interpreter.execute(s, file: source), for: s.statement, file: source) }
+    }
+
+    /// `.shell CMD`: /bin/sh runs it with funnel's standard input and output; what funnel
+    /// printed so far is flushed first so the two do not interleave.
+    func runShell(_ command: String, statement: Statement, file: SourceFile) throws {
+        flushOutputs()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        do { try p.run() } catch {
+            throw Diagnostic(.io, "C008", "cannot run /bin/sh: \(error)", file: file, range: statement.range)
+        }
+        p.waitUntilExit()
+        if p.terminationStatus != 0 {
+            report([Diagnostic(.runtime, "C009", "the command exited with status \(p.terminationStatus)", file: file,
+                               range: statement.range, severity: .warning)])
+        }
+    }
+
     func readScript(_ path: String, statement: Statement, file: SourceFile) throws {
         guard readDepth < 16 else {
             throw Diagnostic(.usage, "C003", ".read is nested too deeply (more than 16 files)", file: file, range: statement.range)
@@ -360,11 +468,19 @@ public final class Session {
         case .success(let p):
             program = p
         }
+        // The file is one transaction, like `run FILE`: when a statement in it fails, none of
+        // its changes are kept (and what ran before `.read` is untouched).
+        let savepoint = interpreter.savepoint()
         readDepth += 1
         defer { readDepth -= 1 }
-        let status = try runTransaction(program.statements, file: source)
+        let status: Int32
+        do { status = try runTransaction(program.statements, file: source) } catch {
+            interpreter.rollback(to: savepoint)
+            throw error
+        }
         if status != ExitStatus.success {
-            throw Diagnostic(.runtime, "C005", "a statement in \(path) failed", file: file, range: statement.range)
+            interpreter.rollback(to: savepoint)
+            throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it was kept", file: file, range: statement.range)
         }
     }
 }

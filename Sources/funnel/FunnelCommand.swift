@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The store directory, or a postgres:// URL for a team store (default: $FUNNEL_STORE, else ./funnel.store).", valueName: "dir"))
     var store: String?
 
-    @Option(help: ArgumentHelp("Output format: table, csv, tsv, json or markdown.", valueName: "fmt"))
+    @Option(help: ArgumentHelp("Output format: table, csv, tsv, json, markdown, box or line.", valueName: "fmt"))
     var format: String?
 
     @Option(help: ArgumentHelp("Today's date, YYYY-MM-DD (default: $FUNNEL_TODAY, else the system date).", valueName: "date"))
@@ -23,15 +23,18 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print only results, warnings and errors: no summaries (imports, check rules, done, ack, funnel check), no \"wrote N rows\" lines, no REPL confirmations.")
     var quiet = false
 
+    @Flag(help: "Piped standard input: run each entry as it arrives, as its own transaction, instead of parsing the whole script first.")
+    var stream = false
+
     func validate() throws {
         if let f = format, OutputFormat(rawValue: f.lowercased()) == nil {
-            throw ValidationError("unknown format '\(f)'; use table, csv, tsv, json or markdown")
+            throw ValidationError("unknown format '\(f)'; use " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if let t = environment("FUNNEL_LOCK_TIMEOUT"), Double(t).map({ !($0 >= 0 && $0 <= 86_400) }) ?? true {
             throw ValidationError("FUNNEL_LOCK_TIMEOUT is '\(t)'; write a number of seconds from 0 to 86400")
         }
         if let t = today ?? environment("FUNNEL_TODAY"), Calendar.parseISO(t) == nil {
-            throw ValidationError("'\(t)' is not a date; write it as YYYY-MM-DD")
+            throw ValidationError("'\(t)' is not a date; \(DotCommand.dateHelp(t))")
         }
     }
 
@@ -93,6 +96,10 @@ func terminalWidth() -> Int? {
 
 @main
 struct Funnel: ParsableCommand {
+    static func main() {
+        main(CommandLineText.arguments(Array(CommandLine.arguments.dropFirst())))
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "funnel",
         abstract: "A small language for sales-opportunity funnels.",
@@ -104,18 +111,57 @@ struct Funnel: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run one statement (or a few, separated by ';').", valueName: "statement"))
-    var command: String?
+    // `.unconditionalSingleValue`: the statement after -c is taken whatever it starts with,
+    // so `-c '-- a note' ...` is a statement, not an unknown option.
+    @Option(name: .customShort("c"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Run a statement (or a few, separated by ';'); repeat -c to run several, in order.", valueName: "statement"))
+    var command: [String] = []
+
+    @Option(name: .customLong("init", withSingleDash: true),
+            help: ArgumentHelp("Run FILE first (instead of ~/.funnelrc in the REPL).", valueName: "file"))
+    var initFile: String?
+
+    @Option(name: .customLong("cmd", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Run a statement before the others or the REPL; may be repeated.", valueName: "statement"))
+    var startup: [String] = []
 
     mutating func run() throws {
-        if let command {
-            let session = try options.makeSession()
-            let status = session.runScript(SourceFile(name: "<command line>", text: command))
+        let entries = command
+        let interactive = entries.isEmpty && isatty(0) == 1
+        let session = try options.makeSession(interactive: interactive)
+        // -init FILE, else ~/.funnelrc for the REPL only: a script or -c must not depend on a
+        // personal file. Then each -cmd. A failure there stops everything but the REPL.
+        var setup: [SourceFile] = []
+        if let initFile {
+            do { setup.append(try ScriptFile.load(initFile)) } catch let d as Diagnostic {
+                session.report([d])
+                throw ExitCode(d.exitCode)
+            }
+        } else if interactive, let home = environment("HOME"), let rc = try? ScriptFile.load(home + "/.funnelrc") {
+            setup.append(rc)
+        }
+        setup += startup.map { CommandLineText.source($0, name: "<-cmd>") }
+        for source in setup {
+            let status = session.runScript(source)
+            if status != ExitStatus.success && !interactive {
+                session.close()
+                throw ExitCode(status)
+            }
+        }
+        if !entries.isEmpty {
+            // Each -c (a positional statement is one, see `CommandLineText.arguments`) is its own transaction, in order; the
+            // first that fails stops the rest, unless --keep-going.
+            var status = ExitStatus.success
+            for entry in entries {
+                let s = session.runScript(CommandLineText.source(entry, name: "<command line>"))
+                status = max(status, s)
+                if s != ExitStatus.success && !options.keepGoing { break }
+                if session.quitRequested { break }
+            }
             session.close()
             throw ExitCode(status)
         }
-        if isatty(0) == 1 {
-            let session = try options.makeSession(interactive: true)
+        if interactive {
             Interrupt.install()
             session.isInterrupted = { Interrupt.isPending }
             Cancellation.install { Interrupt.isPending }
@@ -125,7 +171,11 @@ struct Funnel: ParsableCommand {
             session.close()
             throw ExitCode(status)
         }
-        let session = try options.makeSession()
+        if options.stream {
+            let status = StreamRunner(session: session).run()
+            session.close()
+            throw ExitCode(status)
+        }
         let bytes: [UInt8]
         do { bytes = try ScriptFile.readDescriptor(0, name: "<stdin>") } catch let d as Diagnostic {
             session.report([d])
@@ -134,6 +184,59 @@ struct Funnel: ParsableCommand {
         let status = session.runScript(SourceFile(name: "<stdin>", bytes: bytes))
         session.close()
         throw ExitCode(status)
+    }
+}
+
+/// Statements given on the command line. The arguments arrive decoded, with invalid UTF-8
+/// already replaced by U+FFFD; such an argument is taken from the raw bytes instead, so
+/// the lexer reports the bad byte as it does in a script file.
+enum CommandLineText {
+    /// The subcommands' names (`Funnel.configuration.subcommands`, by ArgumentParser's naming
+    /// of their types) and `help`: a first word among them is a subcommand, not a statement.
+    static let subcommands: Set<String> = Set(Funnel.configuration.subcommands.map { $0._commandName } + ["help"])
+    static let optionsWithValue: Set<String> = ["--store", "--format", "--today", "-c", "-init", "-cmd"]
+
+    /// `funnel --store s 'pipeline'` as `sqlite3 DB 'SQL'`: unless the first positional
+    /// argument names a subcommand, every positional argument is a statement, and becomes
+    /// `-c STATEMENT` where it stands, so the order of all of them is kept.
+    static func arguments(_ args: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        var positionalOnly = false
+        var seenStatement = false
+        while i < args.count {
+            let a = args[i]
+            if !positionalOnly {
+                if a == "--" { positionalOnly = true; i += 1; continue }
+                if optionsWithValue.contains(a) {
+                    out.append(a)
+                    if i + 1 < args.count { out.append(args[i + 1]) }
+                    i += 2
+                    continue
+                }
+                if a.hasPrefix("-") { out.append(a); i += 1; continue }
+                if !seenStatement && subcommands.contains(a) {
+                    return out + args[i...]
+                }
+            }
+            out += ["-c", a]
+            seenStatement = true
+            i += 1
+        }
+        return out
+    }
+
+    static func source(_ text: String, name: String) -> SourceFile {
+        if text.contains("\u{FFFD}") {
+            for i in 0..<Int(CommandLine.argc) {
+                guard let p = CommandLine.unsafeArgv[i] else { continue }
+                let raw = Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
+                if String(validating: raw, as: UTF8.self) == nil, String(decoding: raw, as: UTF8.self) == text {
+                    return SourceFile(name: name, bytes: raw)
+                }
+            }
+        }
+        return SourceFile(name: name, text: text)
     }
 }
 
@@ -174,6 +277,12 @@ struct Run: ParsableCommand {
             let s = session.runScript(parsed, file: source)
             status = max(status, s)
             if s != ExitStatus.success && !options.keepGoing { break }
+        }
+        // What was kept, for the person watching: on a terminal only, so that output captured
+        // by a program or a test stays as it was.
+        if !options.quiet, status == ExitStatus.success || options.keepGoing, isatty(2) == 1 {
+            session.report([])
+            OutputSink.standardError.line(session.keptSummary)
         }
         throw ExitCode(status)
     }

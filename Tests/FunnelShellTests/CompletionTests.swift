@@ -1,5 +1,6 @@
 import Testing
 @testable import FunnelShell
+import FunnelCore
 
 struct FakeCatalog: CompletionCatalog {
     var fieldNames = ["amount", "budget_confirmed", "close_date", "created", "funnel", "id", "name", "owner",
@@ -70,15 +71,31 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
 }
 
 @Suite struct DotCommandTests {
+    /// Completion, `.help commands` and the parser share `DotCommand.specs`: every name in it
+    /// parses (none is an unknown command) and completion offers exactly those names.
+    @Test func oneListOfSessionCommands() {
+        #expect(Completion.dotCommands == [".bail", ".cd", ".echo", ".exit", ".explain", ".format", ".headers", ".help",
+                                           ".mode", ".once", ".open", ".output", ".print", ".quit", ".read", ".schema",
+                                           ".shell", ".system", ".tables", ".timer", ".today"])
+        for name in DotCommand.names {
+            do { _ = try DotCommand.parse(name) } catch let d as Diagnostic {
+                #expect(!d.message.hasPrefix("unknown session command"), "\(name): \(d.message)")
+            } catch { Issue.record("\(name): \(error)") }
+        }
+        #expect(HelpText.topic("commands")?.split(separator: "\n").count == DotCommand.specs.count)
+    }
+
     @Test func commandNames() {
         #expect(complete(".") == Completion.dotCommands)
         #expect(complete(".re") == [".read"])
         #expect(complete(".o") == [".once", ".open", ".output"])
-        #expect(complete(".T") == [".timer", ".today"])
+        #expect(complete(".T") == [".tables", ".timer", ".today"])
+        #expect(complete(".h") == [".headers", ".help"])
         #expect(complete("  .q") == [".quit"])
     }
     @Test func arguments() {
-        #expect(complete(".format ") == ["csv", "json", "markdown", "table", "tsv"])
+        #expect(complete(".format ") == ["box", "csv", "json", "line", "markdown", "table", "tsv"])
+        #expect(complete(".headers o") == ["off", "on"])
         #expect(complete(".mode j") == ["json"])
         #expect(complete(".timer o") == ["off", "on"])
         #expect(complete(".bail of") == ["off"])

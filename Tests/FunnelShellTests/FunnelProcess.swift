@@ -27,11 +27,15 @@ struct FunnelProcess {
     /// `timeout`: seconds after which the process is killed (SIGKILL), so a test of something
     /// that must not hang fails instead of hanging; a killed run's exit code is 128 + 9.
     /// `shell`: a command that runs the executable, given its path and `arguments` after its own
-    /// (`["/bin/sh", "-c", "ulimit -f 10 && exec \"$0\" \"$@\""]`).
+    /// (`["/bin/sh", "-c", "ulimit -f 10 && exec \"$0\" \"$@\""]`). `program` runs another
+    /// executable in the same environment (`/bin/sh` to pass bytes that are not UTF-8 to funnel).
     static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:],
-                    timeout: Double? = nil, shell: [String] = []) throws -> Result {
+                    timeout: Double? = nil, shell: [String] = [], program: URL? = nil) throws -> Result {
         let p = Process()
-        if let program = shell.first {
+        if let program {
+            p.executableURL = program
+            p.arguments = arguments
+        } else if let program = shell.first {
             p.executableURL = URL(fileURLWithPath: program)
             p.arguments = Array(shell.dropFirst()) + [executable.path] + arguments
         } else {

@@ -65,6 +65,68 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    /// A typo inside a pasted block: one error, with a did-you-mean, and the lines after it
+    /// are part of the same entry (not each "unknown statement").
+    @Test func aTypoInAPastedBlockIsOneError() throws {
+        let p = try start()
+        try p.send("funnel Z {\r")
+        try p.expect("   ...> ")
+        try p.send("  stage A probabilty 10%\r")
+        try p.expect("   ...> ")
+        try p.send("  stage B probability 20%\r")
+        try p.expect("   ...> ")
+        try p.send("  won W\r")
+        try p.expect("   ...> ")
+        try p.send("}\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out == "}\n<entry>:2:11: error[E101]: expected a new line or '}' after the stage, found 'probabilty'\n 2 |   stage A probabilty 10%\n   |           ^^^^^^^^^^\nhelp: did you mean 'probability'?\nfunnel> ")
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    /// With .bail on, a change followed by a failing statement is rolled back: its
+    /// confirmation is not shown as done.
+    @Test func aRolledBackChangeIsNotConfirmed() throws {
+        let p = try start()
+        try p.send(".bail on\r")
+        try p.expect("funnel> ")
+        try p.send("deal \"RD-3\" in 企业销售 { amount: 1k }; move deal \"nope\" to 需求分析\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out == "deal \"RD-3\" in 企业销售 { amount: 1k }; move deal \"nope\" to 需求分析\n<entry>:1:47: error[R101]: no deal \"nope\"\n 1 | deal \"RD-3\" in 企业销售 { amount: 1k }; move deal \"nope\" to 需求分析\n   |                                                   ^^^^^^\nrolled back: nothing from this entry was kept\nfunnel> ")
+        try p.send("deal \"RD-4\" in 企业销售 { amount: 1k }\r")
+        let kept = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(kept == "deal \"RD-4\" in 企业销售 { amount: 1k }\ndeal \"RD-4\" created\nfunnel> ")
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    /// Ctrl-C while a long listing is being written stops the output and the entry.
+    @Test func ctrlCStopsALongListing() throws {
+        let many = (1...20000).map { "deal \"L-\($0)\" in 企业销售 { amount: 1k }" }.joined(separator: "\n")
+        let r = try FunnelProcess.run(["--store", store.path], stdin: many)
+        #expect(r.exitCode == 0)
+        let p = try start()
+        try p.send("deals show id\r")
+        try p.expect("L-1\r\n")
+        try p.send("\u{03}")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(out.hasSuffix("error[C010]: interrupted; nothing from this entry was kept\nfunnel> "))
+        #expect(!out.contains("L-20000"))
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    @Test func ctrlDOnAContinuationLineSaysWhatItDropped() throws {
+        let p = try start()
+        try p.send("funnel Z {\r")
+        try p.expect("   ...> ")
+        try p.send("  stage A probability 10%\r")
+        try p.expect("   ...> ")
+        try p.send("\u{04}")
+        try p.expect("dropped the unfinished entry (2 lines), nothing from it ran")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     @Test func aMultiLineFunnelDeclaration() throws {
         let p = try start()
         try p.send("funnel Small {\r")

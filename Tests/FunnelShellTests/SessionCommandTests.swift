@@ -83,3 +83,33 @@ struct SessionCommandTests {
         }
     }
 }
+
+/// `.once FILE` chooses the format by FILE's extension, as `... to FILE` does.
+struct OnceFormatTests {
+    @Test func onceTakesTheFormatFromTheExtension() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+        funnel F { stage A probability 10%; won W; lost L }
+        deal "a" in F { amount: 1k }
+        .once p.csv
+        pipeline
+        .once p.json
+        count deals
+        .once p.out
+        count deals
+        count deals
+        """
+        let file = dir.appendingPathComponent("s.funnel")
+        try Data(script.utf8).write(to: file)
+        let r = try FunnelProcess.run(["run", file.path, "--store", dir.appendingPathComponent("s.store").path])
+        #expect(r.stderr == "")
+        #expect(r.exitCode == 0)
+        #expect(r.stdout == "deals\n-----\n    1\n")
+        func read(_ name: String) -> String? { try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) }
+        #expect(read("p.csv") == "stage,deals,amount,weighted\nA,1,1000,100\n")
+        #expect(read("p.json") == "[{\"deals\":1}]\n")
+        // An extension that names no format keeps the mode (table here).
+        #expect(read("p.out") == "deals\n-----\n    1\n")
+    }
+}

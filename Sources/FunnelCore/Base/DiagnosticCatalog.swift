@@ -29,6 +29,9 @@ public enum DiagnosticCatalog {
         add("C004", .runtime, "the script .read names has errors; nothing in it ran")
         add("C005", .runtime, "a statement of the script .read runs failed")
         add("C006", .runtime, "the query .explain names has errors")
+        add("C007", .io, ".cd to a folder that cannot be entered")
+        add("C008", .io, ".shell or .system cannot start /bin/sh")
+        add("C009", .runtime, "the command .shell or .system ran exited with a failure (a warning)")
         add("C010", .runtime, "interrupted (Ctrl-C); nothing from the entry was kept")
         // The lexer.
         add("E001", .syntax, "a byte that is not UTF-8")

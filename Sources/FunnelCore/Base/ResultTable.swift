@@ -33,7 +33,7 @@ public struct ResultTable: Sendable, Equatable {
 
 /// The output formats of `--format` and `.format`.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, csv, tsv, json, markdown
+    case table, csv, tsv, json, markdown, box, line
 
     /// The format a file written by `... to FILE` gets from its extension; nil when the
     /// extension says none. The resolver checks it before anything runs; the shell writes by it.

@@ -30,6 +30,24 @@ public final class Interpreter {
         pendingSegments.removeAll()
     }
 
+    /// A point inside a transaction to return to: `.read FILE` keeps nothing of FILE when a
+    /// statement in it fails, and keeps what ran before it.
+    public struct Savepoint {
+        let state: FunnelState
+        let pendingCount: Int
+        let segmentCount: Int
+    }
+
+    public func savepoint() -> Savepoint {
+        Savepoint(state: state, pendingCount: pending.count, segmentCount: pendingSegments.count)
+    }
+
+    public func rollback(to point: Savepoint) {
+        state = point.state
+        pending.removeSubrange(min(point.pendingCount, pending.count)...)
+        pendingSegments.removeSubrange(min(point.segmentCount, pendingSegments.count)...)
+    }
+
     /// Marks pending events as committed.
     public func clearPending() { pending.removeAll(); pendingSegments.removeAll() }
 

@@ -24,6 +24,9 @@ extension Parser {
         return FieldDecl(name: name, type: type, oneOf: oneOf, required: required)
     }
 
+    /// The words that start a stage option, for a did-you-mean on a misspelt one.
+    static let stageOptionWords = ["probability", "stale", "task", "exit", "category"]
+
     /// funnel-decl := "funnel" name [ "like" name ] "{" { funnel-item } "}"
     /// funnel-item := stage-decl | "won" name | "lost" name
     mutating func parseFunnelDecl() throws -> FunnelDecl {
@@ -46,6 +49,10 @@ extension Parser {
                 throw unexpected(expected: "'stage', 'won', 'lost' or '}'")
             }
             if !(current.isNewline || current.isSymbol(";") || current.isSymbol("}")) {
+                // `stage A probabilty 10%`: a misspelt option ends the stage early.
+                if case .word(let w) = current.kind, let option = Suggest.closest(to: w, in: Self.stageOptionWords) {
+                    throw unexpected(expected: "a new line or '}' after the stage", help: "did you mean '\(option)'?")
+                }
                 throw unexpected(expected: "a new line or '}' after the stage")
             }
         }

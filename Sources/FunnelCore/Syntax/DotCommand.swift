@@ -15,9 +15,53 @@ public enum DotCommand: Equatable, Sendable {
     case quit
     /// `.explain QUERY`: the query's plan instead of its result.
     case explain(String)
+    /// `.headers on|off`: the header line of table, box, csv and tsv output.
+    case headers(Bool)
+    /// `.tables`: the same as the statement `show tables`.
+    case tables
+    /// `.print TEXT`: the rest of the line, as written.
+    case print(String)
+    /// `.echo on|off`: print each statement before running it.
+    case echo(Bool)
+    /// `.shell CMD` / `.system CMD`: the rest of the line, run by /bin/sh.
+    case shell(String)
+    /// `.cd DIR`: the working directory, for relative paths typed in the REPL and -c.
+    case cd(String)
 
-    public static let names = [".help", ".format", ".mode", ".once", ".output", ".read", ".open", ".today", ".timer",
-                               ".bail", ".schema", ".explain", ".quit", ".exit"]
+    /// One row of `.help commands` and of completion's list: the one list of session commands.
+    public struct Spec: Sendable {
+        public let name: String
+        public let aliases: [String]
+        public let usage: String
+        public let summary: String
+    }
+
+    public static let specs: [Spec] = [
+        Spec(name: ".help", aliases: [], usage: ".help [TOPIC]", summary: "this help; topics: statements, queries, metrics, commands"),
+        Spec(name: ".mode", aliases: [".format"], usage: ".mode FMT  (.format FMT)",
+             summary: OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")),
+        Spec(name: ".headers", aliases: [], usage: ".headers on|off", summary: "the header line of table, box, csv and tsv output"),
+        Spec(name: ".once", aliases: [], usage: ".once FILE", summary: "send the next result to FILE (.csv, .tsv, .json, .md: that format)"),
+        Spec(name: ".output", aliases: [], usage: ".output [FILE]", summary: "send results to FILE until .output with no file"),
+        Spec(name: ".read", aliases: [], usage: ".read FILE", summary: "run a script; a failing statement in it keeps nothing of it"),
+        Spec(name: ".open", aliases: [], usage: ".open STORE", summary: "switch to another store directory"),
+        Spec(name: ".tables", aliases: [], usage: ".tables", summary: "the same as show tables"),
+        Spec(name: ".schema", aliases: [], usage: ".schema", summary: "the declarations of this store"),
+        Spec(name: ".explain", aliases: [], usage: ".explain QUERY", summary: "how the query would run, without running it"),
+        Spec(name: ".today", aliases: [], usage: ".today DATE", summary: "set today's date for this session"),
+        Spec(name: ".timer", aliases: [], usage: ".timer on|off", summary: "print each statement's time"),
+        Spec(name: ".bail", aliases: [], usage: ".bail on|off", summary: "stop at the first error (on for scripts)"),
+        Spec(name: ".echo", aliases: [], usage: ".echo on|off", summary: "print each statement before it runs"),
+        Spec(name: ".print", aliases: [], usage: ".print TEXT", summary: "print the rest of the line"),
+        Spec(name: ".shell", aliases: [".system"], usage: ".shell CMD  (.system CMD)", summary: "run the rest of the line with /bin/sh"),
+        Spec(name: ".cd", aliases: [], usage: ".cd DIR", summary: "change the working directory"),
+        Spec(name: ".quit", aliases: [".exit"], usage: ".quit  (.exit)", summary: "leave"),
+    ]
+
+    public static let names: [String] = specs.flatMap { [$0.name] + $0.aliases }
+
+    /// Commands whose argument is the rest of the line, `;` and all.
+    static let restOfLine: Set<String> = [".explain", ".print", ".shell", ".system"]
 
     /// `.read FILE` runs a script, so an entry that has one may write; no other
     /// session command changes the store.
@@ -28,6 +72,12 @@ public enum DotCommand: Equatable, Sendable {
         let words = arguments(text)
         guard let name = words.first?.lowercased() else { throw problem("empty session command", text) }
         let args = Array(words.dropFirst())
+        // `-c '.format csv; pipeline'`: the `;` and what follows are the command's arguments.
+        if let semicolon = words.dropFirst().first(where: { $0.contains(";") }), !restOfLine.contains(name) {
+            let after = String(text[text.index(after: text.firstIndex(of: ";") ?? text.startIndex)...].drop { $0 == " " || $0 == "\t" })
+            throw problem("a session command takes the rest of its line, so '\(semicolon)' is part of \(name)", text,
+                          help: after.isEmpty ? "remove the ';'" : "put `\(after)` on a line of its own (or in another -c)")
+        }
         func one(_ what: String, _ usage: String) throws -> String {
             guard args.count == 1 else { throw problem("\(name) takes \(what)", text, help: "usage: \(name) \(usage)") }
             return args[0]
@@ -40,7 +90,7 @@ public enum DotCommand: Equatable, Sendable {
         switch name {
         case ".help": return .help(args.first)
         case ".format", ".mode":
-            let f = try one("a format", "table|csv|tsv|json|markdown")
+            let f = try one("a format", OutputFormat.allCases.map(\.rawValue).joined(separator: "|"))
             guard let format = OutputFormat(rawValue: f.lowercased()) else {
                 throw problem("unknown format '\(f)'", text,
                               help: "the formats are " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
@@ -54,21 +104,49 @@ public enum DotCommand: Equatable, Sendable {
         case ".open": return .open(try one("a store directory", "STORE"))
         case ".today":
             let d = try one("a date", "YYYY-MM-DD")
-            guard let day = Calendar.parseISO(d) else { throw problem("'\(d)' is not a date", text, help: "write it as 2026-03-31") }
+            guard let day = Calendar.parseISO(d) else { throw problem("'\(d)' is not a date", text, help: dateHelp(d)) }
             return .today(day)
         case ".timer": return .timer(try onOff())
         case ".bail": return .bail(try onOff())
         case ".schema": return .schema
         case ".explain":
             // The rest of the line is a query, quotes and all.
-            let rest = text.drop { $0 != " " && $0 != "\t" }.drop { $0 == " " || $0 == "\t" }
+            let rest = restOfLineText(text)
             guard !rest.isEmpty else { throw problem(".explain takes a query", text, help: "usage: .explain forecast by team") }
             return .explain(String(rest))
         case ".quit", ".exit": return .quit
+        case ".headers": return .headers(try onOff())
+        case ".echo": return .echo(try onOff())
+        case ".tables":
+            guard args.isEmpty else { throw problem(".tables takes nothing", text, help: "usage: .tables") }
+            return .tables
+        case ".cd": return .cd(try one("a directory", "DIR"))
+        case ".print": return .print(String(restOfLineText(text)))
+        case ".shell", ".system":
+            let command = restOfLineText(text)
+            guard !command.isEmpty else { throw problem("\(name) takes a command", text, help: "usage: \(name) ls -l") }
+            return .shell(String(command))
         default:
             throw problem("unknown session command '\(name)'", text,
                           help: Suggest.closest(to: name, in: names).map { "did you mean '\($0)'?" } ?? "type .help for the list")
         }
+    }
+
+    /// What is wrong with a date that `Calendar.parseISO` refused: the day past the month's
+    /// end (as the language says for a date literal), a month past 12, or the shape.
+    public static func dateHelp(_ d: String) -> String {
+        let u = Array(d.utf8)
+        if u.count == 10, u[4] == 45, u[7] == 45,
+           let y = Calendar.digits(u[0..<4]), let m = Calendar.digits(u[5..<7]), Calendar.digits(u[8..<10]) != nil {
+            guard (1...12).contains(m) else { return "months are 01 to 12" }
+            return "\(Calendar.pad(y, 4))-\(Calendar.pad(m, 2)) has \(Calendar.daysInMonth(year: y, month: m)) days"
+        }
+        return "write it as YYYY-MM-DD"
+    }
+
+    /// What follows the command's name, quotes and all.
+    static func restOfLineText(_ text: String) -> Substring {
+        text.drop { $0 != " " && $0 != "\t" }.drop { $0 == " " || $0 == "\t" }
     }
 
     static func problem(_ message: String, _ text: String, help: String? = nil) -> Diagnostic {
