@@ -197,3 +197,12 @@ struct ParserTests {
 extension StatementKind {
     var isShowFunnel: Bool { if case .showFunnel = self { return true } else { return false } }
 }
+
+/// An entry that ends inside a bracket names the innermost one left open, and its line.
+@Test func endOfInputNamesTheBracketLeftOpen() {
+    let parsed = Parser.parse(SourceFile(name: "t", text: "count deals where (amount > 1\n  and team = lower(owner"))
+    #expect(parsed.isIncomplete)
+    #expect(parsed.diagnostics.map(\.notes) == [["to close the '(' at line 2"]])
+    let closed = Parser.parse(SourceFile(name: "t", text: "count deals where (amount > 1\n"))
+    #expect(closed.diagnostics.map(\.notes) == [["to close the '(' at line 1"]])
+}

@@ -125,8 +125,13 @@ public struct Parser {
     func unexpected(expected: String, help: String? = nil) -> Diagnostic {
         let t = current
         if t.isEOF || (t.isNewline && peekPastNewlines().isEOF && openBracketsAtEnd) {
+            // As Lua's check_match does: the bracket left open is what to look for.
+            let notes = unclosedBracket.map { b -> [String] in
+                guard case .symbol(let open) = b.kind else { return [] }
+                return ["to close the '\(open)' at line \(file.line(of: b.range.start))"]
+            } ?? []
             return Diagnostic(.syntax, "E100", "unexpected end of input: expected \(expected)", file: file,
-                              range: t.range, help: help, isIncomplete: true)
+                              range: t.range, notes: notes, help: help, isIncomplete: true)
         }
         return Diagnostic(.syntax, "E101", "expected \(expected), found \(describe(t))", file: file,
                           range: t.range, help: help)
@@ -140,6 +145,16 @@ public struct Parser {
             if t.isSymbol("{") { depth += 1 } else if t.isSymbol("}") { depth -= 1 }
         }
         return depth > 0
+    }
+
+    /// The innermost `{`, `(` or `[` of the statement that input ended inside.
+    var unclosedBracket: Token? {
+        var open: [Token] = []
+        for t in tokens.remaining() {
+            if t.isSymbol("{") || t.isSymbol("(") || t.isSymbol("[") { open.append(t) }
+            if t.isSymbol("}") || t.isSymbol(")") || t.isSymbol("]") { _ = open.popLast() }
+        }
+        return open.last
     }
 
     func describe(_ t: Token) -> String {
