@@ -75,7 +75,7 @@ final class StageGrouping {
         let byGroups = groups.filter { if case .name("stage") = $0.kind { return false }; return true }
         // The resolver refuses more groups (E213); a query funnel builds itself never has them.
         if byGroups.count >= Grouping.maxKeys {
-            throw Diagnostic(.name, "E213", QuerySpec.of(.conversion).groupLimitMessage, file: runner.file,
+            throw Diagnostic(.name, "E213", "at most \(Grouping.maxKeys - 1) groups in by here, since the stage column takes a place", file: runner.file,
                              range: byGroups[Grouping.maxKeys - 1].range)
         }
         let dims = try runner.dimensions(byGroups)

@@ -61,8 +61,8 @@ public struct QuerySpec: Sendable {
     public var maxGroups: Int { stageRows || kind == .stale ? Self.groupSlots - 1 : Self.groupSlots }
 
     public var groupLimitMessage: String {
-        if stageRows { return "at most \(maxGroups) groups in one by here, since the stage takes a place" }
-        if kind == .stale { return "at most \(maxGroups) groups in one by for stale, since each deal takes a place" }
+        if stageRows { return "\(name) takes at most \(maxGroups) groups in by, since its stage column takes a place" }
+        if kind == .stale { return "stale takes at most \(maxGroups) groups in by, since each deal takes a place" }
         return "at most \(maxGroups) groups in one by"
     }
 
