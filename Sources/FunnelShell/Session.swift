@@ -17,6 +17,10 @@ public struct SessionOptions: Sendable {
     public var headers = true
     /// `.echo on` prints each statement before it runs.
     public var echo = false
+    /// `.nullvalue TEXT`.
+    public var nullText: String?
+    /// `.width N ...`.
+    public var widths: [Int] = []
     public var today: Int32
     /// Width to fit tables into, when the output is a terminal.
     public var terminalWidth: Int?
@@ -123,6 +127,7 @@ public final class Session {
         let file = program.file
         let statements = program.statements
         let writes = program.writes
+        if !program.warnings.isEmpty { report(program.warnings) }
         // A query on a store that does not exist is most often a mistyped --store.
         if !writes, !warnedMissingStore, !store.exists, program.hasQuery {
             warnedMissingStore = true
@@ -165,6 +170,7 @@ public final class Session {
             let timing = timer
             let started = timing ? monotonicSeconds() : 0
             if options.echo { write(file.text(s.statement.range)) }
+            markStatement(s, file: file)
             do {
                 let output = try interpreter.execute(s, file: file)
                 try show(output, for: s.statement, file: file)
@@ -193,6 +199,7 @@ public final class Session {
                 if let i = keptEvents.firstIndex(where: { $0.type == e.type }) { keptEvents[i].count += 1 } else { keptEvents.append((e.type, 1)) }
             }
             keptStatements += succeeded
+            mark("end")
             try commitPending()
             releaseConfirmations()
             shownConfirmations = 0
@@ -213,6 +220,16 @@ public final class Session {
 
     // MARK: - Output
 
+    /// The session's choices for drawing a result; the terminal width only for a table.
+    func renderOptions(for format: OutputFormat?) -> RenderOptions {
+        var r = RenderOptions()
+        r.maxWidth = format == .table ? options.terminalWidth : nil
+        r.headers = options.headers
+        r.nullText = options.nullText
+        r.widths = options.widths
+        return r
+    }
+
     func show(_ output: StatementOutput, for s: Statement, file: SourceFile) throws {
         switch output {
         case .none:
@@ -224,14 +241,14 @@ public final class Session {
                 try writeTable(t, to: target, file: file)
             } else {
                 let format = currentFormat
-                write(Renderer.render(t, as: format, maxWidth: format == .table ? options.terminalWidth : nil, headers: options.headers))
+                write(Renderer.render(t, as: format, options: renderOptions(for: format)))
             }
         case .text(let text): write(text)
         case let .chart(t, labels, value, title):
             if currentFormat == .table {
                 write(ChartRenderer.render(t, labelColumns: labels, valueColumn: value, title: title, maxWidth: options.terminalWidth))
             } else {
-                write(Renderer.render(t, as: currentFormat, headers: options.headers))
+                write(Renderer.render(t, as: currentFormat, options: renderOptions(for: nil)))
             }
         case .message(let m): if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
@@ -312,6 +329,26 @@ public final class Session {
             onceSink = nil
             onceFormat = nil
         }
+    }
+
+    /// For the golden-script runner (`FUNNEL_STATEMENT_MARKS=1`): a line `␞FILE:FIRST-LAST`
+    /// on both streams before each statement of a run and `␞end` before its commit, so the
+    /// runner can put what each statement printed next to it in the script. Off otherwise.
+    static let marksStatements = ProcessInfo.processInfo.environment["FUNNEL_STATEMENT_MARKS"] == "1"
+
+    func markStatement(_ s: CheckedStatement, file: SourceFile) {
+        guard Self.marksStatements, readDepth == 0 else { return }
+        mark("\(file.name):\(file.line(of: s.range.start))-\(file.line(of: max(s.range.start, s.range.end - 1)))")
+    }
+
+    func mark(_ text: String) {
+        guard Self.marksStatements, readDepth == 0 else { return }
+        flushOutputs()
+        err.flush()
+        out.line("\u{1E}" + text)
+        err.line("\u{1E}" + text)
+        out.flush()
+        err.flush()
     }
 
     func flushOutputs() {
@@ -402,6 +439,8 @@ public final class Session {
         case .explain(let text): write(try explain(text, statement: statement, file: file))
         case .headers(let on): options.headers = on
         case .echo(let on): options.echo = on
+        case .nullValue(let text): options.nullText = text
+        case .width(let widths): options.widths = widths
         case .print(let text): write(text)
         case .tables: try runInline("show tables", statement: statement, file: file)
         case .cd(let path):
@@ -467,6 +506,7 @@ public final class Session {
             throw Diagnostic(.runtime, "C004", "\(path) has errors; nothing in it ran", file: file, range: statement.range)
         case .success(let p):
             program = p
+            if !p.warnings.isEmpty { report(p.warnings) }
         }
         // The file is one transaction, like `run FILE`: when a statement in it fails, none of
         // its changes are kept (and what ran before `.read` is untouched).

@@ -30,7 +30,7 @@ extension Session {
         case .success(let p):
             program = p
         }
-        let warnings = Lint.warnings(program.statements.map(\.statement), file: source, catalog: program.catalog)
+        let warnings = program.warnings + Lint.warnings(program.statements.map(\.statement), file: source, catalog: program.catalog)
         catalog = program.catalog
         report(warnings)
         if !options.quiet {

@@ -260,7 +260,7 @@ struct Run: ParsableCommand {
                 let source = try ScriptFile.load(path)
                 let parsed = Parser.parse(source)
                 if !parsed.diagnostics.isEmpty {
-                    session.report(parsed.diagnostics, unlisted: parsed.unlistedErrors)
+                    session.report(parsed.errorsAndWarnings, unlisted: parsed.unlistedErrors)
                     failed = max(failed, ExitStatus.syntax)
                 } else if parsed.statements.isEmpty {
                     session.report([Diagnostic(.runtime, "F005", "\(path) has no statements; nothing to run", severity: .warning)])

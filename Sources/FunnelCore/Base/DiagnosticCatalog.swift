@@ -41,6 +41,7 @@ public enum DiagnosticCatalog {
         add("E005", .syntax, "a date, month or quarter that does not exist")
         add("E006", .syntax, "a malformed number")
         add("E007", .syntax, "a number too large")
+        add("E008", .syntax, "a currency sign before a number ($ ¥ ￥ € £)")
         add("E009", .syntax, "a string in single quotes")
         // The parser.
         add("E100", .syntax, "input ended where a statement needed more")
@@ -56,6 +57,7 @@ public enum DiagnosticCatalog {
         add("E110", .syntax, "an id with '-' that is not quoted")
         add("E111", .syntax, "an empty file name")
         add("E112", .syntax, "a file name that is not in quotes")
+        add("E113", .syntax, "a number written with thousands separators (120,000)")
         add("E120", .syntax, "a session command that is malformed or unknown")
         // Names.
         add("E201", .name, "an unknown field")
@@ -186,6 +188,7 @@ public enum DiagnosticCatalog {
         add("W002", .runtime, "stage probabilities that do not rise")
         add("W003", .runtime, "an open stage without exit criteria")
         add("W004", .name, "a rule that can never fire")
+        add("W005", .syntax, "full-width punctuation (：，；（）) outside a string, read as its ASCII form")
         return list
     }()
 

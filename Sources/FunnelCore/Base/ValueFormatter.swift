@@ -5,8 +5,9 @@ public enum ValueFormatter {
     /// The choices that depend on a whole column rather than on one value.
     public struct ColumnStyle: Sendable, Equatable {
         public var kind: ColumnKind
-        /// Money shows cents on every value as soon as one value has them, so that the
-        /// amounts of a column line up on the decimal point.
+        /// Money shows cents on every amount of a table as soon as one amount has them, so
+        /// that a column lines up on the decimal point and `commit 0` never sits beside
+        /// `best_case 0.00`.
         public var showsCents: Bool
         public init(kind: ColumnKind, showsCents: Bool = false) {
             self.kind = kind; self.showsCents = showsCents
@@ -16,13 +17,10 @@ public enum ValueFormatter {
     /// Styles for each column, looking at the rows and the total together because they
     /// are printed in one column.
     public static func styles(for t: ResultTable) -> [ColumnStyle] {
-        t.columns.indices.map { i in
-            let kind = t.columns[i].kind
-            guard kind == .money else { return ColumnStyle(kind: kind) }
-            var values = t.rows.map { cell($0, i) }
-            if let total = t.total { values.append(cell(total, i)) }
-            return ColumnStyle(kind: kind, showsCents: values.contains(where: hasCents))
-        }
+        let money = t.columns.indices.filter { t.columns[$0].kind == .money }
+        let rows = t.rows + (t.total.map { [$0] } ?? [])
+        let cents = money.contains { i in rows.contains { hasCents(cell($0, i)) } }
+        return t.columns.map { c in ColumnStyle(kind: c.kind, showsCents: c.kind == .money && cents) }
     }
 
     /// The human text of a value on its own, as if its column held nothing else.

@@ -85,7 +85,6 @@ struct DealImporter {
         var stops: [ImportHistoryRules.Stop] = []
         var dates = ImportHistoryRules.Dates()
         var created = 0, updated = 0
-        let header = file.header.count
         let hasDeals = state.deals.count > 0
         let firstStage = funnel.firstOpenStage.flatMap { funnel.index(of: $0.name) } ?? 0
         let idLabel = m.items[idItem].label
@@ -94,9 +93,7 @@ struct DealImporter {
             m.load(record)
             do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []
-            if record.count > header {
-                problems.append(RowProblem("", "\(record.count) fields, but the header has \(header); is a comma missing its quotes?"))
-            }
+            if let extra = file.extraFields(record.count) { problems.append(extra) }
 
             // The id, unique within the file.
             var id: String?

@@ -43,15 +43,12 @@ struct HistoryImporter {
         var stageValues: [String: StageValues] = [:]
         var errors = ImportErrors(fileName: file.name)
         var changes: [Change] = []
-        let header = file.header.count
 
         while let record = try file.next() {
             m.load(record)
             do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []
-            if record.count > header {
-                problems.append(RowProblem("", "\(record.count) fields, but the header has \(header); is a comma missing its quotes?"))
-            }
+            if let extra = file.extraFields(record.count) { problems.append(extra) }
             var change = Change(row: -1, stage: "", day: Empty.date, forced: nil, order: changes.count)
             var funnel: FunnelDef?
             do throws(RowProblem) {

@@ -51,6 +51,23 @@ public final class ImportFile {
         }
     }
 
+    /// A row with more fields than the header: most often the delimiter inside a value that
+    /// was not quoted, so the message names the delimiter this file is read with.
+    public func extraFields(_ count: Int) -> RowProblem? {
+        guard count > header.count else { return nil }
+        return RowProblem("", "\(count) fields, but the header has \(header.count); is a \(Self.name(ofDelimiter: reader.delimiter)) missing its quotes?")
+    }
+
+    static func name(ofDelimiter d: UInt8) -> String {
+        switch d {
+        case UInt8(ascii: ","): return "comma"
+        case UInt8(ascii: ";"): return "semicolon"
+        case UInt8(ascii: "\t"): return "tab"
+        case UInt8(ascii: "|"): return "'|'"
+        default: return "'\(Character(Unicode.Scalar(d)))'"
+        }
+    }
+
     /// Opens the file of an import statement and checks the columns its mapping names
     /// against the header (the checks the resolver made if it could read the file then).
     public static func open(_ kind: ImportKind, _ fileExpr: Expr, mapping: [MappingItem], options: ImportOptions,

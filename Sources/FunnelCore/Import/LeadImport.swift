@@ -53,7 +53,6 @@ struct LeadImporter {
         guard let idItem = m.index(of: "id") else {
             throw Diagnostic(.name, "I017", "import leads needs the lead's id: id = COLUMN", file: script, range: fileExpr.range)
         }
-        let header = file.header.count
         // Problems of both passes, reported in line order.
         var failed: [(line: Int, problems: [RowProblem])] = []
         // A field's type depends on all its values, so rows are read whole first.
@@ -63,9 +62,7 @@ struct LeadImporter {
             m.load(record)
             do throws(RowProblem) { if try !m.keeps() { continue } } catch { failed.append((record.line, [error])); continue }
             var problems: [RowProblem] = []
-            if record.count > header {
-                problems.append(RowProblem("", "\(record.count) fields, but the header has \(header); is a comma missing its quotes?"))
-            }
+            if let extra = file.extraFields(record.count) { problems.append(extra) }
             var id = ""
             do throws(RowProblem) {
                 guard let text = try m.trimmedText(idItem) else { throw RowProblem(m.items[idItem].label, "the id is empty") }

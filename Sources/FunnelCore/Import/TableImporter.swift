@@ -27,8 +27,8 @@ struct TableImporter {
         while let record = try file.next() {
             rows.load(record)
             do throws(RowProblem) { if try !rows.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
-            if record.count > columns.count {
-                errors.add(line: record.line, [RowProblem("", "\(record.count) fields, but the header has \(columns.count); is a comma missing its quotes?")])
+            if let extra = file.extraFields(record.count) {
+                errors.add(line: record.line, [extra])
                 continue
             }
             let k = record.field(keyColumn).trimmingSpaces()

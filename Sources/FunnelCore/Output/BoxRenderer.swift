@@ -9,19 +9,19 @@
 /// └───────┴───────┘
 /// ```
 public enum BoxRenderer {
-    public static func render(_ t: ResultTable, headers: Bool = true) -> String {
+    public static func render(_ t: ResultTable, headers: Bool = true, widths fixed: [Int] = []) -> String {
         guard !t.columns.isEmpty else { return "" }
         let cells = ValueFormatter.humanCells(t)
-        let all = [cells.header] + cells.rows + (cells.total.map { [$0] } ?? [])
-        let widths = t.columns.indices.map { i in max(1, all.map { DisplayWidth.of($0[i]) }.max() ?? 0) }
+        let widths = TableRenderer.columnWidths(t, cells: cells, fixed: fixed)
         let rightAligned = t.columns.map { TableRenderer.isNumeric($0.kind) }
         func rule(_ left: String, _ middle: String, _ right: String) -> String {
             left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right
         }
         func line(_ row: [String]) -> String {
             "│" + widths.indices.map { i in
-                let pad = String(repeating: " ", count: max(0, widths[i] - DisplayWidth.of(row[i])))
-                return " " + (rightAligned[i] ? pad + row[i] : row[i] + pad) + " "
+                let text = TableRenderer.truncate(row[i], to: widths[i])
+                let pad = String(repeating: " ", count: max(0, widths[i] - DisplayWidth.of(text)))
+                return " " + (rightAligned[i] ? pad + text : text + pad) + " "
             }.joined(separator: "│") + "│"
         }
         var lines = [rule("┌", "┬", "┐")]

@@ -15,15 +15,13 @@ public enum TableRenderer {
 
     /// Lines are joined with `\n` and the last one has no newline: the caller decides how
     /// results are separated. `maxWidth` is the terminal width, when there is one.
-    public static func render(_ t: ResultTable, maxWidth: Int? = nil) -> String {
+    public static func render(_ t: ResultTable, maxWidth: Int? = nil, widths fixed: [Int] = []) -> String {
         guard !t.columns.isEmpty else { return "" }
         let cells = ValueFormatter.humanCells(t)
-        let all = [cells.header] + cells.rows + (cells.total.map { [$0] } ?? [])
-        var widths = t.columns.indices.map { i in
-            max(1, all.map { DisplayWidth.of($0[i]) }.max() ?? 0)
-        }
+        var widths = columnWidths(t, cells: cells, fixed: fixed)
         if let maxWidth {
-            shrink(&widths, shrinkable: t.columns.map { $0.kind == .text }, toFit: maxWidth)
+            shrink(&widths, shrinkable: t.columns.indices.map { t.columns[$0].kind == .text && !(fixed.indices.contains($0) && fixed[$0] > 0) },
+                   toFit: maxWidth)
         }
         let rightAligned = t.columns.map { isNumeric($0.kind) }
 
@@ -42,6 +40,17 @@ public enum TableRenderer {
         var lines = [line(cells.header), rule] + cells.rows.map(line)
         if let total = cells.total { lines += [rule, line(total)] }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each column as wide as its widest cell, or as `.width` says: a text or date column
+    /// takes the width given (cut with `…`), a figure at least its own width.
+    static func columnWidths(_ t: ResultTable, cells: (header: [String], rows: [[String]], total: [String]?), fixed: [Int]) -> [Int] {
+        let all = [cells.header] + cells.rows + (cells.total.map { [$0] } ?? [])
+        return t.columns.indices.map { i in
+            let natural = max(1, all.map { DisplayWidth.of($0[i]) }.max() ?? 0)
+            guard fixed.indices.contains(i), fixed[i] > 0 else { return natural }
+            return isNumeric(t.columns[i].kind) ? max(natural, fixed[i]) : fixed[i]
+        }
     }
 
     static func isNumeric(_ kind: ColumnKind) -> Bool {

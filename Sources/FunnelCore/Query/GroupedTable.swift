@@ -94,7 +94,8 @@ struct GroupedTable<Acc> {
         }
         if let limit = q.limit { rows = Array(rows.prefix(limit)) }
         var total: [Value]?
-        if wantsTotal, !dims.isEmpty {
+        // No rows, nothing to add up: a total of zeros and dashes under nothing is noise.
+        if wantsTotal, !dims.isEmpty, !rows.isEmpty {
             let merged = merge(rows.map { accs[$0.acc] })
             total = [.text("total")] + Array(repeating: Value.text(""), count: dims.count - 1) + finish(merged)
         }

@@ -6,6 +6,8 @@ public struct CheckedProgram: Sendable {
     public let statements: [CheckedStatement]
     /// The catalog with the script's own declarations added, as the statements saw it.
     public let catalog: Catalog
+    /// The parser's warnings (full-width punctuation read as ASCII), for the caller to show.
+    public var warnings: [Diagnostic] = []
 
     /// Whether running the program records events (the run then takes the writer lock).
     public var writes: Bool { statements.contains { $0.statement.kind.writes } }
@@ -79,7 +81,7 @@ public enum Compiler {
     public static func compile(_ parsed: ParseResult, file: SourceFile, catalog: Catalog,
                                importFiles: (any ImportFileColumns)? = nil) -> Result<CheckedProgram, CompileFailure> {
         if !parsed.diagnostics.isEmpty {
-            return .failure(CompileFailure(diagnostics: parsed.diagnostics, unlisted: parsed.unlistedErrors))
+            return .failure(CompileFailure(diagnostics: parsed.errorsAndWarnings, unlisted: parsed.unlistedErrors))
         }
         var resolver = Resolver(catalog: catalog, file: file)
         resolver.importFiles = importFiles
@@ -92,8 +94,12 @@ public enum Compiler {
             }
         }
         if !resolver.diagnostics.isEmpty {
-            return .failure(CompileFailure(diagnostics: resolver.diagnostics, statements: parsed.statements, catalog: resolver.catalog))
+            return .failure(CompileFailure(diagnostics: ParseResult.inFileOrder(resolver.diagnostics + parsed.warnings),
+                                           statements: parsed.statements, catalog: resolver.catalog))
         }
-        return .success(CheckedProgram(file: file, statements: checked, catalog: resolver.catalog))
+        var program = CheckedProgram(file: file, statements: checked, catalog: resolver.catalog)
+        program.warnings = parsed.warnings
+        return .success(program)
     }
+
 }

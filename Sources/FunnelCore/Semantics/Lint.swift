@@ -21,11 +21,25 @@ public enum Lint {
             }
             for st in open where st.exitWhen == nil {
                 let range = decl.stages.first(where: { $0.name.text == st.name })?.range ?? decl.name.range
-                warn("W003", "stage '\(st.name)' has no exit criteria", range,
-                     help: "add an objective gate, for example: exit when budget_confirmed and decision_maker is not empty")
+                warn("W003", "stage '\(st.name)' has no exit criteria", range, help: gateExample(catalog))
             }
         }
         return out + ruleWarnings(statements, file: file, catalog: catalog)
+    }
+
+    /// An example gate made of the script's own fields, so a funnel whose fields are 预算确认
+    /// and 决策人 is not shown English names it does not have.
+    static func gateExample(_ catalog: Catalog) -> String {
+        let declared = catalog.fieldOrder.compactMap { catalog.fields[$0] }
+        let flag = declared.first { $0.type == .bool }?.name
+        let named = (declared.first { $0.type == .text } ?? declared.first { $0.type != .bool })?.name
+        switch (flag, named) {
+        case let (f?, n?): return "add an objective gate, for example: exit when \(f) and \(n) is not empty"
+        case let (f?, nil): return "add an objective gate, for example: exit when \(f)"
+        case let (nil, n?): return "add an objective gate, for example: exit when \(n) is not empty"
+        case (nil, nil):
+            return "add an objective gate, for example: exit when budget_confirmed and decision_maker is not empty"
+        }
     }
 
     static func percent(_ p: Double) -> String {

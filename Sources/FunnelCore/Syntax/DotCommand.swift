@@ -27,6 +27,10 @@ public enum DotCommand: Equatable, Sendable {
     case shell(String)
     /// `.cd DIR`: the working directory, for relative paths typed in the REPL and -c.
     case cd(String)
+    /// `.nullvalue TEXT`: what an empty value shows as; `.nullvalue` alone restores the default.
+    case nullValue(String?)
+    /// `.width N ...`: widths of the first columns of table and box output; `.width` alone resets.
+    case width([Int])
 
     /// One row of `.help commands` and of completion's list: the one list of session commands.
     public struct Spec: Sendable {
@@ -41,6 +45,8 @@ public enum DotCommand: Equatable, Sendable {
         Spec(name: ".mode", aliases: [".format"], usage: ".mode FMT  (.format FMT)",
              summary: OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")),
         Spec(name: ".headers", aliases: [], usage: ".headers on|off", summary: "the header line of table, box, csv and tsv output"),
+        Spec(name: ".nullvalue", aliases: [], usage: ".nullvalue [TEXT]", summary: "show empty values as TEXT (table: -, csv: nothing)"),
+        Spec(name: ".width", aliases: [], usage: ".width [N ...]", summary: "widths of the first columns of table and box output (0: as wide as needed)"),
         Spec(name: ".once", aliases: [], usage: ".once FILE", summary: "send the next result to FILE (.csv, .tsv, .json, .md: that format)"),
         Spec(name: ".output", aliases: [], usage: ".output [FILE]", summary: "send results to FILE until .output with no file"),
         Spec(name: ".read", aliases: [], usage: ".read FILE", summary: "run a script; a failing statement in it keeps nothing of it"),
@@ -121,6 +127,20 @@ public enum DotCommand: Equatable, Sendable {
             guard args.isEmpty else { throw problem(".tables takes nothing", text, help: "usage: .tables") }
             return .tables
         case ".cd": return .cd(try one("a directory", "DIR"))
+        case ".nullvalue":
+            guard args.count <= 1 else {
+                throw problem(".nullvalue takes one text", text, help: "quote a text with spaces: .nullvalue \"(none)\"")
+            }
+            return .nullValue(args.first)
+        case ".width":
+            var widths: [Int] = []
+            for a in args {
+                guard let n = Int(a), (0...1000).contains(n) else {
+                    throw problem("'\(a)' is not a column width", text, help: "widths are whole numbers from 0 to 1000, e.g. .width 12 0 8")
+                }
+                widths.append(n)
+            }
+            return .width(widths)
         case ".print": return .print(String(restOfLineText(text)))
         case ".shell", ".system":
             let command = restOfLineText(text)

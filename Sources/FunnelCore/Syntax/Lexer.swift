@@ -99,6 +99,16 @@ public struct Lexer {
         previous = kind
     }
 
+    /// Warnings never stop a script; the first `Parser.listedErrors` are kept, the rest counted.
+    var warnings: [Diagnostic] = []
+    var unlistedWarnings = 0
+
+    mutating func warn(_ code: String, _ message: String, _ start: Int, _ end: Int, help: String? = nil) {
+        guard warnings.count < Parser.listedErrors else { unlistedWarnings += 1; return }
+        warnings.append(Diagnostic(.syntax, code, message, file: file, range: SourceRange(start, end), help: help,
+                                   severity: .warning))
+    }
+
     mutating func error(_ code: String, _ message: String, _ start: Int, _ end: Int, help: String? = nil) {
         guard diagnostics.count < Parser.listedErrors else { unlistedErrors += 1; return }
         diagnostics.append(Diagnostic(.syntax, code, message, file: file, range: SourceRange(start, end), help: help))
@@ -111,12 +121,21 @@ public struct Lexer {
     mutating func lexDotCommand() {
         let start = pos
         while pos < bytes.count, bytes[pos] != 10, bytes[pos] != 13 { pos += 1 }
-        // A trailing comment (" --") is not part of the command.
+        // A trailing comment (" --", outside quotes) is not part of the command, except for
+        // the commands whose argument is the rest of the line as written (`.print -- x`,
+        // `.shell git log -- file`).
         var end = pos
-        var i = start
-        while i + 2 < pos {
-            if bytes[i] == 32, bytes[i + 1] == 45, bytes[i + 2] == 45 { end = i; break }
-            i += 1
+        var nameEnd = start + 1
+        while nameEnd < pos, bytes[nameEnd] != 32, bytes[nameEnd] != 9 { nameEnd += 1 }
+        let name = String(decoding: bytes[start..<nameEnd], as: UTF8.self).lowercased()
+        if !DotCommand.restOfLine.contains(name) {
+            var i = start
+            var quoted = false
+            while i + 2 < pos {
+                if bytes[i] == 34 { quoted.toggle() }
+                if !quoted, bytes[i] == 32, bytes[i + 1] == 45, bytes[i + 2] == 45 { end = i; break }
+                i += 1
+            }
         }
         while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
         let text = String(decoding: bytes[start..<end], as: UTF8.self)
@@ -146,9 +165,10 @@ public struct Lexer {
                 pos += len
             } else {
                 if pos == start, let ascii = Self.fullWidthPunctuation[scalar.value] {
-                    // Reported, then read as its ASCII form so one slip does not cascade.
-                    error("E002", "unexpected character '\(scalar)'", pos, pos + len,
-                          help: "this is a full-width character; use '\(ascii)'")
+                    // Chinese input methods type these all the time: read as ASCII, with a
+                    // warning, so the script runs and the writer learns the ASCII form.
+                    warn("W005", "full-width '\(scalar)' read as '\(ascii)'", pos, pos + len,
+                         help: "type '\(ascii)' (switch the input method to half-width) to silence this warning")
                     if let b = ascii.asciiValue {
                         if b == 40 || b == 91 || b == 123 { brackets.append(b) }
                         let open: UInt8? = b == 41 ? 40 : b == 93 ? 91 : b == 125 ? 123 : nil
@@ -156,6 +176,10 @@ public struct Lexer {
                     }
                     add(.symbol(String(ascii)), pos, pos + len)
                     pos += len
+                    return
+                }
+                if pos == start, Self.currencySigns.contains(scalar.value), isDigit(peek(len)) {
+                    currencySign(len)
                     return
                 }
                 if pos == start {
@@ -170,6 +194,40 @@ public struct Lexer {
         }
         add(.word(String(decoding: bytes[start..<pos], as: UTF8.self)), start, pos)
     }
+
+    /// `¥120000`, `$120,000`: one error for the sign, then the number is read on, so the
+    /// rest of the line is checked as if the sign were not there.
+    mutating func currencySign(_ length: Int) {
+        let start = pos
+        pos += length
+        var end = pos
+        while end < bytes.count, isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ",") || bytes[end] == UInt8(ascii: "_")
+                || bytes[end] == UInt8(ascii: ".") { end += 1 }
+        if end < bytes.count, [UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "m"), UInt8(ascii: "M"), UInt8(ascii: "%")].contains(bytes[end]) {
+            end += 1
+        }
+        let number = String(decoding: bytes[pos..<end], as: UTF8.self)
+        let plain = number.filter { $0 != "," && $0 != "_" }
+        let shown = String(decoding: bytes[start..<end], as: UTF8.self)
+        error("E008", "'\(shown)': amounts are plain numbers, without a currency sign\(number.contains(",") ? " or thousands separators" : "")",
+              start, end, help: "write \(plain.isEmpty ? "120000" : plain)")
+        guard number.contains(",") else { return }
+        // `¥120,000` is one mistake, not a sign and then a separator: read it as 120000.
+        pos = end
+        var digits = plain, scale = 1.0
+        switch digits.last {
+        case "k", "K": scale = 1_000
+        case "m", "M": scale = 1_000_000
+        case "%": scale = 0.01
+        default: break
+        }
+        if scale != 1 { digits.removeLast() }
+        let value = (Double(digits) ?? 0) * scale
+        add(scale == 0.01 ? .percent(value) : .number(value.isFinite && value < 1e15 ? value : 0), start, end)
+    }
+
+    /// `$ ¥ ￥ € £`: signs typed before an amount.
+    static let currencySigns: Set<UInt32> = [0x24, 0xA5, 0xFFE5, 0x20AC, 0xA3]
 
     static let fullWidthPunctuation: [UInt32: Character] = [
         0xFF1A: ":", 0xFF0C: ",", 0xFF1B: ";", 0xFF08: "(", 0xFF09: ")", 0x3001: ",", 0xFF1D: "=",
@@ -216,6 +274,9 @@ public struct Lexer {
             if let i = brackets.lastIndex(of: open) { brackets.removeSubrange(i...) }
         case ",", ";", ":", "=", "<", ">", "+", "-", "*", "/":
             break
+        case "$" where isDigit(peek(1)):
+            currencySign(1)
+            return
         default:
             error("E002", "unexpected character '\(c == "\0" ? "\\0" : String(c))'", pos, pos + 1,
                   help: c == "'" ? "strings are written in double quotes: \"...\"" : nil)
@@ -312,7 +373,7 @@ public struct Lexer {
         // Date-like literals start with exactly four digits and a dash.
         if pos + 4 < bytes.count, (0..<4).allSatisfy({ isDigit(bytes[pos + $0]) }), bytes[pos + 4] == UInt8(ascii: "-") {
             let year = Int(String(decoding: bytes[pos..<(pos + 4)], as: UTF8.self)) ?? 0
-            if let q = peek(5), q == UInt8(ascii: "Q") || q == UInt8(ascii: "q"), isDigit(peek(6)), !isWordContinuation(peek(7)) {
+            if let q = peek(5), q == UInt8(ascii: "Q") || q == UInt8(ascii: "q"), isDigit(peek(6)), !continuesWord(7) {
                 let quarter = Int(bytes[pos + 6] - 48)
                 pos += 7
                 if (1...4).contains(quarter) { add(.quarter(year, quarter), start, pos) }
@@ -324,7 +385,7 @@ public struct Lexer {
             }
             if isDigit(peek(5)), isDigit(peek(6)) {
                 let month = Int(bytes[pos + 5] - 48) * 10 + Int(bytes[pos + 6] - 48)
-                if peek(7) == UInt8(ascii: "-"), isDigit(peek(8)), isDigit(peek(9)), !isWordContinuation(peek(10)) {
+                if peek(7) == UInt8(ascii: "-"), isDigit(peek(8)), isDigit(peek(9)), !continuesWord(10) {
                     let day = Int(bytes[pos + 8] - 48) * 10 + Int(bytes[pos + 9] - 48)
                     pos += 10
                     if let d = Calendar.validDay(year: year, month: month, day: day) { add(.date(d), start, pos) }
@@ -336,7 +397,7 @@ public struct Lexer {
                     }
                     return
                 }
-                if !isDigit(peek(7)), !isWordContinuation(peek(7)), peek(7) != UInt8(ascii: "-") {
+                if !isDigit(peek(7)), !continuesWord(7), peek(7) != UInt8(ascii: "-") {
                     pos += 7
                     if (1...12).contains(month) { add(.month(year, month), start, pos) }
                     else {
@@ -362,13 +423,13 @@ public struct Lexer {
             add(.percent(value / 100), start, pos)
             return
         }
-        if let s = peek(0), [UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "m"), UInt8(ascii: "M")].contains(s), !isWordContinuation(peek(1)) {
+        if let s = peek(0), [UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "m"), UInt8(ascii: "M")].contains(s), !continuesWord(1) {
             value *= (s == UInt8(ascii: "k") || s == UInt8(ascii: "K")) ? 1_000 : 1_000_000
             pos += 1
         }
-        if isWordContinuation(peek(0)) {
+        if continuesWord(0) {
             // `12abc`: report the whole run as one bad number rather than a number and a word.
-            while isWordContinuation(peek(0)) { pos += 1 }
+            while continuesWord(0) { pos += 1 }
             error("E006", "bad number '\(String(decoding: bytes[start..<pos], as: UTF8.self))'", start, pos,
                   help: "numbers look like 120000, 120_000, 1.5, 120k, 1.2m or 25%")
             add(.number(0), start, pos)
@@ -382,8 +443,14 @@ public struct Lexer {
         add(.number(value), start, pos)
     }
 
-    func isWordContinuation(_ b: UInt8?) -> Bool {
-        guard let b else { return false }
-        return isWordStart(b) || isDigit(b) || b >= 0x80
+    /// Whether the byte at `pos + offset` goes on a word or number. A non-ASCII scalar does
+    /// unless it is punctuation funnel reads as ASCII, so `10k，owner：` is `10k` then `,`.
+    func continuesWord(_ offset: Int) -> Bool {
+        let i = pos + offset
+        guard i < bytes.count else { return false }
+        let b = bytes[i]
+        if b < 0x80 { return isWordStart(b) || isDigit(b) }
+        if let (scalar, _) = decodeScalar(at: i), Self.fullWidthPunctuation[scalar.value] != nil { return false }
+        return true
     }
 }

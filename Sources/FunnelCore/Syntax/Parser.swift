@@ -7,6 +7,18 @@ public struct ParseResult: Sendable {
     public var isIncomplete: Bool
     /// Errors found after the first `Parser.listedErrors`, counted but not kept.
     public var unlistedErrors = 0
+    /// What was read but deserves a word (full-width punctuation read as ASCII); never fails.
+    public var warnings: [Diagnostic] = []
+
+    /// Errors and warnings together, as a reader meets them in the file.
+    public var errorsAndWarnings: [Diagnostic] { Self.inFileOrder(diagnostics + warnings) }
+
+    public static func inFileOrder(_ list: [Diagnostic]) -> [Diagnostic] {
+        list.enumerated().sorted { a, b in
+            let x = a.element.range?.start ?? 0, y = b.element.range?.start ?? 0
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+    }
 }
 
 /// Recursive-descent parser over the lexer's tokens. Each parse function's doc comment
@@ -72,7 +84,8 @@ public struct Parser {
         }.map(\.element)
         let listed = Array(ordered.prefix(Self.listedErrors))
         let unlisted = ordered.count - listed.count + unlistedErrors + tokens.unlistedLexerErrors
-        return ParseResult(statements: statements, diagnostics: listed, isIncomplete: onlyIncomplete, unlistedErrors: unlisted)
+        return ParseResult(statements: statements, diagnostics: listed, isIncomplete: onlyIncomplete, unlistedErrors: unlisted,
+                           warnings: tokens.lexerWarnings)
     }
 
     // MARK: - Token cursor
@@ -133,8 +146,53 @@ public struct Parser {
             return Diagnostic(.syntax, "E100", "unexpected end of input: expected \(expected)", file: file,
                               range: t.range, notes: notes, help: help, isIncomplete: true)
         }
+        if let separated = thousandsSeparated { return separated }
         return Diagnostic(.syntax, "E101", "expected \(expected), found \(describe(t))", file: file,
                           range: t.range, help: help)
+    }
+
+    /// `120,000` where one number was meant: the lexer sees 120, a comma and 000, and the
+    /// parser stumbles on the comma or on `000`. Said as what it is, with the number to write.
+    var thousandsSeparated: Diagnostic? {
+        func numberText(_ t: Token) -> String? {
+            guard case .number = t.kind else { return nil }
+            let text = file.text(t.range)
+            return text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber) ? text : nil
+        }
+        // The run of number , number , number around the current token, written without spaces.
+        var first = index, last = index
+        if current.isSymbol(",") { first = index - 1; last = index + 1 }
+        guard first >= tokens.keptFrom, first >= 0 else { return nil }
+        while first - 2 >= tokens.keptFrom, tokens[first - 2].range.end == tokens[first - 1].range.start,
+              tokens[first - 1].isSymbol(","), numberText(tokens[first - 2]) != nil,
+              tokens[first - 1].range.end == tokens[first].range.start { first -= 2 }
+        while tokens[last + 1].isSymbol(","), numberText(tokens[last + 2])?.count == 3,
+              tokens[last].range.end == tokens[last + 1].range.start,
+              tokens[last + 1].range.end == tokens[last + 2].range.start { last += 2 }
+        guard last > first, let lead = numberText(tokens[first]), (1...3).contains(lead.count),
+              tokens[first + 1].isSymbol(","), tokens[first].range.end == tokens[first + 1].range.start,
+              tokens[first + 1].range.end == tokens[first + 2].range.start else { return nil }
+        var groups: [String] = []
+        var i = first
+        while i <= last {
+            guard let g = numberText(tokens[i]), i == first || g.count == 3 else { return nil }
+            groups.append(g); i += 2
+        }
+        let plain = groups.joined()
+        let underscored = groups.joined(separator: "_")
+        let written = groups.joined(separator: ",")
+        let range = SourceRange(tokens[first].range.start, tokens[last].range.end)
+        var short = ""
+        if let v = Double(plain), v >= 1000, v < 1e15 {
+            if v >= 1_000_000, v.truncatingRemainder(dividingBy: 100_000) == 0 {
+                let m = v / 1_000_000
+                short = m == m.rounded() ? ", \(Int(m))m" : ", \(m)m"
+            } else if v.truncatingRemainder(dividingBy: 1000) == 0 {
+                short = ", \(Int(v / 1000))k"
+            }
+        }
+        return Diagnostic(.syntax, "E113", "'\(written)': numbers are written without thousands separators", file: file,
+                          range: range, help: "write \(plain), \(underscored)\(short)")
     }
 
     /// True when the file ends inside a `{` block: the newline we stopped at is not the end.

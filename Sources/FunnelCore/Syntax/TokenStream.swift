@@ -46,6 +46,7 @@ final class TokenStream {
 
     var lexerDiagnostics: [Diagnostic] { lexer.diagnostics }
     var unlistedLexerErrors: Int { lexer.unlistedErrors }
+    var lexerWarnings: [Diagnostic] { lexer.warnings }
 
     private func fill() {
         lexer.step()
