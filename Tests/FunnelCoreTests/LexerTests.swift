@@ -74,7 +74,8 @@ struct LexerTests {
         #expect(errors("'x'") == ["E009 strings are written in double quotes"])
         #expect(errors("\"\\q\"") == ["E004 unknown escape \\q"])
         #expect(errors("2026-Q5") == ["E005 no such quarter Q5"])
-        #expect(errors("name：x") == ["E002 unexpected character '：'"])
+        #expect(errors("name：x") == [])
+        #expect(errors("¥120") == ["E008 '¥120': amounts are plain numbers, without a currency sign"])
         let bytes: [UInt8] = [0x61, 0xFF, 0x20, 0xC3]
         #expect(Lexer.tokenize(SourceFile(name: "t", bytes: bytes)).diagnostics.map(\.message)
                 == ["invalid UTF-8 byte 0xFF", "invalid UTF-8 byte 0xC3"])
@@ -82,5 +83,17 @@ struct LexerTests {
 
     @Test func fullWidthPunctuationRecoversAsASCII() {
         #expect(kinds("a：1") == [.word("a"), .symbol(":"), .number(1), .eof])
+        // A number or word stops at it, so `10k，owner：` is not one bad number.
+        #expect(kinds("10k，owner：") == [.number(10_000), .symbol(","), .word("owner"), .symbol(":"), .eof])
+        let lexed = Lexer.tokenize(SourceFile(name: "t", text: "a：1"))
+        #expect(lexed.diagnostics.isEmpty)
+        var lexer = Lexer(file: SourceFile(name: "t", text: "a：1，2"))
+        while !lexer.finished { lexer.step() }
+        #expect(lexer.warnings.map { "\($0.code) \($0.message)" } == ["W005 full-width '：' read as ':'", "W005 full-width '，' read as ','"])
+    }
+
+    @Test func aCurrencySignBeforeSeparatedDigitsIsOneError() {
+        #expect(errors("$1,200k") == ["E008 '$1,200k': amounts are plain numbers, without a currency sign or thousands separators"])
+        #expect(kinds("¥1,200") == [.number(1200), .eof])
     }
 }

@@ -14,13 +14,19 @@ import Testing
         #expect(ValueFormatter.human(.number(1000), style: cents) == "1,000.00")
     }
 
-    @Test func moneyColumnShowsCentsWhenTheTotalHasThem() {
-        let t = ResultTable(columns: [ResultColumn("a", .money), ResultColumn("b", .money)],
-                            rows: [[.number(10), .number(10)]], total: [.number(10.25), .number(20)])
+    /// One amount with cents (here in the total) gives every money column of the table cents,
+    /// so `commit 0` never sits beside `best_case 0.00`; other kinds are untouched.
+    @Test func everyMoneyColumnShowsCentsWhenOneAmountHasThem() {
+        let t = ResultTable(columns: [ResultColumn("a", .money), ResultColumn("b", .money), ResultColumn("n", .integer)],
+                            rows: [[.number(10), .number(10), .number(1)]], total: [.number(10.25), .number(20), .number(1)])
         #expect(ValueFormatter.styles(for: t) == [
             ValueFormatter.ColumnStyle(kind: .money, showsCents: true),
-            ValueFormatter.ColumnStyle(kind: .money, showsCents: false),
+            ValueFormatter.ColumnStyle(kind: .money, showsCents: true),
+            ValueFormatter.ColumnStyle(kind: .integer, showsCents: false),
         ])
+        let whole = ResultTable(columns: [ResultColumn("a", .money), ResultColumn("b", .money)],
+                                rows: [[.number(10), .number(0)]], total: nil)
+        #expect(ValueFormatter.styles(for: whole).map(\.showsCents) == [false, false])
     }
 
     @Test func numbersIntegersRatesAndDays() {

@@ -75,8 +75,8 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
     /// parses (none is an unknown command) and completion offers exactly those names.
     @Test func oneListOfSessionCommands() {
         #expect(Completion.dotCommands == [".bail", ".cd", ".echo", ".exit", ".explain", ".format", ".headers", ".help",
-                                           ".mode", ".once", ".open", ".output", ".print", ".quit", ".read", ".schema",
-                                           ".shell", ".system", ".tables", ".timer", ".today"])
+                                           ".mode", ".nullvalue", ".once", ".open", ".output", ".print", ".quit", ".read", ".schema",
+                                           ".shell", ".system", ".tables", ".timer", ".today", ".width"])
         for name in DotCommand.names {
             do { _ = try DotCommand.parse(name) } catch let d as Diagnostic {
                 #expect(!d.message.hasPrefix("unknown session command"), "\(name): \(d.message)")
