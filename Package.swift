@@ -21,7 +21,10 @@ let package = Package(
                 "FunnelShell", "FunnelCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "FunnelCoreTests", dependencies: ["FunnelCore"]),
+        // The fuzz target (scripts/fuzz) and the replay of its corpus in the tests.
+        .target(name: "FunnelFuzzing", dependencies: ["FunnelCore"]),
+        .executableTarget(name: "funnel-fuzz", dependencies: ["FunnelFuzzing"]),
+        .testTarget(name: "FunnelCoreTests", dependencies: ["FunnelCore", "FunnelFuzzing"]),
         .testTarget(name: "FunnelShellTests", dependencies: ["FunnelShell", "FunnelCore"]),
     ]
 )
