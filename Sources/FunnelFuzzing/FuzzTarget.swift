@@ -49,9 +49,8 @@ public enum FuzzTarget {
     /// The bytes as a store's journal: read as `funnel` opens a store, every committed event
     /// applied to a state as a session's replay does.
     static func replayJournal(_ body: [UInt8]) {
-        let dir = NSTemporaryDirectory() + "funnel-fuzz-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // One folder for the whole process, so an input costs a file write, not a mkdir.
+        let dir = journalFolder
         guard FileManager.default.createFile(atPath: dir + "/journal.jsonl", contents: Data(body)) else { return }
         let store = FileStore(directory: dir)
         guard let read = try? store.readCommitted(after: 0) else { return }
@@ -62,6 +61,12 @@ public enum FuzzTarget {
         }
     }
 }
+
+let journalFolder: String = {
+    let dir = NSTemporaryDirectory() + "funnel-fuzz-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}()
 
 /// Serves the same bytes for any file an import names.
 final class AnyFileSource: ImportSource, @unchecked Sendable {
