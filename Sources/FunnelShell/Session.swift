@@ -62,6 +62,13 @@ public final class Session {
     var readDepth = 0
     /// Opens another store for `.open`.
     let openStore: (String) -> Store
+    /// Journal positions of every run this session committed, and of those `undo` may still
+    /// take back, newest last (Session+Undo.swift).
+    var ownRuns: [ClosedRange<Int64>] = []
+    var undoable: [ClosedRange<Int64>] = []
+    /// Asks the person whether to go ahead (`undo`); nil where nobody can answer, and
+    /// `undo` is then refused.
+    public var confirm: ((String) -> Bool)?
 
     public init(store: Store, options: SessionOptions, out: OutputSink = .standardOutput, err: OutputSink = .standardError,
                 openStore: @escaping (String) -> Store) throws {
@@ -94,7 +101,9 @@ public final class Session {
                                  help: "run `funnel verify`; the journal may have been edited by hand")
             }
             committed.lastSeq = e.seq
-            latestChange = max(latestChange, e.on)
+            // A declaration is dated the day it ran; a backfill with --today declares today and
+            // dates its deals earlier, which is no reason to warn.
+            if e.type != "declare" { latestChange = max(latestChange, e.on) }
         }
         position = newPosition
         interpreter.reset(to: committed)
@@ -123,6 +132,8 @@ public final class Session {
         let file = program.file
         let statements = program.statements
         let writes = program.writes
+        if statements.contains(where: { $0.statement.kind == .undo }) { return undo(statements, file: file) }
+        interpreter.plannedMappings = Self.mappings(statements)
         // A query on a store that does not exist is most often a mistyped --store.
         if !writes, !warnedMissingStore, !store.exists, program.hasQuery {
             warnedMissingStore = true
@@ -202,7 +213,12 @@ public final class Session {
 
     func commitPending() throws {
         guard !interpreter.pending.isEmpty else { return }
+        let isUndo = interpreter.pending.count == 1 && interpreter.pending[0].type == "undo"
         let written = try store.commit(events: interpreter.pending, segments: interpreter.pendingSegments.map(\.bytes))
+        if let first = written.first?.seq, let last = written.last?.seq {
+            ownRuns.append(first...last)
+            if !isUndo { undoable.append(first...last) }
+        }
         interpreter.clearPending()
         committed = interpreter.state
         // The segments are on disk now; the copies in memory can go.
@@ -391,6 +407,8 @@ public final class Session {
             store = openStore(StoreAddress.isURL(path) ? path : Self.resolvePath(path, relativeTo: file))
             committed = FunnelState()
             position = 0
+            ownRuns = []
+            undoable = []
             try refresh()
         case .today(let day):
             options.today = day
@@ -471,6 +489,9 @@ public final class Session {
         // The file is one transaction, like `run FILE`: when a statement in it fails, none of
         // its changes are kept (and what ran before `.read` is untouched).
         let savepoint = interpreter.savepoint()
+        let outerMappings = interpreter.plannedMappings
+        interpreter.plannedMappings += Self.mappings(program.statements)
+        defer { interpreter.plannedMappings = outerMappings }
         readDepth += 1
         defer { readDepth -= 1 }
         let status: Int32
