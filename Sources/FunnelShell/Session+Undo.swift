@@ -137,4 +137,29 @@ extension Session {
         if events.count > 20 { lines.append("  … and \(events.count - 20) more") }
         return lines.joined(separator: "\n")
     }
+
+    /// A store read from its start whose journal deletes or undoes: replayed once, with
+    /// what it takes back left out. False when the events are for the ordinary path.
+    func loadErasingJournal(_ events: [StoreEvent]) throws -> Bool {
+        guard committed.log.isEmpty, committed.lastSeq == 0,
+              events.contains(where: { ["delete-deal", "restore-deal", "undo"].contains($0.type) }) else { return false }
+        var logged: [FunnelState.LoggedEvent] = []
+        logged.reserveCapacity(events.count)
+        for e in events {
+            guard let event = DomainEvent(e) else {
+                throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",
+                                 help: "run `funnel verify`; the journal may have been edited by hand")
+            }
+            logged.append(FunnelState.LoggedEvent(event, on: e.on))
+            if e.type != "declare" { latestChange = max(latestChange, e.on) }
+        }
+        do {
+            try committed.replayJournal(logged)
+        } catch let d as Diagnostic {
+            throw Diagnostic(.io, "S012", "\(store.location): the journal cannot be replayed: \(d.message)",
+                             help: "run `funnel verify`; the journal may have been edited by hand")
+        }
+        committed.lastSeq = events.last?.seq ?? 0
+        return true
+    }
 }

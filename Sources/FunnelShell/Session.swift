@@ -89,6 +89,11 @@ public final class Session {
     func refresh() throws {
         let (events, newPosition) = try store.readCommitted(after: position)
         committed.loadSegment = segmentLoader()
+        if try loadErasingJournal(events) {
+            position = newPosition
+            interpreter.reset(to: committed)
+            return
+        }
         for e in events where e.seq > committed.lastSeq {
             guard let event = DomainEvent(e) else {
                 throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",

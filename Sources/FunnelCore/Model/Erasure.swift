@@ -156,6 +156,13 @@ extension FunnelState {
         try replayErasing()
     }
 
+    /// Loads a whole journal that has deletions or undos in one replay, rather than one
+    /// replay per deletion as applying the events one by one would.
+    public mutating func replayJournal(_ events: [LoggedEvent]) throws {
+        log = events
+        try replayErasing()
+    }
+
     /// Rebuilds the state from its own log, leaving out what the log erases.
     mutating func replayErasing() throws {
         let erasure = Erasure(log: log)
@@ -173,11 +180,18 @@ extension FunnelState {
                 try s.apply(e.event, on: e.day, payload: erasure.filter(try loadPayload(segment: segment, checksum: checksum), at: i))
                 continue
             }
-            try s.apply(e.event, on: e.day)
+            do { try s.apply(e.event, on: e.day) } catch var d as Diagnostic {
+                d.message = "event \(i + 1) (\(e.event.summary)): \(d.message)"
+                throw d
+            }
         }
         s.partialReplay = false
         s.erasure = erasure
         s.lastSeq = lastSeq
         self = s
     }
+}
+
+extension FunnelState.LoggedEvent {
+    public init(_ event: DomainEvent, on day: Int32) { self.init(event: event, day: day) }
 }

@@ -85,6 +85,11 @@ extension FunnelState {
         for k in 0..<notifications.count where notifications.stage[k] == old && deals.funnel[Int(notifications.deal[k])] == f {
             notifications.stage[k] = new
         }
+        // A rule that fired in the stage under its old name has fired in the same visit.
+        firedRules = Set(firedRules.map { r in
+            guard r.stage == from, let row = self.row(of: r.deal), deals.funnel[row] == f else { return r }
+            return RuleFiring(rule: r.rule, deal: r.deal, stage: to, visit: r.visit)
+        })
     }
 }
 
