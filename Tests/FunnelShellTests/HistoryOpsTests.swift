@@ -217,4 +217,42 @@ struct HistoryOpsTests {
         // A new process replays the journal without the deleted deal, on every day.
         #expect(try funnel(["-c", "count deals", "-c", "count deals as of 2026-02-01"]).stdout == "deals\n-----\n    0\ndeals\n-----\n    0\n")
     }
+
+    /// Another process commits while `funnel undo --last-run` waits for its answer: the
+    /// lock is taken again after the question, the run it asked about is no longer the last
+    /// one, and nothing is undone.
+    @Test func aRunCommittedWhileUndoAsksIsNotUndoneUnder() throws {
+        #expect(try funnel(["-c", "deal \"B\" on 2026-02-02"]).exitCode == 0)
+        let p = Process()
+        p.executableURL = FunnelProcess.executable
+        p.arguments = ["--store", store.path, "undo", "--last-run"]
+        var env = ProcessInfo.processInfo.environment
+        env["FUNNEL_TODAY"] = "2026-03-15"
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        let out = dir.appendingPathComponent("undo.out"), err = dir.appendingPathComponent("undo.err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("take it back? (y/N) "), Date() < deadline {
+            usleep(20_000)
+        }
+        // The other writer commits while the question is on the screen.
+        #expect(try funnel(["-c", "deal \"C\" on 2026-02-03"]).exitCode == 0)
+        input.fileHandleForWriting.write(Data("y\n".utf8))
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(try String(contentsOf: err, encoding: .utf8) == """
+        error[R655]: another writer committed event 4 while you were asked: deal "C" created in F (Lead); nothing was undone
+        help: run funnel undo --last-run again to see what the last run is now
+
+        """)
+        #expect(try funnel(["-c", "deals show id"]).stdout == "id\n--\nA\nB\nC\n")
+    }
 }
