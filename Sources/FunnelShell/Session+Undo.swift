@@ -6,14 +6,6 @@ import FunnelCore
 /// take back, naming that run: undoing under someone else's later work could pull facts
 /// from under it.
 extension Session {
-    /// The stage mappings of a program, for the funnel redeclarations in it.
-    static func mappings(_ statements: [CheckedStatement]) -> [StageMapping] {
-        statements.compactMap { s in
-            if case .stageMap(let m, _) = s.statement.kind { return m }
-            return nil
-        }
-    }
-
     /// Whether an answer to "(y/N)" says yes.
     public static func isYes(_ answer: String) -> Bool {
         ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())

@@ -138,7 +138,7 @@ public final class Session {
         let statements = program.statements
         let writes = program.writes
         if statements.contains(where: { $0.statement.kind == .undo }) { return undo(statements, file: file) }
-        interpreter.plannedMappings = Self.mappings(statements)
+        interpreter.plannedMappings = Interpreter.mappings(following: statements, file: file)
         // A query on a store that does not exist is most often a mistyped --store.
         if !writes, !warnedMissingStore, !store.exists, program.hasQuery {
             warnedMissingStore = true
@@ -495,7 +495,7 @@ public final class Session {
         // its changes are kept (and what ran before `.read` is untouched).
         let savepoint = interpreter.savepoint()
         let outerMappings = interpreter.plannedMappings
-        interpreter.plannedMappings += Self.mappings(program.statements)
+        interpreter.plannedMappings.merge(Interpreter.mappings(following: program.statements, file: source)) { $1 }
         defer { interpreter.plannedMappings = outerMappings }
         readDepth += 1
         defer { readDepth -= 1 }

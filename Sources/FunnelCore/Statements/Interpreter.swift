@@ -18,10 +18,12 @@ public final class Interpreter {
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
 
-    /// The `rename stage` / `move deals from` statements of the run being executed: a
-    /// funnel redeclaration may drop a stage with open deals when one of them says where
-    /// the deals go (Redeclaration.swift). The host sets it before running a program.
-    public var plannedMappings: [StageMapping] = []
+    /// The `rename stage` / `move deals from` statements that follow each funnel
+    /// declaration of the run being executed (up to the next declaration of that funnel),
+    /// by the declaration's file and position: a redeclaration may drop a stage with open
+    /// deals when one of them says where the deals go (Redeclaration.swift). The host sets
+    /// it before running a program (`Interpreter.mappings(following:file:)`).
+    public var plannedMappings: [MappingKey: [StageMapping]] = [:]
 
     public init(state: FunnelState, today: Int32) {
         self.state = state
@@ -116,7 +118,7 @@ public final class Interpreter {
             return .none
         case .funnel(let d):
             let def = try Declarations.funnel(d, file: file, catalog: state.catalog)
-            let stranded = strandedStages(def, mappings: plannedMappings)
+            let stranded = strandedStages(def, mappings: plannedMappings[MappingKey(file: file.name, start: s.range.start)] ?? [])
             if !stranded.isEmpty { throw strandingError(def, stranded, file: file, range: d.name.range) }
             try record(.declare(what: "funnel", name: d.name.text, source: file.text(s.range)), on: today)
             return .none

@@ -20,8 +20,12 @@ extension Interpreter {
             if byStage[stage] == nil { order.append(stage) }
             byStage[stage, default: []].append(deals.ids[r])
         }
+        // A mapping counts only when it can run: its target is an open stage of the new
+        // declaration (otherwise it fails later, and with --keep-going the deals would stay).
         return order.filter { s in
-            !mappings.contains { $0.from.text == s && ($0.funnel == nil || $0.funnel?.text == def.name) }
+            !mappings.contains {
+                $0.from.text == s && ($0.funnel == nil || $0.funnel?.text == def.name) && def.stage(named: $0.to.text)?.kind == .open
+            }
         }.map { ($0, byStage[$0] ?? []) }
     }
 
@@ -122,20 +126,53 @@ extension Interpreter {
     /// What a run of these statements would refuse about redeclarations, worked out on the
     /// current state before anything runs (`funnel check`).
     public func redeclarationProblems(_ statements: [CheckedStatement], file: SourceFile) -> [Diagnostic] {
-        let mappings = statements.compactMap { s -> StageMapping? in
-            if case .stageMap(let m, _) = s.statement.kind { return m }
-            return nil
-        }
+        let mappings = Self.mappings(following: statements, file: file)
         var out: [Diagnostic] = []
         for s in statements {
             switch s.statement.kind {
             case .funnel(let d):
                 guard let def = try? Declarations.funnel(d, file: file, catalog: state.catalog) else { continue }
-                let stranded = strandedStages(def, mappings: mappings)
+                let stranded = strandedStages(def, mappings: mappings[MappingKey(file: file.name, start: s.statement.range.start)] ?? [])
                 if !stranded.isEmpty { out.append(strandingError(def, stranded, file: file, range: d.name.range)) }
             case .field(let d):
                 guard let def = try? Declarations.field(d, file: file) else { continue }
                 do { _ = try retypeEvents(def, file: file, range: d.name.range) } catch let e as Diagnostic { out.append(e) } catch {}
+            default:
+                continue
+            }
+        }
+        return out
+    }
+}
+
+/// A funnel declaration's place in a run: its file and where it starts.
+public struct MappingKey: Hashable, Sendable {
+    public var file: String
+    public var start: Int
+    public init(file: String, start: Int) { self.file = file; self.start = start }
+}
+
+extension Interpreter {
+    /// For each funnel declaration of a program, the stage mappings written after it and
+    /// before the next declaration of the same funnel: those are the ones that say where
+    /// its removed stages' deals go. A mapping without `in FUNNEL` follows the declaration
+    /// before it.
+    public static func mappings(following statements: [CheckedStatement], file: SourceFile) -> [MappingKey: [StageMapping]] {
+        var out: [MappingKey: [StageMapping]] = [:]
+        var open: [String: MappingKey] = [:]  // funnel name -> its latest declaration
+        var latest: MappingKey?
+        for s in statements {
+            switch s.statement.kind {
+            case .funnel(let d):
+                let key = MappingKey(file: file.name, start: s.statement.range.start)
+                open[d.name.text] = key
+                latest = key
+            case .stageMap(let m, _):
+                if let f = m.funnel?.text {
+                    if let key = open[f] { out[key, default: []].append(m) }
+                } else if let key = latest {
+                    out[key, default: []].append(m)
+                }
             default:
                 continue
             }
