@@ -486,7 +486,7 @@ extension Completion {
             let p = prev?.kind == .word ? prev?.lower : nil
             switch last.lower {
             case "deal":
-                let introducers: Set<String> = ["set", "move", "win", "lose", "reopen", "why", "of", "for", "to"]
+                let introducers: Set<String> = ["set", "move", "win", "lose", "reopen", "why", "of", "for", "to", "delete", "restore"]
                 if n == 1 || (p.map(introducers.contains) ?? false) { return dealIDs }
             case "in":
                 if verb == "time" && n == 2 { return kw(["stage"]) }
@@ -557,7 +557,14 @@ extension Completion {
             case "set":
                 return setStatement()
             case "move":
-                if n == 1 { return kw(["deal"]) }
+                if n == 1 { return kw(["deal", "deals"]) }
+                if word(1, "deals") {
+                    // move deals from STAGE to STAGE [in FUNNEL] [on DATE]
+                    if n == 2 { return kw(["from"]) }
+                    if n == 3 || n == 5 { return stages }
+                    if n == 4 { return kw(["to"]) }
+                    return n == 6 ? kw(["in", "on"]) : []
+                }
                 if n == 3 { return kw(["to"]) }
                 if n == 5 && word(3, "to") { return kw(["force", "on"]) }
                 if last.kind == .string && n >= 2 && t[n - 2].isWord("because") { return kw(["on"]) }
@@ -575,6 +582,17 @@ extension Completion {
             case "why":
                 if n == 1 { return kw(["deal"]) }
                 return n == 3 ? kw(["to"]) : []
+            // Taking mistakes back and redeclaring (docs/language.md).
+            case "delete":
+                if n == 1 { return kw(["deal"]) }
+                return n == 3 ? kw(["because"]) : []
+            case "restore":
+                return n == 1 ? kw(["deal"]) : []
+            case "rename":
+                if n == 1 { return kw(["stage"]) }
+                if n == 2 || n == 4 { return stages }
+                if n == 3 { return kw(["to"]) }
+                return n == 5 ? kw(["in", "on"]) : []
             case "history":
                 return n == 1 ? kw(["of"]) : []
             case "qualify":

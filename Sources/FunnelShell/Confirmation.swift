@@ -16,6 +16,7 @@ enum Confirmation {
         case .win(let d, _): return "deal \(id(d)) won"
         case .lose(let d, _, _): return "deal \(id(d)) lost"
         case .reopen(let d, _, _): return "deal \(id(d)) reopened"
+        case .restoreDeal(let d): return "deal \(id(d)) restored"
         default: return nil
         }
     }

@@ -77,10 +77,22 @@ public enum HelpText {
     changed stage to its history. export deals without show writes every stored field;
     a .csv file gets CRLF lines and, with non-ASCII text, a UTF-8 BOM for Excel.
 
+    Taking mistakes back (the journal is never edited; docs/language.md):
+      delete deal "D-1" because "entered twice"   -- in no report on any day; the id is free
+      restore deal "D-1"              -- the most recent deletion (refused while the id is taken)
+      undo                            -- REPL: take back this session's last entry, after asking
+      funnel undo --last-run [--yes]  -- the command line: the last run on the store
+    Redeclaring: a funnel declared again without a stage that holds open deals is refused
+    unless the run then says where they go (written after the declaration):
+      rename stage Trial to Evaluation [in FUNNEL]          -- same stage, new name
+      move deals from Demo to Evaluation [in FUNNEL] [on DATE]  -- forced moves, with why
+    A field declared again with another type is refused while a stored value does not
+    convert; values that convert are converted and recorded. funnel check says both first.
+
     Rules of moves: a forward move needs the exit criteria of every stage it leaves or
-    skips; `force because` overrides them and is recorded; moving back needs none; win and
-    lose close a deal from any open stage. A change cannot take effect before the deal's
-    last stage change. A deal with no `in FUNNEL` goes to the only funnel there is.
+    skips; `force because "reason"` overrides them and is recorded (the reason cannot be
+    empty); moving back needs none; win and lose close a deal from any open stage. A
+    change cannot take effect before the deal's last stage change. A deal with no `in FUNNEL` goes to the only funnel there is.
 
     Field types: money and number take 120000, 120_000, 120k, 1.2m; percent takes 25%;
     dates are 2026-03-14. Built-in fields: id name funnel stage status amount probability
@@ -95,12 +107,14 @@ public enum HelpText {
       exit when tasks done ...        -- the current stage's tasks (task items and on enter
                                          tasks of this visit) must all be done
       tasks [where ...]               -- id deal stage title for due status overdue
-      done task 17 | done task "title" for deal "D-1"
+      done task 17 | done task "title" for deal "D-1"   [on DATE]
       notifications [where ...]       -- id at for deal rule message status
-      ack notification 3 | ack notifications [where deal = "D-1"]
-      check rules                     -- time-based rules against today, for every open
-                                         deal; a rule fires once per deal per stage visit
-                                         (cron: funnel -c 'check rules')
+      ack notification 3 | ack notifications [where deal = "D-1"]   [on DATE]
+      check rules                     -- time-based rules against today, for every deal
+                                         open today, as it stood today (a backfill with
+                                         --today D sees day D); a rule fires once per
+                                         deal per stage visit (cron: funnel -c 'check rules')
+      a deal won or lost closes its open tasks (status closed), on the day it closed
       show rules | check              -- the rules; the design warnings of the store
 
     Leads (status new, qualified, disqualified, converted):

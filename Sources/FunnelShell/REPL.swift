@@ -15,6 +15,12 @@ public final class REPL {
         self.session = session
         self.storePath = storePath
         self.reader = reader
+        // `undo` shows what it takes back and asks on the terminal.
+        session.confirm = { [unowned self] question in
+            self.session.writeLine(question)
+            guard case .line(let answer) = self.reader.readLine(prompt: "take it back? (y/N) ") else { return false }
+            return Session.isYes(answer)
+        }
         if let readline = reader as? ReadlineLineReader {
             readline.completer = { [unowned self] line, cursor in
                 let (text, at) = Self.completionLine(pending: self.entry, current: line, cursor: cursor)

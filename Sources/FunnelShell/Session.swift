@@ -66,6 +66,13 @@ public final class Session {
     var readDepth = 0
     /// Opens another store for `.open`.
     let openStore: (String) -> Store
+    /// Journal positions of every run this session committed, and of those `undo` may still
+    /// take back, newest last (Session+Undo.swift).
+    var ownRuns: [ClosedRange<Int64>] = []
+    var undoable: [ClosedRange<Int64>] = []
+    /// Asks the person whether to go ahead (`undo`); nil where nobody can answer, and
+    /// `undo` is then refused.
+    public var confirm: ((String) -> Bool)?
 
     public init(store: Store, options: SessionOptions, out: OutputSink = .standardOutput, err: OutputSink = .standardError,
                 openStore: @escaping (String) -> Store) throws {
@@ -86,6 +93,11 @@ public final class Session {
     func refresh() throws {
         let (events, newPosition) = try store.readCommitted(after: position)
         committed.loadSegment = segmentLoader()
+        if try loadErasingJournal(events) {
+            position = newPosition
+            interpreter.reset(to: committed)
+            return
+        }
         for e in events where e.seq > committed.lastSeq {
             guard let event = DomainEvent(e) else {
                 throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",
@@ -98,7 +110,9 @@ public final class Session {
                                  help: "run `funnel verify`; the journal may have been edited by hand")
             }
             committed.lastSeq = e.seq
-            latestChange = max(latestChange, e.on)
+            // A declaration is dated the day it ran; a backfill with --today declares today and
+            // dates its deals earlier, which is no reason to warn.
+            if e.type != "declare" { latestChange = max(latestChange, e.on) }
         }
         position = newPosition
         interpreter.reset(to: committed)
@@ -128,6 +142,8 @@ public final class Session {
         let statements = program.statements
         let writes = program.writes
         if !program.warnings.isEmpty { report(program.warnings) }
+        if statements.contains(where: { $0.statement.kind == .undo }) { return undo(statements, file: file) }
+        interpreter.plannedMappings = Interpreter.mappings(following: statements, file: file)
         // A query on a store that does not exist is most often a mistyped --store.
         if !writes, !warnedMissingStore, !store.exists, program.hasQuery {
             warnedMissingStore = true
@@ -209,7 +225,12 @@ public final class Session {
 
     func commitPending() throws {
         guard !interpreter.pending.isEmpty else { return }
+        let isUndo = interpreter.pending.count == 1 && interpreter.pending[0].type == "undo"
         let written = try store.commit(events: interpreter.pending, segments: interpreter.pendingSegments.map(\.bytes))
+        if let first = written.first?.seq, let last = written.last?.seq {
+            ownRuns.append(first...last)
+            if !isUndo { undoable.append(first...last) }
+        }
         interpreter.clearPending()
         committed = interpreter.state
         // The segments are on disk now; the copies in memory can go.
@@ -428,6 +449,8 @@ public final class Session {
             store = openStore(StoreAddress.isURL(path) ? path : Self.resolvePath(path, relativeTo: file))
             committed = FunnelState()
             position = 0
+            ownRuns = []
+            undoable = []
             try refresh()
         case .today(let day):
             options.today = day
@@ -511,6 +534,9 @@ public final class Session {
         // The file is one transaction, like `run FILE`: when a statement in it fails, none of
         // its changes are kept (and what ran before `.read` is untouched).
         let savepoint = interpreter.savepoint()
+        let outerMappings = interpreter.plannedMappings
+        interpreter.plannedMappings.merge(Interpreter.mappings(following: program.statements, file: source)) { $1 }
+        defer { interpreter.plannedMappings = outerMappings }
         readDepth += 1
         defer { readDepth -= 1 }
         let status: Int32

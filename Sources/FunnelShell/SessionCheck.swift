@@ -30,9 +30,13 @@ extension Session {
         case .success(let p):
             program = p
         }
+        // A redeclaration that would strand deals or values fails the run; say so now, on
+        // the store's deals as they are.
+        let refusals = Interpreter(state: committed, today: options.today).redeclarationProblems(program.statements, file: source)
         let warnings = program.warnings + Lint.warnings(program.statements.map(\.statement), file: source, catalog: program.catalog)
         catalog = program.catalog
-        report(warnings)
+        report(refusals + warnings)
+        if !refusals.isEmpty { return ExitStatus.statementFailed }
         if !options.quiet {
             let n = program.statements.count
             out.line("\(path): \(n) statement\(n == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")

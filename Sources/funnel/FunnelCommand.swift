@@ -107,7 +107,7 @@ struct Funnel: ParsableCommand {
             + "Exit codes: 0 success, 1 a statement failed, 64 bad usage, 65 a syntax or name error, "
             + "74 a file or store could not be read or written.",
         version: FunnelVersion.string,
-        subcommands: [Run.self, Check.self, Verify.self, Init.self, Migrate.self, Copy.self])
+        subcommands: [Run.self, Check.self, Verify.self, Undo.self, Init.self, Migrate.self, Copy.self])
 
     @OptionGroup var options: GlobalOptions
 
@@ -325,6 +325,7 @@ struct Verify: ParsableCommand {
                  + (report.uncommittedTailLines > 0 ? ", \(report.uncommittedTailLines) uncommitted line(s) at the end (an interrupted write; ignored)" : "")
                  + (report.temporaryFiles.isEmpty ? "" : ", \(report.temporaryFiles.count) temporary segment file(s) of an interrupted write (the next write removes them)")
                  + (report.problems.isEmpty ? "; no problems" : "; \(report.problems.count) problem(s)"))
+        for line in report.takenBack { out.line("taken back: " + line) }
         out.flush(); err.flush()
         throw ExitCode(report.problems.isEmpty ? ExitStatus.success : ExitStatus.io)
     }

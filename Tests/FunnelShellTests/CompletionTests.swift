@@ -233,7 +233,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("done task 17 for deal ") == ids)
     }
     @Test func move() {
-        #expect(complete("move ") == ["deal"])
+        #expect(complete("move ") == ["deal", "deals"])
         #expect(complete("move deal \"D-1001\" ") == ["to"])
         #expect(complete("move deal \"D-1001\" to ") == stages)
         #expect(complete("move deal \"D-1\" to 方") == ["方案呈现"])
@@ -396,5 +396,28 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(!Completion.isBareName("D-1001"))
         #expect(!Completion.isBareName(""))
         #expect(Completion.quote("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"")
+    }
+}
+
+/// The statements that take mistakes back and say where a removed stage's deals go.
+@Suite struct HistoryStatementCompletionTests {
+    @Test func deleteAndRestoreADeal() {
+        #expect(complete("delete ") == ["deal"])
+        #expect(complete("delete deal ") == ids)
+        #expect(complete("delete deal \"D-1001\" ") == ["because"])
+        #expect(complete("restore ") == ["deal"])
+        #expect(complete("restore deal ") == ids)
+    }
+    @Test func stageMappings() {
+        #expect(complete("move ") == ["deal", "deals"])
+        #expect(complete("move deals ") == ["from"])
+        #expect(complete("move deals from ") == stages)
+        #expect(complete("move deals from Discovery ") == ["to"])
+        #expect(complete("move deals from Discovery to ") == stages)
+        #expect(complete("move deals from Discovery to Proposal ") == ["in", "on"])
+        #expect(complete("rename ") == ["stage"])
+        #expect(complete("rename stage ") == stages)
+        #expect(complete("rename stage Discovery ") == ["to"])
+        #expect(complete("rename stage Discovery to Proposal ") == ["in", "on"])
     }
 }

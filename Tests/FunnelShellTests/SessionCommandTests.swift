@@ -46,10 +46,11 @@ struct SessionCommandTests {
         let setup = try FunnelProcess.run(["--store", store, "--today", "2026-03-15", "-c",
                                            "funnel F { stage A probability 10%; won W; lost L }; deal \"a\" in F { amount: 1 } on 2026-03-01"])
         #expect(setup.exitCode == 0)
+        // The last change is the deal's (2026-03-01); a declaration is dated the day it ran and does not count.
         let early = try FunnelProcess.run(["--store", store, "--today", "2025-01-01", "--format", "csv", "-c", "deals show id, age"])
         #expect(early.stdout == "id,age\na,-424\n")
         #expect(early.stderr == """
-            warning[S031]: today (2025-01-01) is before the store's last change (2026-03-15); ages and days in stage count from today
+            warning[S031]: today (2025-01-01) is before the store's last change (2026-03-01); ages and days in stage count from today
             help: to see the pipeline as it was, keep today and use `as of 2025-01-01`
 
             """)

@@ -189,6 +189,20 @@ public enum DiagnosticCatalog {
         add("W003", .runtime, "an open stage without exit criteria")
         add("W004", .name, "a rule that can never fire")
         add("W005", .syntax, "full-width punctuation (：，；（）) outside a string, read as its ASCII form")
+        // Taking mistakes back and redeclaring safely (history operations).
+        add("E430", .syntax, "an empty or blank reason after `because` (force because \"\", delete deal ... because \" \")")
+        add("E431", .syntax, "`undo` written where it cannot run: outside the REPL, or with other statements in the entry")
+        add("R650", .runtime, "done task on a day before the task was made")
+        add("R651", .runtime, "ack notification on a day before the notification was made")
+        add("R652", .runtime, "restore deal of a deal that is not deleted")
+        add("R653", .runtime, "restore deal while a new deal has the deleted deal's id")
+        add("R654", .runtime, "undo with nothing to take back (this session committed nothing, or everything is undone)")
+        add("R655", .runtime, "undo refused: another writer committed a run after the one to take back")
+        add("R656", .runtime, "undo --last-run refused: the last run is itself an undo")
+        add("R658", .runtime, "a funnel declared again without a stage that holds open deals, and no mapping says where they go")
+        add("R659", .runtime, "a field declared again with a type some stored values do not convert to")
+        add("R660", .runtime, "rename stage / move deals from a stage the funnel still has")
+        add("R661", .runtime, "rename stage / move deals to a stage that is not an open stage of the funnel")
         return list
     }()
 
@@ -202,6 +216,7 @@ public enum DiagnosticCatalog {
         let sections: [(String, String)] = [
             ("E0", "Lexical errors (nothing runs; exit 65)"), ("E1", "Syntax errors (nothing runs; exit 65)"),
             ("E2", "Name errors (nothing runs; exit 65)"), ("E3", "Type errors (nothing runs; exit 65)"),
+            ("E4", "History operations: reasons and undo (nothing runs; exit 65)"),
             ("R", "Statements that fail while running"), ("I", "Imports"), ("S", "The store"),
             ("C", "Session commands"), ("F", "Script files"), ("W", "Design warnings from `funnel check`"),
         ]

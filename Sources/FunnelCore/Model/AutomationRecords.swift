@@ -46,7 +46,8 @@ public struct NotificationRecord: Sendable, Equatable {
     }
 }
 
-public enum TaskStatus: String, Sendable { case open, done }
+/// `closed`: the task's deal was won or lost while the task was open; it was not done.
+public enum TaskStatus: String, Sendable { case open, done, closed }
 public enum NotificationStatus: String, Sendable { case new, acked }
 public enum LeadStatus: String, Sendable { case new, qualified, disqualified, converted }
 

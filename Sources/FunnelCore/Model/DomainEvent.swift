@@ -18,6 +18,15 @@ public enum DomainEvent: Sendable, Equatable {
     case leadQualified(id: String)
     case leadDisqualified(id: String, reason: String)
     case leadConverted(id: String, deal: String)
+    // Taking mistakes back and redeclaring safely (HistoryEvents.swift holds their journal form).
+    case dealDeleted(id: String, reason: String)
+    case dealRestored(id: String)
+    /// Takes back the run whose events are at journal positions `first...last`.
+    case undone(first: Int64, last: Int64)
+    /// A stage renamed in a funnel: its deals and their histories carry the new name.
+    case stageRenamed(funnel: String, from: String, to: String)
+    /// Open tasks closed because their deal was won or lost.
+    case tasksClosed(ids: [Int])
     /// A bulk import: its rows and stage histories are in the segment, named by content.
     case imported(kind: String, file: String, segment: String, checksum: String, rows: Int)
 
@@ -52,6 +61,8 @@ public enum DomainEvent: Sendable, Equatable {
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             return automationStoreEvent(on: day)
+        case .dealDeleted, .dealRestored, .undone, .stageRenamed, .tasksClosed:
+            return historyStoreEvent(on: day)
         case let .imported(kind, file, segment, checksum, rows):
             return StoreEvent(on: day, type: "import", payload: [("kind", .string(kind)), ("file", .string(file)),
                                                                   ("segment", .string(segment)), ("checksum", .string(checksum)),
@@ -90,7 +101,7 @@ public enum DomainEvent: Sendable, Equatable {
                   case .number(let n)? = e["rows"], n >= 0, n == n.rounded(), n < 1e15 else { return nil }
             self = .imported(kind: k, file: f, segment: seg, checksum: sum, rows: Int(n))
         default:
-            guard let a = Self.automationEvent(e) else { return nil }
+            guard let a = Self.automationEvent(e) ?? Self.historyEvent(e) else { return nil }
             self = a
         }
     }

@@ -24,7 +24,9 @@ public struct FunnelState: Sendable {
     public var lastSeq: Int64 = 0
     /// Every event applied, in order, with its effective date, so `as of` can rebuild the
     /// state of any past day by replaying the events effective on or before it.
-    public private(set) var log: [LoggedEvent] = []
+    public internal(set) var log: [LoggedEvent] = []
+    /// What deletions, restores and undos in the log take back (Erasure.swift).
+    public internal(set) var erasure = Erasure()
 
     public struct LoggedEvent: Sendable {
         public var event: DomainEvent
@@ -52,6 +54,7 @@ public struct FunnelState: Sendable {
     /// Applies one event. Throws only for an event that cannot apply to this state (a
     /// damaged or hand-edited journal); the caller names the journal line.
     public mutating func apply(_ event: DomainEvent, on day: Int32) throws {
+        if event.erases { return try applyErasing(event, on: day) }
         try applyWithoutLogging(event, on: day)
         log.append(LoggedEvent(event: event, day: day))
     }
@@ -63,10 +66,12 @@ public struct FunnelState: Sendable {
         var s = FunnelState()
         s.partialReplay = true
         s.loadSegment = loadSegment
-        for e in log {
+        for (i, e) in log.enumerated() {
+            // What a deletion or an undo took back is not there on any day (Erasure.swift).
+            if erasure.hides(i, e.event) { continue }
             // An import counts whatever day it ran, cut to the rows' own dates.
             if case let .imported(_, _, segment, checksum, _) = e.event {
-                switch try loadPayload(segment: segment, checksum: checksum) {
+                switch erasure.filter(try loadPayload(segment: segment, checksum: checksum), at: i) {
                 case .table(let t): try s.applyImport(.table(t))
                 case .deals(let b):
                     let known = s.deals.rowOfID
@@ -74,7 +79,7 @@ public struct FunnelState: Sendable {
                 }
                 continue
             }
-            if case .declare = e.event {} else if e.day > day { continue }
+            if case .declare = e.event {} else if case .stageRenamed = e.event {} else if e.day > day { continue }
             // A change dated before its deal's creation (`set deal ... on` an earlier day)
             // waits for the deal: on a day before the deal existed there is nothing to change.
             if let id = e.event.changedDealID, s.row(of: id) == nil { continue }
@@ -82,6 +87,8 @@ public struct FunnelState: Sendable {
         }
         s.lastSeq = lastSeq
         s.partialReplay = false
+        // For what messages say about deleted deals; the cut's log is already without them.
+        s.erasure = erasure.forMessages
         return s
     }
 
@@ -135,6 +142,13 @@ public struct FunnelState: Sendable {
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             try applyAutomation(event, on: day)
+        case .dealDeleted, .dealRestored, .undone:
+            // Only a replay that skipped them as erasures gets here, and they change nothing there.
+            break
+        case let .stageRenamed(funnel, from, to):
+            renameStage(funnel: funnel, from: from, to: to)
+        case .tasksClosed(let ids):
+            try closeTasks(ids, on: day)
         }
     }
 

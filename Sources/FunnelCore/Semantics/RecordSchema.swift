@@ -24,7 +24,7 @@ public struct RecordSchema: Sendable {
         columns: [("id", .number), ("deal", .text), ("stage", .text), ("title", .text), ("for", .text), ("due", .date),
                   ("status", .text), ("overdue", .bool), ("created", .date), ("done_on", .date), ("origin", .text)],
         defaultColumns: ["id", "deal", "stage", "title", "for", "due", "status", "overdue"],
-        statusWords: ["open", "done"], stageNamesAreValues: true, openEnded: false)
+        statusWords: ["open", "done", "closed"], stageNamesAreValues: true, openEnded: false)
 
     public static let notifications = RecordSchema(
         plural: "notifications",

@@ -113,9 +113,17 @@ public struct Resolver {
                 d.range = s.range
                 throw d
             }
-        case .ack(_, let filter?):
-            try expectBool(filter, .record(.notifications), what: "a where condition")
-        case .doneTask, .ack, .checkRules, .checkDesign, .showFields, .showFunnels, .showRules, .showTables:
+        case let .ack(_, filter, on):
+            if let filter { try expectBool(filter, .record(.notifications), what: "a where condition") }
+            try checkDate(on)
+        case let .doneTask(_, _, _, on):
+            try checkDate(on)
+        case let .stageMap(m, on):
+            if let f = m.funnel { try checkFunnel(f) }
+            try checkDate(on)
+        case .deleteDeal, .restoreDeal, .undo:
+            break
+        case .checkRules, .checkDesign, .showFields, .showFunnels, .showRules, .showTables:
             break
         }
     }

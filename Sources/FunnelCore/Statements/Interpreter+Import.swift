@@ -40,8 +40,9 @@ extension Interpreter {
             try check(outcome.errors, kind: "stage changes", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
             if b.count > 0 {
+                let known = knownStageChanges(of: b)
                 let rows = try recordImport(.deals(b), kind: "history", file: outcome.fileName, rows: b.entryCount, on: today)
-                if !options.withoutRules { try announceStageChanges(b, rows: rows) }
+                if !options.withoutRules { try announceStageChanges(b, rows: rows, known: known) }
             }
             let summary = "imported \(Self.plural(outcome.changes, "stage change")) of \(Self.plural(b.count, "deal")) from \(outcome.fileName)"
                 + Self.filtered(outcome.skippedByFilter)
@@ -73,12 +74,52 @@ extension Interpreter {
 
     /// Every stage change the import made passes the interpreter's one seam for stage
     /// automation, in the order the changes happened per deal.
-    func announceStageChanges(_ b: DealBatch, rows: [Int]) throws {
+    ///
+    /// `known`: for `import history`, the changes each deal's history already had. A history
+    /// restates them (most often the deal's creation in its first stage); they are not new,
+    /// and announcing them again would make their key tasks a second time.
+    func announceStageChanges(_ b: DealBatch, rows: [Int], known: Set<KnownStageChange> = []) throws {
         for k in 0..<b.entryCount {
+            if !known.isEmpty, known.contains(KnownStageChange(batch: b, entry: k)) { continue }
             let from = b.entryFrom[k] < 0 ? nil : b.strings[Int(b.entryFrom[k])]
             try stageChanged(row: rows[Int(b.entryRow[k])], from: from, to: b.strings[Int(b.entryTo[k])], on: b.entryDay[k])
         }
     }
 
     static func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+
+    /// The stage changes the batch's deals have now, as the batch would write them: a
+    /// deal's first entry by its stage alone (its creation, whatever day the file gives).
+    func knownStageChanges(of b: DealBatch) -> Set<KnownStageChange> {
+        var rows = Set<Int32>()
+        for id in b.ids { if let r = state.deals.rowOfID[id] { rows.insert(r) } }
+        guard !rows.isEmpty else { return [] }
+        let h = state.history, pool = state.pool
+        var out = Set<KnownStageChange>()
+        for k in 0..<h.count where rows.contains(h.deal[k]) {
+            let first = h.fromStage[k] == Empty.text
+            out.insert(KnownStageChange(deal: state.deals.ids[Int(h.deal[k])], day: first ? nil : h.day[k],
+                                        from: first ? nil : pool[h.fromStage[k]], to: pool[h.stage[k]]))
+        }
+        return out
+    }
+}
+
+/// One stage change of one deal, to compare a history file's rows with what is known.
+struct KnownStageChange: Hashable {
+    var deal: String
+    /// Nil for a deal's first stage (its creation).
+    var day: Int32?
+    var from: String?
+    var to: String
+
+    init(deal: String, day: Int32?, from: String?, to: String) {
+        self.deal = deal; self.day = day; self.from = from; self.to = to
+    }
+
+    init(batch b: DealBatch, entry k: Int) {
+        let first = b.entryFrom[k] < 0
+        self.init(deal: b.ids[Int(b.entryRow[k])], day: first ? nil : b.entryDay[k],
+                  from: first ? nil : b.strings[Int(b.entryFrom[k])], to: b.strings[Int(b.entryTo[k])])
+    }
 }

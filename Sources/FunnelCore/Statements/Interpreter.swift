@@ -18,6 +18,13 @@ public final class Interpreter {
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
 
+    /// The `rename stage` / `move deals from` statements that follow each funnel
+    /// declaration of the run being executed (up to the next declaration of that funnel),
+    /// by the declaration's file and position: a redeclaration may drop a stage with open
+    /// deals when one of them says where the deals go (Redeclaration.swift). The host sets
+    /// it before running a program (`Interpreter.mappings(following:file:)`).
+    public var plannedMappings: [MappingKey: [StageMapping]] = [:]
+
     public init(state: FunnelState, today: Int32) {
         self.state = state
         self.today = today
@@ -92,6 +99,7 @@ public final class Interpreter {
     /// behaves the same whichever way a change arrives. `from` is nil for a new deal.
     func stageChanged(row: Int, from: String?, to: String, on day: Int32) throws {
         try runStageAutomation(row: row, from: from, to: to, on: day)
+        try closeTasksOfClosedDeal(row: row, stage: to, on: day)
     }
 
     public func execute(_ checked: CheckedStatement, file: SourceFile) throws -> StatementOutput {
@@ -100,11 +108,18 @@ public final class Interpreter {
         defer { executing = nil }
         switch s.kind {
         case .field(let d):
-            _ = try Declarations.field(d, file: file)
+            let def = try Declarations.field(d, file: file)
+            let conversions = try retypeEvents(def, file: file, range: d.name.range)
             try record(.declare(what: "field", name: d.name.text, source: file.text(s.range)), on: today)
+            for e in conversions { try record(e, on: today) }
+            if !conversions.isEmpty {
+                return .message("field \(def.name) is \(def.type.rawValue) now: \(Self.plural(conversions.count, "stored value")) converted")
+            }
             return .none
         case .funnel(let d):
-            _ = try Declarations.funnel(d, file: file, catalog: state.catalog)
+            let def = try Declarations.funnel(d, file: file, catalog: state.catalog)
+            let stranded = strandedStages(def, mappings: plannedMappings[MappingKey(file: file.name, start: s.range.start)] ?? [])
+            if !stranded.isEmpty { throw strandingError(def, stranded, file: file, range: d.name.range) }
             try record(.declare(what: "funnel", name: d.name.text, source: file.text(s.range)), on: today)
             return .none
         case .rule(let d):
@@ -163,10 +178,10 @@ public final class Interpreter {
             return try disqualifyLead(id: id, reason: reason, on: on, file: file)
         case let .convert(lead, deal, funnel, on):
             return try convertLead(lead: lead, deal: deal, funnel: funnel, on: on, file: file)
-        case let .doneTask(id, title, deal):
-            return try doneTask(id: id, title: title, deal: deal, statement: s, file: file)
-        case let .ack(id, filter):
-            return try ack(id: id, filter: filter, statement: s, file: file)
+        case let .doneTask(id, title, deal, on):
+            return try doneTask(id: id, title: title, deal: deal, on: on, statement: s, file: file)
+        case let .ack(id, filter, on):
+            return try ack(id: id, filter: filter, on: on, statement: s, file: file)
         case .checkRules:
             return try checkRules(file: file)
         case .checkDesign:
@@ -175,6 +190,17 @@ public final class Interpreter {
             return .table(showRules())
         case .showTables:
             return .table(FunnelDescription.tables(state))
+        // Taking mistakes back, redeclaring safely (HistoryStatements.swift, Redeclaration.swift).
+        case let .deleteDeal(id, reason):
+            return try deleteDeal(id: id, reason: reason, file: file)
+        case .restoreDeal(let id):
+            return try restoreDeal(id: id, file: file)
+        case let .stageMap(m, on):
+            return try runStageMap(m, on: on, file: file)
+        case .undo:
+            // The session carries out `undo` itself; one that reaches here was written where it cannot run.
+            throw Diagnostic(.syntax, "E431", "undo takes back an entry of the REPL and is typed there on its own", file: file, range: s.range,
+                             help: "to take back the last run on a store: funnel undo --last-run")
         }
     }
 
@@ -208,6 +234,10 @@ public final class Interpreter {
     func existingDeal(_ e: Expr, file: SourceFile) throws -> Int {
         let id = recordID(e)
         guard let r = state.row(of: id) else {
+            if let gone = state.erasure.deletions(of: id).last(where: { $0.restoredOn == nil }) {
+                throw Diagnostic(.runtime, "R101", "no deal \"\(id)\": it was deleted on \(Calendar.format(gone.day)) (\(gone.reason))", file: file,
+                                 range: e.range, help: "restore deal \"\(id)\" brings it back")
+            }
             let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? state.deals.ids : [])
             throw Diagnostic(.runtime, "R101", "no deal \"\(id)\"", file: file, range: e.range,
                              help: near.map { "did you mean \"\($0)\"?" })

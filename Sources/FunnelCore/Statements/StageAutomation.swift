@@ -11,11 +11,13 @@ struct AutomationBatch {
     private(set) var taskCount = 0
     private(set) var notificationCount = 0
 
-    init(state: FunnelState, day: Int32) {
+    /// `numbering`: the state whose tasks and notifications the new ones are numbered after,
+    /// when `state` is a past day's (`check rules` with today before the last change).
+    init(state: FunnelState, day: Int32, numbering: FunnelState? = nil) {
         self.state = state
         self.ctx = EvalContext(state: state, today: day)
-        nextTask = state.tasks.nextID
-        nextNotification = state.notifications.nextID
+        nextTask = (numbering ?? state).tasks.nextID
+        nextNotification = (numbering ?? state).notifications.nextID
     }
 
     mutating func task(_ spec: TaskSpec, row r: Int, stage: String, visit: Int32, on day: Int32, origin: TaskOrigin, rule: String?,

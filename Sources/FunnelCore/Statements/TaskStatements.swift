@@ -1,7 +1,8 @@
 /// `done task` and `ack notification(s)`: the two statements that close what automation
-/// opened. Both take effect today.
+/// opened. Both take effect today, or on the day `on DATE` gives, which cannot be before the
+/// task or notification was made (a backfill records when the work was really done).
 extension Interpreter {
-    func doneTask(id: Int?, title: String?, deal: Expr?, statement s: Statement, file: SourceFile) throws -> StatementOutput {
+    func doneTask(id: Int?, title: String?, deal: Expr?, on: Expr?, statement s: Statement, file: SourceFile) throws -> StatementOutput {
         let t = state.tasks
         let pool = state.pool
         let row: Int
@@ -35,14 +36,20 @@ extension Interpreter {
         }
         guard t.status[row] == .open else {
             throw Diagnostic(.runtime, "R302", "task \(t.id[row]) \"\(pool[t.title[row]])\" of deal \"\(state.deals.ids[Int(t.deal[row])])\" "
-                                + "is already done (on \(Calendar.format(t.completed[row])))",
+                                + (t.status[row] == .closed ? "was closed with its deal on \(Calendar.format(t.completed[row]))"
+                                    : "is already done (on \(Calendar.format(t.completed[row])))"),
                              file: file, range: s.range)
         }
-        try record(.taskDone(id: Int(t.id[row])), on: today)
+        let day = try effectiveDate(on, file: file)
+        if day < t.created[row] {
+            throw Diagnostic(.runtime, "R650", "task \(t.id[row]) \"\(pool[t.title[row]])\" was made on \(Calendar.format(t.created[row])); it cannot be done before that",
+                             file: file, range: on?.range ?? s.range, help: "give a date on or after \(Calendar.format(t.created[row]))")
+        }
+        try record(.taskDone(id: Int(t.id[row])), on: day)
         return .message("task \(t.id[row]) done: \"\(pool[t.title[row]])\" for deal \"\(state.deals.ids[Int(t.deal[row])])\"")
     }
 
-    func ack(id: Int?, filter: Expr?, statement s: Statement, file: SourceFile) throws -> StatementOutput {
+    func ack(id: Int?, filter: Expr?, on: Expr?, statement s: Statement, file: SourceFile) throws -> StatementOutput {
         let n = state.notifications
         if let id {
             guard let row = Int32(exactly: id).flatMap({ n.rowOfID[$0] }).map(Int.init) else {
@@ -54,14 +61,34 @@ extension Interpreter {
                 throw Diagnostic(.runtime, "R306", "notification \(id) was already acknowledged on \(Calendar.format(n.acked[row]))",
                                  file: file, range: s.range)
             }
-            try record(.acked(ids: [id]), on: today)
+            let day = try effectiveDate(on, file: file)
+            if day < n.at[row] {
+                throw Diagnostic(.runtime, "R651", "notification \(id) was made on \(Calendar.format(n.at[row])); it cannot be acknowledged before that",
+                                 file: file, range: on?.range ?? s.range, help: "give a date on or after \(Calendar.format(n.at[row]))")
+            }
+            try record(.acked(ids: [id]), on: day)
             return .message("acknowledged notification \(id)")
         }
         let rc = RecordColumns.notifications(EvalContext(state: state, today: today))
         let keep = try filter.map { try rc.compiler(file: file).predicate($0) }
-        let ids = (0..<n.count).filter { n.status[$0] == .new && (keep?($0) ?? true) }.map { Int(n.id[$0]) }
+        let day = try effectiveDate(on, file: file)
+        // With a date, only what had been made by then can have been acknowledged then.
+        let rows = (0..<n.count).filter { n.status[$0] == .new && n.at[$0] <= day && (keep?($0) ?? true) }
+        let ids = rows.map { Int(n.id[$0]) }
         guard !ids.isEmpty else { return .message("no new notifications to acknowledge") }
-        try record(.acked(ids: ids), on: today)
+        try record(.acked(ids: ids), on: day)
         return .message("acknowledged \(ids.count) notification\(ids.count == 1 ? "" : "s")")
+    }
+}
+
+extension Interpreter {
+    /// A deal won or lost has no work left: its open tasks are closed with it, on the day it
+    /// closed, as an event (they stay listed, with status `closed`).
+    func closeTasksOfClosedDeal(row r: Int, stage: String, on day: Int32) throws {
+        guard let kind = state.funnel(ofRow: r)?.stage(named: stage)?.kind, kind != .open else { return }
+        let t = state.tasks
+        let open = (t.byDeal[Int32(r)] ?? []).map(Int.init).filter { t.status[$0] == .open }
+        guard !open.isEmpty else { return }
+        try record(.tasksClosed(ids: open.map { Int(t.id[$0]) }), on: day)
     }
 }

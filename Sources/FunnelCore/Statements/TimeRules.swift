@@ -92,9 +92,12 @@ extension Interpreter {
         guard !rules.isEmpty else {
             return ([], .message("no time-based rules to check (declare one: rule NAME when CONDITION do ACTION)"))
         }
-        var batch = AutomationBatch(state: state, day: today)
+        // A backfill runs `check rules` with today set to a past day: the rules then see the
+        // deals open on that day, as they stood on it, so alerts fire when they would have.
+        let view = try stateOnToday()
+        var batch = AutomationBatch(state: view, day: today, numbering: state)
         var warnings: [Diagnostic] = []
-        let deals = state.deals
+        let deals = view.deals
         let open = (0..<deals.count).filter { deals.status[$0] == .open }
         for rule in rules {
             guard case .when(let condition) = rule.trigger else { continue }
@@ -113,9 +116,9 @@ extension Interpreter {
             }
             var failed: [(deal: Int, why: String)] = []
             for r in open {
-                let stage = state.stageName(ofRow: r)
+                let stage = view.stageName(ofRow: r)
                 let visit = deals.stageEntered[r]
-                if state.firedRules.contains(RuleFiring(rule: rule.name, deal: deals.ids[r], stage: stage, visit: visit)) { continue }
+                if view.firedRules.contains(RuleFiring(rule: rule.name, deal: deals.ids[r], stage: stage, visit: visit)) { continue }
                 switch truth(r) {
                 case .no: continue
                 case .unknown:
@@ -127,12 +130,22 @@ extension Interpreter {
                 batch.run(rule.action, row: r, stage: stage, visit: visit, on: today, origin: .rule, rule: rule.name,
                           label: rule.name, firing: true, file: source)
             }
-            if !failed.isEmpty { warnings.append(unevaluated(rule, condition: condition, failed: failed, file: source)) }
+            if !failed.isEmpty { warnings.append(unevaluated(rule, condition: condition, failed: failed, ids: deals.ids, file: source)) }
         }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let summary = "checked \(plural(rules.count, "rule")) against \(plural(open.count, "open deal")): "
             + "\(plural(batch.notificationCount, "notification")), \(plural(batch.taskCount, "task"))"
         return (batch.events, warnings.isEmpty ? .message(summary) : .withWarnings(.message(summary), warnings))
+    }
+
+    /// The state as it stood at the end of today: the state itself unless a change is dated
+    /// after today (declarations count whatever their date, as in `as of`).
+    func stateOnToday() throws -> FunnelState {
+        let later = state.log.contains { e in
+            if case .declare = e.event { return false }
+            return e.day > today
+        }
+        return later ? try state.asOf(today) : state
     }
 
     /// Which of the condition's fields are empty for the deal, for the report.
@@ -141,8 +154,7 @@ extension Interpreter {
         return empty.isEmpty ? "the condition's value is empty" : empty.map { "\($0) is empty" }.joined(separator: ", ")
     }
 
-    func unevaluated(_ rule: RuleDef, condition: Expr, failed: [(deal: Int, why: String)], file: SourceFile) -> Diagnostic {
-        let ids = state.deals.ids
+    func unevaluated(_ rule: RuleDef, condition: Expr, failed: [(deal: Int, why: String)], ids: [String], file: SourceFile) -> Diagnostic {
         let shown = 20
         var notes = failed.prefix(shown).map { "deal \"\(ids[$0.deal])\": \($0.why)" }
         if failed.count > shown { notes.append("… and \(failed.count - shown) more") }

@@ -20,6 +20,9 @@ public struct VerifyReport: Sendable, Equatable {
     /// Temporary segment files (`segments/.tmp-PID-NAME`): left by a writer that was killed
     /// or failed, or being written right now. Harmless; the next writer removes them.
     public var temporaryFiles: [String] = []
+    /// What committed deletions, restores and undos took back, one line each in journal
+    /// order: the journal keeps the deleted facts, and verify says they are deleted.
+    public var takenBack: [String] = []
 
     public init(events: Int = 0, commits: Int = 0, uncommittedTailLines: Int = 0, problems: [Diagnostic] = []) {
         self.events = events; self.commits = commits
@@ -90,6 +93,7 @@ public enum StoreVerifier {
     private static func checkJournal(_ path: String, _ report: inout VerifyReport) -> [(name: String, checksum: String)] {
         var segments: [(name: String, checksum: String)] = []
         var pendingSegments: [(name: String, checksum: String)] = []
+        var pendingTakenBack: [String] = []
         let bytes: [UInt8]
         do throws(FileIO.Failure) {
             let fd = try FileIO.openRegular(path, O_RDONLY)
@@ -113,7 +117,10 @@ public enum StoreVerifier {
                 if e.type == "import", let name = e["segment"]?.string, let sum = e["checksum"]?.string {
                     pendingSegments.append((name, sum))
                 }
+                if let line = takenBack(e) { pendingTakenBack.append(line) }
             case .commit:
+                report.takenBack += pendingTakenBack
+                pendingTakenBack.removeAll()
                 report.commits += 1
                 report.events += pending
                 pending = 0
@@ -144,5 +151,23 @@ public enum StoreVerifier {
             report.problems.append(d)
         }
         return segments
+    }
+
+    /// A deletion, restore or undo in words, with its journal position and day.
+    static func takenBack(_ e: StoreEvent) -> String? {
+        let day = Calendar.format(e.on)
+        switch e.type {
+        case "delete-deal":
+            guard let id = e["id"]?.string else { return nil }
+            return "event \(e.seq): deal \"\(id)\" deleted on \(day)" + (e["reason"]?.string.map { " because \($0)" } ?? "")
+        case "restore-deal":
+            guard let id = e["id"]?.string else { return nil }
+            return "event \(e.seq): deal \"\(id)\" restored on \(day)"
+        case "undo":
+            guard let first = e["first"]?.number, let last = e["last"]?.number else { return nil }
+            return "event \(e.seq): events \(Int64(first)) to \(Int64(last)) undone on \(day)"
+        default:
+            return nil
+        }
     }
 }

@@ -245,8 +245,8 @@ public enum StatementKind: Equatable, Sendable {
     case importData(kind: ImportKind, file: Expr, mapping: [MappingItem], options: ImportOptions)
     case export(kind: ExportKind, filter: Expr?, columns: [Expr]?, file: Expr)
     case why(id: Expr, to: Identifier)
-    case doneTask(id: Int?, title: String?, deal: Expr?)
-    case ack(id: Int?, filter: Expr?)
+    case doneTask(id: Int?, title: String?, deal: Expr?, on: Expr?)
+    case ack(id: Int?, filter: Expr?, on: Expr?)
     case checkRules
     case checkDesign
     case query(Query)
@@ -258,6 +258,27 @@ public enum StatementKind: Equatable, Sendable {
     case showRules
     case showTables
     case dotCommand(String)
+    // Taking mistakes back and redeclaring safely.
+    case deleteDeal(id: Expr, reason: String)
+    case restoreDeal(id: Expr)
+    /// `rename stage B to C` or `move deals from B to C`: where the deals of a stage that a
+    /// funnel redeclaration removes go.
+    case stageMap(StageMapping, on: Expr?)
+    /// The REPL's `undo` (and a clear error anywhere else).
+    case undo
+}
+
+/// Where the open deals of a stage go when a funnel is redeclared without it: `rename`
+/// keeps their stage visit (the stage is the same, under a new name), `move` moves them.
+public struct StageMapping: Equatable, Sendable {
+    public enum Kind: String, Sendable { case rename, move }
+    public var kind: Kind
+    public var from: Identifier
+    public var to: Identifier
+    public var funnel: Identifier?
+    public init(kind: Kind, from: Identifier, to: Identifier, funnel: Identifier?) {
+        self.kind = kind; self.from = from; self.to = to; self.funnel = funnel
+    }
 }
 
 public struct Statement: Equatable, Sendable {

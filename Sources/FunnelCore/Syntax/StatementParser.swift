@@ -8,7 +8,8 @@ extension Parser {
     ///            | move-statement | win-statement | lose-statement | reopen-statement | lead-statement
     ///            | qualify-statement | disqualify-statement | convert-statement | import-statement
     ///            | export-statement | why-statement | done-statement | ack-statement
-    ///            | "check" [ "rules" ] | chart-statement | show-statement | query | DOT-COMMAND
+    ///            | "check" [ "rules" ] | chart-statement | show-statement | delete-statement
+    ///            | restore-statement | rename-statement | move-deals-statement | "undo" | query | DOT-COMMAND
     mutating func parseStatement() throws -> Statement {
         let start = current.range.start
         if case .dotCommand(let text) = current.kind {
@@ -25,7 +26,14 @@ extension Parser {
         case "rule": kind = .rule(try parseRuleDecl())
         case "deal": kind = try parseDealStatement()
         case "set": kind = try parseSetDeal()
-        case "move": kind = try parseMove()
+        case "move":
+            if token(at: 1).isKeyword("deals") { kind = try parseMoveDeals() } else { kind = try parseMove() }
+        case "delete": kind = try parseDelete()
+        case "restore": kind = try parseRestore()
+        case "rename": kind = try parseRenameStage()
+        case "undo":
+            advance()
+            kind = .undo
         case "win":
             if token(at: 1).isKeyword("rate") { kind = .query(try parseQuery()) } else { kind = try parseWin() }
         case "lose": kind = try parseLose()
@@ -118,7 +126,7 @@ extension Parser {
         var force: String?
         if accept("force") {
             try expect("because", "'because' and a reason (force because \"...\")")
-            force = try parseString("a reason in quotes")
+            force = try parseReason("force because", example: "the customer signed early")
         }
         return .move(id: id, to: stage, force: force, on: try parseOnDate())
     }
@@ -208,15 +216,19 @@ extension Parser {
         return .why(id: id, to: try parseName("a stage name"))
     }
 
-    /// done-statement := "done" "task" ( NUMBER | STRING "for" "deal" deal-ref )
+    /// done-statement := "done" "task" ( NUMBER | STRING "for" "deal" deal-ref ) [ on-clause ]
     mutating func parseDoneTask() throws -> StatementKind {
         try expect("done")
         try expect("task")
-        if case .number = current.kind { return .doneTask(id: try parseRecordNumber("a task number"), title: nil, deal: nil) }
+        if case .number = current.kind {
+            let id = try parseRecordNumber("a task number")
+            return .doneTask(id: id, title: nil, deal: nil, on: try parseOnDate())
+        }
         let title = try parseString("a task number or title")
         try expect("for", "'for deal' and the deal id")
         try expect("deal")
-        return .doneTask(id: nil, title: title, deal: try parseRecordID("a deal id"))
+        let deal = try parseRecordID("a deal id")
+        return .doneTask(id: nil, title: title, deal: deal, on: try parseOnDate())
     }
 
     /// A task or notification number: a whole number from 1 (a typo like 1e30 must not
@@ -231,16 +243,17 @@ extension Parser {
         return Int(n)
     }
 
-    /// ack-statement := "ack" ( "notification" NUMBER | "notifications" [ "where" expr ] )
+    /// ack-statement := "ack" ( "notification" NUMBER | "notifications" [ "where" expr ] ) [ on-clause ]
     mutating func parseAck() throws -> StatementKind {
         try expect("ack")
         if accept("notification") {
-            return .ack(id: try parseRecordNumber("a notification number"), filter: nil)
+            let id = try parseRecordNumber("a notification number")
+            return .ack(id: id, filter: nil, on: try parseOnDate())
         }
         try expect("notifications", "'notification N' or 'notifications where ...'")
         var filter: Expr?
         if accept("where") { skipNewlines(); filter = try parseExpression() }
-        return .ack(id: nil, filter: filter)
+        return .ack(id: nil, filter: filter, on: try parseOnDate())
     }
 
     /// chart-statement := "chart" ( "funnel" name | query )
@@ -259,5 +272,61 @@ extension Parser {
         if accept("rules") { return .showRules }
         if accept("tables") { return .showTables }
         throw unexpected(expected: "funnel NAME, funnels, fields, rules or tables")
+    }
+
+    // MARK: - Taking mistakes back, redeclaring safely
+
+    /// A reason after `because`: a string with something in it besides spaces, since a
+    /// forced move or a deletion without its why reads later as an ordinary change.
+    /// reason := STRING
+    mutating func parseReason(_ context: String, example: String) throws -> String {
+        let t = current
+        let reason = try parseString("a reason in quotes")
+        if reason.allSatisfy({ $0.isWhitespace }) {
+            throw Diagnostic(.syntax, "E430", "\(context) needs a reason, and \(reason.isEmpty ? "this one is empty" : "this one is only spaces")",
+                             file: file, range: t.range, help: "say why, for example: \(context) \"\(example)\"")
+        }
+        return reason
+    }
+
+    /// delete-statement := "delete" "deal" deal-ref "because" reason
+    mutating func parseDelete() throws -> StatementKind {
+        try expect("delete")
+        try expect("deal", "'deal' (delete deal \"D-1\" because \"...\")")
+        let id = try parseRecordID("a deal id")
+        try expect("because", "'because' and a reason (delete deal ... because \"entered twice\")")
+        return .deleteDeal(id: id, reason: try parseReason("delete deal ... because", example: "entered twice"))
+    }
+
+    /// restore-statement := "restore" "deal" deal-ref
+    mutating func parseRestore() throws -> StatementKind {
+        try expect("restore")
+        try expect("deal", "'deal' (restore deal \"D-1\")")
+        return .restoreDeal(id: try parseRecordID("a deal id"))
+    }
+
+    /// rename-statement := "rename" "stage" name "to" name [ "in" name ] [ on-clause ]
+    mutating func parseRenameStage() throws -> StatementKind {
+        try expect("rename")
+        try expect("stage", "'stage' (rename stage OLD to NEW)")
+        let from = try parseName("the stage's old name")
+        try expect("to", "'to' and the new name")
+        let to = try parseName("the stage's new name")
+        var funnel: Identifier?
+        if accept("in") { funnel = try parseName("a funnel name") }
+        return .stageMap(StageMapping(kind: .rename, from: from, to: to, funnel: funnel), on: try parseOnDate())
+    }
+
+    /// move-deals-statement := "move" "deals" "from" name "to" name [ "in" name ] [ on-clause ]
+    mutating func parseMoveDeals() throws -> StatementKind {
+        try expect("move")
+        try expect("deals")
+        try expect("from", "'from' and a stage (move deals from OLD to NEW)")
+        let from = try parseName("the stage the deals are in")
+        try expect("to", "'to' and the stage they go to")
+        let to = try parseName("a stage name")
+        var funnel: Identifier?
+        if accept("in") { funnel = try parseName("a funnel name") }
+        return .stageMap(StageMapping(kind: .move, from: from, to: to, funnel: funnel), on: try parseOnDate())
     }
 }

@@ -12,6 +12,11 @@ struct DealHistoryReport {
         let id: String
         if case .string(let s) = idExpr.kind { id = s } else { id = runner.file.text(idExpr.range) }
         guard let r = state.row(of: id) else {
+            // The deletion is there on every day: a deleted deal's history says that it is.
+            if let gone = runner.ctx.state.erasure.deletions(of: id).last(where: { $0.restoredOn == nil }) {
+                throw Diagnostic(.runtime, "R101", "no deal \"\(id)\": it was deleted on \(Calendar.format(gone.day)) (\(gone.reason))",
+                                 file: runner.file, range: idExpr.range, help: "restore deal \"\(id)\" brings it back")
+            }
             let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? state.deals.ids : [])
             throw Diagnostic(.runtime, "R101", "no deal \"\(id)\"" + (runner.asOfDay.map { " as of \(Calendar.format($0))" } ?? ""), file: runner.file,
                              range: idExpr.range, help: near.map { "did you mean \"\($0)\"?" })
