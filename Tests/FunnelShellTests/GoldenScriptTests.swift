@@ -12,6 +12,9 @@ import Testing
 ///
 /// A first line `-- args: ...` gives extra command-line arguments (the default is
 /// `run NAME.funnel`; `-- args: -c ...` style lines replace it when they start with `!`).
+/// A line `-- env: NAME=VALUE ...` among the first three sets environment variables. Charts
+/// are drawn 80 columns wide in Unicode unless a script says otherwise (`-- env: COLUMNS=40`,
+/// `--charset ascii`), whatever the terminal or locale of the machine running the tests.
 /// `FUNNEL_UPDATE_GOLDEN=1 scripts/test` rewrites the expectations for review.
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     let script: URL
@@ -40,6 +43,19 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         return replace ? base + args : ["run", script.lastPathComponent] + base + args
     }
 
+    /// The environment the script runs in: the chart defaults, then its `-- env:` line.
+    func environment() throws -> [String: String] {
+        var env = ["COLUMNS": "", "FUNNEL_CHARSET": "unicode"]
+        let text = String(decoding: try Data(contentsOf: script), as: UTF8.self)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(3) where line.hasPrefix("-- env:") {
+            for pair in Self.split(String(line.dropFirst("-- env:".count))) {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { env[String(parts[0])] = String(parts[1]) }
+            }
+        }
+        return env
+    }
+
     static func split(_ s: String) -> [String] {
         var out: [String] = [], current = "", quoted = false, any = false
         for c in s {
@@ -61,7 +77,8 @@ func goldenScript(_ c: GoldenCase) throws {
     let dir = try FunnelProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = dir.appendingPathComponent("test.store")
-    let result = try FunnelProcess.run(try c.arguments(store: store), cwd: c.script.deletingLastPathComponent())
+    let result = try FunnelProcess.run(try c.arguments(store: store), cwd: c.script.deletingLastPathComponent(),
+                                       environment: try c.environment())
     let actual = GoldenCase.render(result).replacingOccurrences(of: store.path, with: "$STORE")
     if ProcessInfo.processInfo.environment["FUNNEL_UPDATE_GOLDEN"] == "1" {
         try actual.write(to: c.expected, atomically: true, encoding: .utf8)

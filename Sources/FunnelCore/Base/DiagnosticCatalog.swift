@@ -186,6 +186,12 @@ public enum DiagnosticCatalog {
         add("W002", .runtime, "stage probabilities that do not rise")
         add("W003", .runtime, "an open stage without exit criteria")
         add("W004", .name, "a rule that can never fire")
+        // Charts and the pipeline report.
+        add("E490", .name, "a chart written to a file that is not .svg")
+        add("E491", .name, "a report without `to` an .html file")
+        add("E492", .syntax, "a clause chart funnel or report does not take")
+        add("E493", .name, "chart funnel by something other than amount")
+        add("E494", .name, "a where of chart funnel or report that names a result column")
         return list
     }()
 
