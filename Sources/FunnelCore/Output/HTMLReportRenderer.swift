@@ -69,7 +69,7 @@ public enum HTMLReportRenderer {
     nav a { color: #2f5d9e; margin-right: 12px; text-decoration: none; }
     .explain { color: #444; margin: 0 0 10px; font-size: 14px; }
     figure { margin: 0 0 10px; overflow-x: auto; }
-    figure svg { width: 100%; max-width: 640px; min-width: 420px; height: auto; display: block; }
+    figure svg { width: 100%; max-width: 640px; height: auto; display: block; }
     .wrap { overflow-x: auto; }
     table { border-collapse: collapse; font-size: 14px; min-width: 60%; }
     th, td { padding: 4px 10px; border-bottom: 1px solid #e3e6ea; white-space: nowrap; }
@@ -90,7 +90,7 @@ public enum HTMLReportRenderer {
       @page { size: A4; margin: 14mm; }
       body { max-width: none; padding: 0; font-size: 11pt; }
       nav { display: none; }
-      figure svg { min-width: 0; max-width: 150mm; }
+      figure svg { max-width: 150mm; }
       section { break-inside: avoid; page-break-inside: avoid; }
       .wrap { overflow: visible; }
       table { font-size: 10pt; }

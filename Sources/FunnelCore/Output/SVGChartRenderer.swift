@@ -16,7 +16,7 @@ public enum SVGChartRenderer {
     /// `compact` (the report's charts, with their table under them): narrower, and the figures
     /// only on the bars, so the text stays legible on a phone.
     public static func render(_ chart: Chart, standalone: Bool = true, compact: Bool = false) -> String {
-        var d = Drawing(chart: chart, width: compact ? 520 : width, figureColumns: !compact)
+        var d = Drawing(chart: chart, width: compact ? 480 : width, figureColumns: !compact)
         let body = d.draw()
         let head = standalone ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : ""
         let size = standalone ? " width=\"\(n(d.width))\" height=\"\(n(d.height))\"" : ""
@@ -157,7 +157,9 @@ public enum SVGChartRenderer {
                 ends.insert(right, at: 0)
                 right -= textWidths[i] + gap
             }
-            for (i, name) in chart.textColumns.enumerated() { text(name, x: ends[i], y: y, size: 11, anchor: "end", fill: "#666") }
+            for (i, end) in ends.enumerated() where i < chart.textColumns.count {
+                text(chart.textColumns[i], x: end, y: y, size: 11, anchor: "end", fill: "#666")
+            }
             y += 10
             let top = chart.top
             let rowHeight = chart.kind == .paired ? 34.0 : 28.0
