@@ -83,8 +83,8 @@ public enum HTMLReportRenderer {
       body { padding: 12px 10px; }
       h1 { font-size: 21px; }
       h2 { font-size: 17px; }
-      table { font-size: 12px; min-width: 100%; }
-      th, td { padding: 3px 6px; }
+      table { font-size: 11px; min-width: 100%; }
+      th, td { padding: 3px 4px; }
     }
     @media print {
       @page { size: A4; margin: 14mm; }
