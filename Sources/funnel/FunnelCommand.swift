@@ -212,7 +212,7 @@ enum CommandLineText {
     /// The subcommands' names (`Funnel.configuration.subcommands`, by ArgumentParser's naming
     /// of their types) and `help`: a first word among them is a subcommand, not a statement.
     static let subcommands: Set<String> = Set(Funnel.configuration.subcommands.map { $0._commandName } + ["help"])
-    static let optionsWithValue: Set<String> = ["--store", "--format", "--today", "-c", "-init", "-cmd"]
+    static let optionsWithValue: Set<String> = ["--store", "--format", "--today", "--charset", "-c", "-init", "-cmd"]
 
     /// `funnel --store s 'pipeline'` as `sqlite3 DB 'SQL'`: unless the first positional
     /// argument names a subcommand, every positional argument is a statement, and becomes

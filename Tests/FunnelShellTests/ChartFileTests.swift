@@ -213,4 +213,36 @@ import Testing
         #expect(r.stderr.contains("error[R131]: cannot write no/such/dir/f.svg: No such file or directory"))
         #expect(r.stdout == "")
     }
+
+    /// examples/report as its README runs it: the terminal funnel, two SVG files and the report.
+    @Test func theReportExampleRuns() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let example = FunnelProcess.packageRoot.appendingPathComponent("examples/report")
+        for f in ["pipeline.funnel", "report.funnel"] {
+            try FileManager.default.copyItem(at: example.appendingPathComponent(f), to: dir.appendingPathComponent(f))
+        }
+        let r = try FunnelProcess.run(["run", "--store", dir.appendingPathComponent("s.store").path, "--charset", "ascii",
+                                       "pipeline.funnel", "report.funnel"], cwd: dir, environment: ["COLUMNS": ""])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stderr == "")
+        #expect(r.stdout == """
+            funnel Sales: deals reached by stage
+                                                reached   amount  next_rate
+            Lead         #####################        8  575,000      75.0%
+            Qualified      ################           6  535,000      83.3%
+            Proposal         #############            5  505,000      60.0%  <- biggest drop
+            Negotiation        ########               3  400,000      66.7%
+            Won                  #####                2  200,000          -
+            biggest drop: 60.0% of the deals that reached Proposal went on to Negotiation
+            wrote chart to funnel.svg
+            wrote chart to forecast.svg
+            wrote report to pipeline.html
+
+            """)
+        for f in ["funnel.svg", "forecast.svg", "pipeline.html"] {
+            let outline = Outline.parse(try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8))
+            #expect(outline.error == nil, "\(f): \(outline.error ?? "")")
+        }
+    }
 }
