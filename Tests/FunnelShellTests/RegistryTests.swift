@@ -70,7 +70,7 @@ struct RegistryTests {
         #expect(complete("") == [
             "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
             "deals", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
-            "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "reopen", "rule", "set", "show",
+            "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "reopen", "report", "rule", "set", "show",
             "stale", "sum", "tasks", "time in stage", "velocity", "why", "win", "win rate",
         ])
         // A word that starts no statement is named as such; a registered one never is.

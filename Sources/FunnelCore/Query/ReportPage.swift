@@ -48,12 +48,10 @@ public struct ReportPage: Sendable, Equatable {
                 + "they carry, and the share that went on to the next stage.",
             query: words.chartFunnel, table: funnel.table, chart: funnel))
 
-        var hasTeam = false
         let teams = try run(.forecast, groups: ["team"])
-        hasTeam = teams.rows.contains { $0.first != .null }
+        let hasTeam = teams.rows.contains { $0.first != .null }
         let forecastTable = hasTeam ? teams : try run(.forecast)
-        var forecastChart = Charts.forecast(forecastTable, title: "forecast" + (hasTeam ? " by team" : ""))
-        forecastChart.axis = "amount"
+        let forecastChart = Charts.forecast(forecastTable, title: "forecast" + (hasTeam ? " by team" : ""))
         sections.append(Section(
             heading: hasTeam ? "Forecast by team" : "Forecast",
             explanation: "Open deals closing in the window and deals won in it: closed, commit, best case (which includes "
