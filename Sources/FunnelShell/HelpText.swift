@@ -137,8 +137,19 @@ public enum HelpText {
 
     static let queryNotes = """
       show funnel NAME | show funnels | show fields | show tables | show rules
-      chart funnel NAME               open deals per stage as bars (by amount)
-      chart QUERY [show COLUMN]       a grouped query's headline figure as bars
+      chart funnel [F] [where C] [during W] [as of D] [by amount]
+                                      one centred bar per stage, as wide as the deals
+                                      (or amount) that reached it; reached, amount,
+                                      next_rate; the lowest next_rate marked
+      chart QUERY [show COLUMN]       the query's figures as bars: forecast stacked
+                                      (closed, commit, best case, the rest), conversion
+                                      as the share reached, time in stage avg and median,
+                                      by DATE.week|month|quarter a trend, empty periods kept
+      chart ... to "file.svg"         the chart as a standalone SVG file
+      report [F] [where C] [during W] [as of D] to "pipeline.html"
+                                      one HTML file: funnel, forecast by team, conversion,
+                                      time in stage, bottlenecks, stale deals
+      Charts fit COLUMNS (else the terminal, else 80); --charset ascii|unicode
     Tasks, notifications and leads: during keeps tasks due, notifications made, leads
     created in W; status = open/done/new/acked/...
     Clauses:

@@ -24,6 +24,10 @@ public struct SessionOptions: Sendable {
     public var today: Int32
     /// Width to fit tables into, when the output is a terminal.
     public var terminalWidth: Int?
+    /// The width terminal charts fit: COLUMNS, else the terminal's, else 80 (docs/charts.md).
+    public var chartWidth = ChartRenderer.defaultWidth
+    /// Block characters on a UTF-8 locale, ASCII otherwise; `--charset` decides when given.
+    public var charset: ChartRenderer.Charset = .unicode
     public init(today: Int32) { self.today = today }
 }
 
@@ -265,11 +269,17 @@ public final class Session {
                 write(Renderer.render(t, as: format, options: renderOptions(for: format)))
             }
         case .text(let text): write(text)
-        case let .chart(t, labels, value, title):
-            if currentFormat == .table {
-                write(ChartRenderer.render(t, labelColumns: labels, valueColumn: value, title: title, maxWidth: options.terminalWidth))
+        case .chart(let chart):
+            if let target = Self.documentTarget(of: s) {
+                try writeDocument(SVGChartRenderer.render(chart), to: target, what: "chart", file: file)
+            } else if currentFormat == .table {
+                write(ChartRenderer.render(chart, width: options.chartWidth, charset: options.charset))
             } else {
-                write(Renderer.render(t, as: currentFormat, options: renderOptions(for: nil)))
+                write(Renderer.render(chart.table, as: currentFormat, options: renderOptions(for: nil)))
+            }
+        case .report(let page):
+            if let target = Self.documentTarget(of: s) {
+                try writeDocument(HTMLReportRenderer.render(page), to: target, what: "report", file: file)
             }
         case .message(let m): if !options.quiet { write(m) }
         case .sessionCommand(let text): try runSessionCommand(text, statement: s, file: file)
@@ -297,6 +307,32 @@ public final class Session {
         if !options.quiet { write("wrote \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") to \(name)") }
     }
 
+
+    /// The `to "file"` of a chart or a report.
+    static func documentTarget(of s: Statement) -> Expr? {
+        switch s.kind {
+        case .chart(let q): return q.output
+        case .chartFunnel(let view), .report(let view): return view.clauses.output
+        default: return nil
+        }
+    }
+
+    /// A chart's SVG or the report's HTML, written whole: a file that cannot be written is
+    /// an error, and what was written of it is removed.
+    func writeDocument(_ text: String, to target: Expr, what: String, file: SourceFile) throws {
+        guard case .string(let name) = target.kind else { return }
+        let path = Self.resolvePath(name, relativeTo: file)
+        guard let sink = OutputSink.file(path) else {
+            throw Diagnostic(.io, "R131", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: target.range)
+        }
+        sink.write(text)
+        sink.close()
+        if sink.failed {
+            unlink(path)
+            throw Diagnostic(.io, "R131", "cannot write \(path)", file: file, range: target.range)
+        }
+        if !options.quiet { write("wrote \(what) to \(name)") }
+    }
 
     var currentFormat: OutputFormat { onceSink != nil ? onceFormat ?? options.format : options.format }
 

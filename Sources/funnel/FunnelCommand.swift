@@ -17,6 +17,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Today's date, YYYY-MM-DD (default: $FUNNEL_TODAY, else the system date).", valueName: "date"))
     var today: String?
 
+    @Option(help: ArgumentHelp("Characters of terminal charts: unicode or ascii (default: $FUNNEL_CHARSET, else unicode on a UTF-8 locale).", valueName: "set"))
+    var charset: String?
+
     @Flag(help: "Report each failing statement and keep the rest, instead of stopping and keeping nothing.")
     var keepGoing = false
 
@@ -33,6 +36,9 @@ struct GlobalOptions: ParsableArguments {
         if let t = environment("FUNNEL_LOCK_TIMEOUT"), Double(t).map({ !($0 >= 0 && $0 <= 86_400) }) ?? true {
             throw ValidationError("FUNNEL_LOCK_TIMEOUT is '\(t)'; write a number of seconds from 0 to 86400")
         }
+        if let c = charset ?? environment("FUNNEL_CHARSET"), ChartRenderer.Charset(rawValue: c.lowercased()) == nil {
+            throw ValidationError("unknown charset '\(c)'; use unicode or ascii")
+        }
         if let t = today ?? environment("FUNNEL_TODAY"), Calendar.parseISO(t) == nil {
             throw ValidationError("'\(t)' is not a date; \(DotCommand.dateHelp(t))")
         }
@@ -48,6 +54,8 @@ struct GlobalOptions: ParsableArguments {
         o.format = format.flatMap { OutputFormat(rawValue: $0.lowercased()) } ?? .table
         o.keepGoing = keepGoing
         o.quiet = quiet
+        o.charset = (charset ?? environment("FUNNEL_CHARSET")).flatMap { ChartRenderer.Charset(rawValue: $0.lowercased()) }
+            ?? ChartRenderer.Charset.fromLocale(ProcessInfo.processInfo.environment)
         return o
     }
 
@@ -63,6 +71,7 @@ struct GlobalOptions: ParsableArguments {
         var o = sessionOptions()
         if interactive { o.bail = false; o.confirmChanges = true }
         if isatty(1) == 1 { o.terminalWidth = terminalWidth() }
+        o.chartWidth = chartWidth()
         let err = OutputSink.standardError
         do {
             let timeout = lockTimeout
@@ -86,6 +95,15 @@ func environment(_ name: String) -> String? {
     guard let v = getenv(name) else { return nil }
     let s = String(cString: v)
     return s.isEmpty ? nil : s
+}
+
+/// The width terminal charts fit: COLUMNS when it is a number, else the terminal's width,
+/// else (a pipe or a file) 80 columns, so a chart in a file does not depend on the window
+/// of whoever ran it.
+func chartWidth() -> Int {
+    if let c = environment("COLUMNS").flatMap({ Int($0) }), c > 0, c <= 10_000 { return c }
+    if isatty(1) == 1, let w = terminalWidth() { return w }
+    return ChartRenderer.defaultWidth
 }
 
 func terminalWidth() -> Int? {
@@ -194,7 +212,7 @@ enum CommandLineText {
     /// The subcommands' names (`Funnel.configuration.subcommands`, by ArgumentParser's naming
     /// of their types) and `help`: a first word among them is a subcommand, not a statement.
     static let subcommands: Set<String> = Set(Funnel.configuration.subcommands.map { $0._commandName } + ["help"])
-    static let optionsWithValue: Set<String> = ["--store", "--format", "--today", "-c", "-init", "-cmd"]
+    static let optionsWithValue: Set<String> = ["--store", "--format", "--today", "--charset", "-c", "-init", "-cmd"]
 
     /// `funnel --store s 'pipeline'` as `sqlite3 DB 'SQL'`: unless the first positional
     /// argument names a subcommand, every positional argument is a statement, and becomes

@@ -20,8 +20,11 @@ import Testing
 /// (a store warning, `funnel check`'s summary) comes after the script's opening comments.
 ///
 /// A first line `-- args: ...` gives extra command-line arguments (the default is
-/// `run NAME.funnel`; `-- args: ! ...` replaces it). `FUNNEL_UPDATE_GOLDEN=1 scripts/test`
-/// rewrites the expectations in place for review (`git diff Tests/Scripts`).
+/// `run NAME.funnel`; `-- args: ! ...` replaces it). A line `-- env: NAME=VALUE ...` among the
+/// first three sets environment variables. Charts are drawn 80 columns wide in Unicode unless
+/// a script says otherwise (`-- env: COLUMNS=40`, `--charset ascii`), whatever the terminal or
+/// locale of the machine running the tests. `FUNNEL_UPDATE_GOLDEN=1 scripts/test` rewrites
+/// the expectations in place for review (`git diff Tests/Scripts`).
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     let script: URL
     var testDescription: String { script.path.replacingOccurrences(of: FunnelProcess.packageRoot.path + "/Tests/Scripts/", with: "") }
@@ -48,6 +51,19 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         return replace ? base + args : ["run", script.lastPathComponent] + base + args
     }
 
+    /// The environment the script runs in: the chart defaults, then its `-- env:` line.
+    func environment() throws -> [String: String] {
+        var env = ["COLUMNS": "", "FUNNEL_CHARSET": "unicode"]
+        let text = String(decoding: try Data(contentsOf: script), as: UTF8.self)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(3) where line.hasPrefix("-- env:") {
+            for pair in Self.split(String(line.dropFirst("-- env:".count))) {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { env[String(parts[0])] = String(parts[1]) }
+            }
+        }
+        return env
+    }
+
     static func split(_ s: String) -> [String] {
         var out: [String] = [], current = "", quoted = false, any = false
         for c in s {
@@ -72,7 +88,7 @@ func goldenScript(_ c: GoldenCase) throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = dir.appendingPathComponent("test.store")
         let result = try FunnelProcess.run(try c.arguments(store: store), cwd: c.script.deletingLastPathComponent(),
-                                           environment: ["FUNNEL_STATEMENT_MARKS": "1"])
+                                           environment: try c.environment().merging(["FUNNEL_STATEMENT_MARKS": "1"]) { $1 })
         let clean = { (s: String) in s.replacingOccurrences(of: store.path, with: "$STORE") }
         let annotated = GoldenTranscript.annotate(text, name: c.script.lastPathComponent,
                                                   stdout: clean(result.stdout), stderr: clean(result.stderr),

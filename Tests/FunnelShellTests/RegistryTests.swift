@@ -70,8 +70,8 @@ struct RegistryTests {
         #expect(complete("") == [
             "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
             "deals", "delete", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
-            "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "rename", "reopen", "restore", "rule",
-            "set", "show", "stale", "sum", "tasks", "time in stage", "undo", "velocity", "why", "win", "win rate",
+            "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "rename", "reopen", "report", "restore",
+            "rule", "set", "show", "stale", "sum", "tasks", "time in stage", "undo", "velocity", "why", "win", "win rate",
         ])
         // A word that starts no statement is named as such; a registered one never is.
         for word in StatementCatalog.leadingWords {

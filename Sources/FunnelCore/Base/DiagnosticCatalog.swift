@@ -203,6 +203,12 @@ public enum DiagnosticCatalog {
         add("R659", .runtime, "a field declared again with a type some stored values do not convert to")
         add("R660", .runtime, "rename stage / move deals from a stage the funnel still has")
         add("R661", .runtime, "rename stage / move deals to a stage that is not an open stage of the funnel")
+        // Charts and the pipeline report.
+        add("E490", .name, "a chart written to a file that is not .svg")
+        add("E491", .name, "a report without `to` an .html file")
+        add("E492", .syntax, "a clause chart funnel or report does not take")
+        add("E493", .name, "chart funnel by something other than amount")
+        add("E494", .name, "a where of chart funnel or report that names a result column")
         return list
     }()
 

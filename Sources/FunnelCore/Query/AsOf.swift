@@ -13,6 +13,8 @@ extension QueryRunner {
         }
         var inner = QueryRunner(context: EvalContext(state: past, today: day), file: file)
         inner.asOfDay = day
+        inner.keepEmptyPeriods = keepEmptyPeriods
+        inner.withReachedAmount = withReachedAmount
         return try inner.run(checked.withoutAsOf())
     }
 

@@ -19,6 +19,8 @@ struct Grouping {
         let key: (Int) -> Int64
         let decode: (Int64) -> Value
         let rank: (Int64) -> (Int, String)
+        /// `week`, `month`, `quarter` or `year` for a date bucket, whose keys are first days.
+        var period: String?
         init(name: String, kind: ColumnKind, key: @escaping (Int) -> Int64, decode: @escaping (Int64) -> Value,
              rank: @escaping (Int64) -> (Int, String)) {
             self.name = name; self.kind = kind; self.key = key; self.decode = decode; self.rank = rank
@@ -57,7 +59,7 @@ struct Grouping {
         if case .member(let base, let part) = e.kind {
             let v = try compiler.compile(base)
             let p = part.text.lowercased()
-            return Dimension(name: name, kind: p == "week" ? .date : .text,
+            let bucket = Dimension(name: name, kind: p == "week" ? .date : .text,
                              key: { r in
                                  guard let d = v(r).date else { return emptyKey }
                                  switch p {
@@ -69,6 +71,8 @@ struct Grouping {
                              },
                              decode: { $0 == emptyKey ? .null : DateBucket.value(of: Int32($0), part: p) },
                              rank: { $0 == emptyKey ? (Int.max, "") : (Int($0), "") })
+            bucket.period = p
+            return bucket
         }
         // Anything else: intern each distinct value.
         let v = try compiler.compile(e)

@@ -9,6 +9,12 @@ struct QueryRunner {
     let compiler: ExprCompiler
     /// The day of an `as of` this runner answers for, named in messages.
     var asOfDay: Int32?
+    /// For charts: a query grouped by one date bucket gets a row for every period between its
+    /// first and last, the empty ones computed as the report computes a group of no deals.
+    var keepEmptyPeriods = false
+    /// For the funnel chart: `conversion` adds `reached_amount`, the amount of the deals that
+    /// reached each stage.
+    var withReachedAmount = false
 
     init(context: EvalContext, file: SourceFile) {
         self.ctx = context

@@ -103,9 +103,15 @@ public struct Resolver {
             for c in columns ?? [] { _ = try type(of: c, scope) }
         case let .why(_, to):
             try checkStage(to, funnel: nil)
-        case .query(let q), .chart(let q):
+        case .query(let q):
             try checkQuery(q)
-        case .chartFunnel(let name), .showFunnel(let name):
+        case .chart(let q):
+            try checkChart(q)
+        case .chartFunnel(let view):
+            try checkFunnelView(view, report: false)
+        case .report(let view):
+            try checkFunnelView(view, report: true)
+        case .showFunnel(let name):
             try checkFunnel(name)
         case .dotCommand(let text):
             do { _ = try DotCommand.parse(text) } catch var d as Diagnostic {

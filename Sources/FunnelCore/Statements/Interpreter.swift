@@ -152,11 +152,16 @@ public final class Interpreter {
             return .table(try QueryRunner(context: EvalContext(state: state, today: today), file: file)
                 .run(checked.query ?? CheckedQuery(builtIn: q)))
         case .chart(let q):
-            let table = try QueryRunner(context: EvalContext(state: state, today: today), file: file)
-                .run(checked.query ?? CheckedQuery(builtIn: q))
-            return try Charts.chart(q, table: table, file: file)
-        case .chartFunnel(let name):
-            return try Charts.funnel(name, state: state, today: today, file: file)
+            var runner = QueryRunner(context: EvalContext(state: state, today: today), file: file)
+            runner.keepEmptyPeriods = true
+            let table = try runner.run(checked.query ?? CheckedQuery(builtIn: q))
+            return .chart(try Charts.chart(q, table: table, file: file))
+        case .chartFunnel(let view):
+            return .chart(try Charts.funnel(view, runner: QueryRunner(context: EvalContext(state: state, today: today), file: file),
+                                            file: file))
+        case .report(let view):
+            return .report(try ReportPage.build(view, runner: QueryRunner(context: EvalContext(state: state, today: today), file: file),
+                                                file: file))
         case .showFunnel(let name):
             return .table(try FunnelDescription.describe(name, state: state, file: file))
         case .showFunnels:

@@ -250,8 +250,10 @@ public enum StatementKind: Equatable, Sendable {
     case checkRules
     case checkDesign
     case query(Query)
-    case chartFunnel(Identifier)
+    case chartFunnel(FunnelView)
     case chart(Query)
+    /// `report [FUNNEL] ... to "pipeline.html"`: the one-file pipeline report.
+    case report(FunnelView)
     case showFunnel(Identifier)
     case showFields
     case showFunnels
@@ -279,6 +281,18 @@ public struct StageMapping: Equatable, Sendable {
     public init(kind: Kind, from: Identifier, to: Identifier, funnel: Identifier?) {
         self.kind = kind; self.from = from; self.to = to; self.funnel = funnel
     }
+}
+
+/// `chart funnel [FUNNEL] ...` and `report [FUNNEL] ...`: one funnel (every funnel when none
+/// is named) and the clauses its queries take. `clauses` holds them as a query's clauses do
+/// (its verb is `conversion`, the report that draws the funnel); the resolver refuses the
+/// clauses that mean nothing here.
+public struct FunnelView: Equatable, Sendable {
+    public var funnel: Identifier?
+    public var clauses: Query
+    /// `by amount`: bars measure the amount that reached each stage rather than the deals.
+    public var byAmount: Bool { clauses.groups.count == 1 && clauses.groups[0].kind == .name("amount") }
+    public init(funnel: Identifier?, clauses: Query) { self.funnel = funnel; self.clauses = clauses }
 }
 
 public struct Statement: Equatable, Sendable {

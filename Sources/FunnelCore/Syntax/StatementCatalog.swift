@@ -6,7 +6,7 @@ public enum StatementCatalog {
     public static let statementWords = [
         "field", "funnel", "rule", "deal", "set", "move", "win", "lose", "reopen", "lead", "leads",
         "qualify", "disqualify", "convert", "import", "export", "why", "done", "ack", "check", "chart",
-        "show", "delete", "restore", "rename", "undo",
+        "report", "show", "delete", "restore", "rename", "undo",
     ]
 
     /// Every word a statement can start with: the statements', then the queries'.
@@ -33,7 +33,7 @@ extension StatementKind {
             return true
         case .dotCommand(let text):
             return DotCommand.writes(text)
-        case .export, .why, .checkDesign, .query, .chartFunnel, .chart, .showFunnel, .showFields, .showFunnels, .showRules,
+        case .export, .why, .checkDesign, .query, .chartFunnel, .chart, .report, .showFunnel, .showFields, .showFunnels, .showRules,
              .showTables:
             return false
         }

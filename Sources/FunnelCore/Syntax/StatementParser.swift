@@ -8,8 +8,9 @@ extension Parser {
     ///            | move-statement | win-statement | lose-statement | reopen-statement | lead-statement
     ///            | qualify-statement | disqualify-statement | convert-statement | import-statement
     ///            | export-statement | why-statement | done-statement | ack-statement
-    ///            | "check" [ "rules" ] | chart-statement | show-statement | delete-statement
-    ///            | restore-statement | rename-statement | move-deals-statement | "undo" | query | DOT-COMMAND
+    ///            | "check" [ "rules" ] | chart-statement | report-statement | show-statement
+    ///            | delete-statement | restore-statement | rename-statement | move-deals-statement | "undo"
+    ///            | query | DOT-COMMAND
     mutating func parseStatement() throws -> Statement {
         let start = current.range.start
         if case .dotCommand(let text) = current.kind {
@@ -53,6 +54,7 @@ extension Parser {
             advance()
             kind = accept("rules") ? .checkRules : .checkDesign
         case "chart": kind = try parseChart()
+        case "report": kind = try parseReport()
         case "show": kind = try parseShow()
         case _ where QuerySpec.leadingWords.contains(word):
             kind = .query(try parseQuery())
@@ -256,11 +258,33 @@ extension Parser {
         return .ack(id: nil, filter: filter, on: try parseOnDate())
     }
 
-    /// chart-statement := "chart" ( "funnel" name | query )
+    /// chart-statement := "chart" ( "funnel" funnel-view | query )
     mutating func parseChart() throws -> StatementKind {
         try expect("chart")
-        if accept("funnel") { return .chartFunnel(try parseName("a funnel name")) }
+        if accept("funnel") { return .chartFunnel(try parseFunnelView()) }
         return .chart(try parseQuery())
+    }
+
+    /// report-statement := "report" funnel-view
+    mutating func parseReport() throws -> StatementKind {
+        try expect("report")
+        return .report(try parseFunnelView())
+    }
+
+    /// funnel-view := [ name ] { query-clause }
+    /// The name is any word but a clause's (`chart funnel by amount` names no funnel).
+    mutating func parseFunnelView() throws -> FunnelView {
+        let start = current.range.start
+        var funnel: Identifier?
+        switch current.kind {
+        case .string: funnel = try parseName("a funnel name")
+        case .word(let w) where !Self.clauseKeywords.contains(w.lowercased()): funnel = try parseName("a funnel name")
+        default: break
+        }
+        var q = Query(verb: .conversion, range: SourceRange(start, start))
+        try parseClauses(&q)
+        q.range = SourceRange(start, previousEnd)
+        return FunnelView(funnel: funnel, clauses: q)
     }
 
     /// show-statement := "show" ( "funnel" name | "funnels" | "fields" | "rules" | "tables" )

@@ -22,6 +22,8 @@ struct ConversionReport {
         var started = 0
         var lost = 0
         var open = 0
+        /// Σ amount of the deals that reached the stage (the funnel chart's `by amount`).
+        var reachedAmount = 0.0
     }
 
     func run(_ plan: QueryPlan) throws -> ResultTable {
@@ -56,6 +58,7 @@ struct ConversionReport {
                 if furthest >= 1 { accs[c].started += 1 }
                 if furthest >= step.position {
                     accs[c].reached += 1
+                    if !deals.amount[r].isNaN { accs[c].reachedAmount += deals.amount[r] }
                     if !step.isWon { accs[c].reachedOpen += 1 }
                 }
                 if !step.isWon, furthest > step.position { accs[c].advanced += 1 }
@@ -65,10 +68,13 @@ struct ConversionReport {
         }
         grouping.seedWhenEmpty()
         grouping.grow(&accs, Acc.init)
+        let withAmount = runner.withReachedAmount
         return try GroupedTable(
-            indexer: grouping.indexer, metricColumns: ResultColumns.of(.conversion),
+            indexer: grouping.indexer,
+            metricColumns: ResultColumns.of(.conversion) + (withAmount ? [ResultColumn("reached_amount", .money)] : []),
             finish: { a in [.number(Double(a.reached)), ReportMath.ratio(a.advanced, a.reachedOpen),
-                            ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))] },
+                            ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))]
+                + (withAmount ? [.number(a.reachedAmount)] : []) },
             merge: { _ in Acc() }, wantsTotal: false
         ).build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
