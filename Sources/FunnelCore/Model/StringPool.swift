@@ -6,6 +6,15 @@ public struct StringPool: Sendable {
 
     public init() {}
 
+    /// A pool holding `strings` with codes 0, 1, ... in that order (a snapshot's).
+    init(strings: [String]) throws {
+        self.strings = strings
+        codes.reserveCapacity(strings.count)
+        for (i, s) in strings.enumerated() {
+            guard codes.updateValue(Int32(i), forKey: s) == nil else { throw SnapshotProblem("the text \"\(s)\" is pooled twice") }
+        }
+    }
+
     /// The code of `s`, adding it if new.
     public mutating func intern(_ s: String) -> Int32 {
         if let c = codes[s] { return c }
