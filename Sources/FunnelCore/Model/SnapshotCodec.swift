@@ -113,7 +113,7 @@ public enum SnapshotCodec {
         }
         var s = FunnelState()
         var r = try section("pool")
-        s.pool = try StringPool(strings: r.strings())
+        s.pool = StringPool(strings: try r.strings())
         try r.expectEnd()
         let poolCount = Int32(s.pool.strings.count)
         func checkCodes(_ c: [Int32], _ what: String) throws {
@@ -131,18 +131,23 @@ public enum SnapshotCodec {
         }
         try r.expectEnd()
 
+        // The catalog from its declarations, on a state of its own: declaring interns the
+        // funnel's names, which the snapshot's pool holds already, and interning would
+        // build the pool's whole index.
         r = try section("decl")
+        var declared = FunnelState()
+        declared.catalog = s.catalog
         for _ in 0..<(try r.count()) {
             let parts = try r.strings(count: 3)
             do {
-                try s.applyWithoutLogging(.declare(what: parts[0], name: parts[1], source: parts[2]), on: 0)
+                try declared.applyWithoutLogging(.declare(what: parts[0], name: parts[1], source: parts[2]), on: 0)
             } catch {
                 throw SnapshotProblem("a declaration does not apply")
             }
         }
         try r.expectEnd()
-        // Declarations intern their names; a pool that grew means the snapshot's codes are not its own.
-        guard s.pool.strings.count == Int(poolCount) else { throw SnapshotProblem("declarations name text the pool does not hold") }
+        s.catalog = declared.catalog
+        s.declarations = declared.declarations
 
         r = try section("slot")
         let slotFunnel = try r.column(Int32.self)
@@ -153,7 +158,7 @@ public enum SnapshotCodec {
 
         r = try section("deal")
         var d = DealTable()
-        d.ids = try r.strings()
+        d.setIDs(try r.strings())
         let n = d.ids.count
         d.funnel = try r.column(Int32.self, count: n)
         d.stageSlot = try r.column(Int32.self, count: n)
@@ -173,10 +178,6 @@ public enum SnapshotCodec {
         for v in d.stageSlot where v < 0 || v >= Int32(s.slots.count) { throw SnapshotProblem("a deal is in a slot there is not") }
         for name in try r.strings() { d.custom[name] = try values(&r, count: n) }
         try r.expectEnd()
-        d.rowOfID.reserveCapacity(n)
-        for (i, id) in d.ids.enumerated() {
-            guard d.rowOfID.updateValue(Int32(i), forKey: id) == nil else { throw SnapshotProblem("deal \(id) is there twice") }
-        }
         s.deals = d
 
         r = try section("hist")
