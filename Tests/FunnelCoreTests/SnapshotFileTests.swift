@@ -122,6 +122,17 @@ struct SnapshotFileTests {
         }
     }
 
+    @Test func theNextWriterRemovesATemporarySnapshotAKilledProcessLeft() throws {
+        try withTemporaryDirectory { dir in
+            try writeFile(dir + "/snapshot.tmp-4242-17", "half a snapshot")
+            try writeFile(dir + "/snapshotted-notes", "not ours")
+            let store = FileStore(directory: dir)
+            try store.withWriterLock {}
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+            #expect(names == ["lock", "snapshotted-notes"])
+        }
+    }
+
     /// A writer replacing the snapshot over and over while a reader maps and decodes it: the
     /// reader sees one whole snapshot or the other, never a mixture or a torn file.
     @Test func aReaderRacingAWriterSeesOnlyWholeSnapshots() throws {

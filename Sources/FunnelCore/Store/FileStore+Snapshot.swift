@@ -55,8 +55,22 @@ extension FileStore {
         }
     }
 
-    /// Removes the snapshot (tests, and a store whose state has no snapshot form).
-    public func removeSnapshot() { _ = unlink(snapshotPath) }
+    /// Removes the temporary snapshot files a killed process left. Readers write snapshots
+    /// too, without the lock: removing one a reader is still writing only makes its rename
+    /// fail, which it ignores.
+    func removeSnapshotTemporaries() {
+        guard let dir = opendir(directoryPath) else { return }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix("snapshot" + Self.temporaryPrefix) { names.append(name) }
+        }
+        let prefix = directoryPath == "/" ? "" : directoryPath
+        for name in names { _ = unlink(prefix + "/" + name) }
+    }
 
     /// The journal's commit line that ends at `position` (without its newline), or nil when
     /// no commit line ends there: what a snapshot records to recognise its journal.

@@ -210,6 +210,7 @@ public final class FileStore: Store {
         defer { holdsLock = false }
         recordHolder(fd)
         removeTemporaryFiles()
+        removeSnapshotTemporaries()
         return try body()
     }
 
