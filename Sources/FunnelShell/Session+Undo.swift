@@ -132,9 +132,12 @@ extension Session {
 
     /// A store read from its start whose journal deletes or undoes: replayed once, with
     /// what it takes back left out. False when the events are for the ordinary path.
+    /// The journal events that take others back.
+    static let erasingEventTypes: Set<String> = ["delete-deal", "restore-deal", "undo"]
+
     func loadErasingJournal(_ events: [StoreEvent]) throws -> Bool {
         guard committed.log.isEmpty, committed.lastSeq == 0,
-              events.contains(where: { ["delete-deal", "restore-deal", "undo"].contains($0.type) }) else { return false }
+              events.contains(where: { Self.erasingEventTypes.contains($0.type) }) else { return false }
         var logged: [FunnelState.LoggedEvent] = []
         logged.reserveCapacity(events.count)
         for e in events {

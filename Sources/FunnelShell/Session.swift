@@ -40,6 +40,14 @@ public final class Session {
     /// The state as committed in the store, up to `position`.
     var committed: FunnelState
     var position: Int64 = 0
+    /// Where in the journal the snapshot this session last read or wrote ends (0: none),
+    /// and what was added since beyond the journal bytes after it (segments), for deciding
+    /// when to write the next one.
+    var snapshotPosition: Int64 = 0
+    var unsnapshottedBytes: Int64 = 0
+    /// The latest effective date of every committed event, this session's own included
+    /// (`latestChange` leaves those out, so the early-today warning stays as it was).
+    var journalLatestChange = Int32.min
     let interpreter: Interpreter
     let out: OutputSink
     let err: OutputSink
@@ -95,13 +103,29 @@ public final class Session {
     /// Brings the state up to the store's latest commit. Events this session committed
     /// itself are already applied and are skipped by sequence number.
     func refresh() throws {
-        let (events, newPosition) = try store.readCommitted(after: position)
+        if position == 0, committed.lastSeq == 0, let files = store.snapshots,
+           let opened = SnapshotCache.open(files, loadSegment: segmentLoader()) {
+            committed = opened.state
+            position = opened.header.journalPosition
+            latestChange = max(latestChange, opened.header.latestChange)
+            snapshotPosition = position
+        }
+        var (events, newPosition) = try store.readCommitted(after: position)
+        // The snapshot holds no erasures: a deletion or undo after it means the whole journal
+        // is replayed, as for a store without a snapshot.
+        if committed.logPrefix != nil, events.contains(where: { Self.erasingEventTypes.contains($0.type) }) {
+            committed = FunnelState()
+            position = 0
+            snapshotPosition = 0
+            (events, newPosition) = try store.readCommitted(after: 0)
+        }
         committed.loadSegment = segmentLoader()
         if try loadErasingJournal(events) {
             position = newPosition
             interpreter.reset(to: committed)
             return
         }
+        var importedRows = 0
         for e in events where e.seq > committed.lastSeq {
             guard let event = DomainEvent(e) else {
                 throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",
@@ -117,10 +141,19 @@ public final class Session {
             // A declaration is dated the day it ran; a backfill with --today declares today and
             // dates its deals earlier, which is no reason to warn.
             if e.type != "declare" { latestChange = max(latestChange, e.on) }
+            if case let .imported(_, _, _, _, rows) = event { importedRows += rows }
         }
         position = newPosition
         interpreter.reset(to: committed)
+        // A snapshot missing, stale or damaged is rebuilt quietly once replaying costs more
+        // than writing it; any process may do it (SnapshotCache.write).
+        unsnapshottedBytes += Int64(importedRows) * Self.importedRowBytes
+        if !events.isEmpty { writeSnapshotIfDue(journalEnd: newPosition) }
     }
+
+    /// About what an imported row costs to replay, in journal bytes, so a large import makes
+    /// a snapshot as soon as a large journal does.
+    static let importedRowBytes: Int64 = 64
 
     // MARK: - Running
 
@@ -230,6 +263,7 @@ public final class Session {
     func commitPending() throws {
         guard !interpreter.pending.isEmpty else { return }
         let isUndo = interpreter.pending.count == 1 && interpreter.pending[0].type == "undo"
+        let segmentBytes = interpreter.pendingSegments.reduce(0) { $0 + Int64($1.bytes.count) }
         let written = try store.commit(events: interpreter.pending, segments: interpreter.pendingSegments.map(\.bytes))
         if let first = written.first?.seq, let last = written.last?.seq {
             ownRuns.append(first...last)
@@ -241,6 +275,21 @@ public final class Session {
         committed.loadSegment = segmentLoader()
         committed.lastSeq = written.last?.seq ?? committed.lastSeq
         interpreter.reset(to: committed)
+        journalLatestChange = written.reduce(max(journalLatestChange, latestChange)) { max($0, $1.on) }
+        unsnapshottedBytes += segmentBytes
+        if let end = store.snapshots?.committedEndOfJournal() { writeSnapshotIfDue(journalEnd: end.position) }
+    }
+
+    /// After a commit (still under the writer lock) or a replay: a new snapshot once the
+    /// journal and segments have grown enough since the last one (SnapshotCache.rewriteAfterBytes).
+    func writeSnapshotIfDue(journalEnd: Int64) {
+        // A state with erasures replays its whole log whenever it changes (Erasure.swift); the
+        // snapshot does not hold them, so such a store is not snapshotted.
+        guard committed.erasure.isEmpty, let files = store.snapshots,
+              journalEnd - snapshotPosition + unsnapshottedBytes >= SnapshotCache.rewriteAfterBytes,
+              SnapshotCache.write(committed, to: files, latestChange: max(journalLatestChange, latestChange)) != nil else { return }
+        snapshotPosition = journalEnd
+        unsnapshottedBytes = 0
     }
 
     // MARK: - Output
@@ -487,6 +536,9 @@ public final class Session {
             position = 0
             ownRuns = []
             undoable = []
+            snapshotPosition = 0
+            unsnapshottedBytes = 0
+            journalLatestChange = Int32.min
             try refresh()
         case .today(let day):
             options.today = day

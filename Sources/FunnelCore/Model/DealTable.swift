@@ -3,7 +3,9 @@
 /// amounts Doubles (NaN when empty). Declared fields live in `custom`, one column each.
 public struct DealTable: Sendable {
     public var ids: [String] = []
-    public var rowOfID: [String: Int32] = [:]
+    /// Id to row, built when a statement first looks an id up (LazyIndex.swift).
+    private var idIndex = LazyIndex<String>([:])
+    public var rowOfID: [String: Int32] { idIndex.table(keys: { ids }) }
     /// Funnel name as a pool code.
     public var funnel: [Int32] = []
     /// Current stage as a `StageSlots` index (funnel and stage name); positions and
@@ -35,11 +37,32 @@ public struct DealTable: Sendable {
 
     public var count: Int { ids.count }
 
+    /// The row of `id`, building the index if it is not yet.
+    public func row(of id: String) -> Int32? { rowOfID[id] }
+
+    /// The id index for changing in place (see `LazyIndex.isBuilt`).
+    mutating func ownIDIndex() -> LazyIndex<String> {
+        if !isKnownUniquelyReferenced(&idIndex) || !idIndex.isBuilt {
+            let table = idIndex.table(keys: { ids })
+            idIndex = LazyIndex(table)
+        }
+        return idIndex
+    }
+
+    /// Ids given as they are, the index left to be built on first use (a snapshot's ids).
+    mutating func setIDs(_ new: [String]) {
+        ids = new
+        idIndex = LazyIndex(nil)
+    }
+
+    /// Takes `index` as the index of `ids` (the importer built it already).
+    mutating func setIDIndex(_ index: [String: Int32]) { idIndex = LazyIndex(index) }
+
     /// Appends an empty row and returns its index.
     public mutating func appendRow(id: String) -> Int {
         let row = ids.count
+        _ = ownIDIndex().insert(id, row: Int32(row))
         ids.append(id)
-        rowOfID[id] = Int32(row)
         funnel.append(Empty.text); stageSlot.append(0); status.append(.open)
         amount.append(Empty.number); probability.append(Empty.number)
         name.append(Empty.text); owner.append(Empty.text); team.append(Empty.text)

@@ -165,6 +165,12 @@ extension FunnelState {
 
     /// Rebuilds the state from its own log, leaving out what the log erases.
     mutating func replayErasing() throws {
+        // A state opened from a snapshot holds only the events after it in `log`; an erasure
+        // is replayed over the whole journal.
+        if let prefix = logPrefix {
+            log = try prefix.events() + log
+            logPrefix = nil
+        }
         let erasure = Erasure(log: log)
         var s = FunnelState()
         s.loadSegment = loadSegment

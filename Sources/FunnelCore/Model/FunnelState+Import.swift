@@ -37,8 +37,9 @@ extension FunnelState {
         var isNew = [Bool](repeating: false, count: n)
         var newIDs: [String] = []
         let first = deals.count
+        let known = first > 0 ? deals.rowOfID : [:]
         for i in 0..<n {
-            if first > 0, let r = deals.rowOfID[b.ids[i]] {
+            if first > 0, let r = known[b.ids[i]] {
                 rows[i] = Int(r)
                 continue
             }
@@ -150,11 +151,12 @@ extension DealTable {
         let n = new.count
         let first = count
         if first == 0, let index, index.count == n {
-            rowOfID = index
+            setIDIndex(index)
         } else {
-            rowOfID.reserveCapacity(first + n)
+            let idIndex = ownIDIndex()
+            idIndex.reserve(first + n)
             for (k, id) in new.enumerated() {
-                guard rowOfID.updateValue(Int32(first + k), forKey: id) == nil else {
+                guard idIndex.insert(id, row: Int32(first + k)) else {
                     throw Diagnostic(.io, "S010", "an import creates deal \"\(id)\" twice")
                 }
             }

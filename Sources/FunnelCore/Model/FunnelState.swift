@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Everything a store holds, materialised in memory: the catalog, the deals as columns and
 /// their stage history. Changes arrive only as `DomainEvent`s through `apply`, both when a
 /// statement runs and when the journal is replayed, so the two can never disagree.
@@ -25,8 +31,38 @@ public struct FunnelState: Sendable {
     /// Every event applied, in order, with its effective date, so `as of` can rebuild the
     /// state of any past day by replaying the events effective on or before it.
     public internal(set) var log: [LoggedEvent] = []
-    /// What deletions, restores and undos in the log take back (Erasure.swift).
+    /// What deletions, restores and undos in the log take back (Erasure.swift). A state with
+    /// erasures is never written to or opened from a snapshot (Session.refresh).
     public internal(set) var erasure = Erasure()
+    /// For a state opened from a snapshot: the events the snapshot stands for, read from the
+    /// journal only when `as of` needs them. `log` then holds the events applied after it.
+    public var logPrefix: LogPrefix?
+    /// Every declaration applied, in order, so a snapshot can rebuild the catalog from its
+    /// sources (SnapshotCodec.swift).
+    public internal(set) var declarations: [DomainEvent] = []
+
+    /// Loads the events before a snapshot once, on first use, and keeps them.
+    public final class LogPrefix: @unchecked Sendable {
+        private let load: () throws -> [LoggedEvent]
+        private var loaded: [LoggedEvent]?
+        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        public init(_ load: @escaping () throws -> [LoggedEvent]) {
+            self.load = load
+            pthread_mutex_init(mutex, nil)
+        }
+        deinit {
+            pthread_mutex_destroy(mutex)
+            mutex.deallocate()
+        }
+        public func events() throws -> [LoggedEvent] {
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
+            if let loaded { return loaded }
+            let e = try load()
+            loaded = e
+            return e
+        }
+    }
 
     public struct LoggedEvent: Sendable {
         public var event: DomainEvent
@@ -66,7 +102,7 @@ public struct FunnelState: Sendable {
         var s = FunnelState()
         s.partialReplay = true
         s.loadSegment = loadSegment
-        for (i, e) in log.enumerated() {
+        for (i, e) in try ((logPrefix?.events() ?? []) + log).enumerated() {
             // What a deletion or an undo took back is not there on any day (Erasure.swift).
             if erasure.hides(i, e.event) { continue }
             // An import counts whatever day it ran, cut to the rows' own dates.
@@ -108,6 +144,7 @@ public struct FunnelState: Sendable {
             try applyImport(try loadPayload(segment: segment, checksum: checksum))
         case let .declare(what, name, source):
             try applyDeclaration(what: what, name: name, source: source)
+            declarations.append(event)
         case let .dealCreated(id, funnel, stage, fields):
             guard deals.rowOfID[id] == nil else { throw replayError("deal \"\(id)\" is created twice") }
             let r = deals.appendRow(id: id)

@@ -8,6 +8,17 @@ public struct StageSlots: Sendable {
 
     public init() {}
 
+    /// Slots numbered as given (a snapshot's).
+    init(funnel: [Int32], stage: [Int32]) throws {
+        guard funnel.count == stage.count else { throw SnapshotProblem("stage slots do not add up") }
+        for i in funnel.indices {
+            let key = Int64(funnel[i]) << 32 | Int64(UInt32(bitPattern: stage[i]))
+            guard index.updateValue(Int32(i), forKey: key) == nil else { throw SnapshotProblem("a stage slot is numbered twice") }
+        }
+        self.funnel = funnel
+        self.stage = stage
+    }
+
     public var count: Int { funnel.count }
 
     public mutating func slot(funnel f: Int32, stage s: Int32) -> Int32 {

@@ -2,22 +2,35 @@
 /// grouping and equality run on integers (DESIGN.md, "Speed by design").
 public struct StringPool: Sendable {
     public private(set) var strings: [String] = []
-    private var codes: [String: Int32] = [:]
+    /// Text to code, built when first needed: a store opened from its snapshot may answer
+    /// a query without interning or looking up any text.
+    private var codes = LazyIndex<String>([:])
 
     public init() {}
 
+    /// A pool holding `strings` with codes 0, 1, ... in that order (a snapshot's), each
+    /// distinct.
+    init(strings: [String]) {
+        self.strings = strings
+        codes = LazyIndex(nil)
+    }
+
     /// The code of `s`, adding it if new.
     public mutating func intern(_ s: String) -> Int32 {
-        if let c = codes[s] { return c }
+        if !isKnownUniquelyReferenced(&codes) || !codes.isBuilt {
+            let table = codes.table(keys: { strings })
+            codes = LazyIndex(table)
+        }
+        if let c = codes.row(of: s) { return c }
         let c = Int32(strings.count)
+        _ = codes.insert(s, row: c)
         strings.append(s)
-        codes[s] = c
         return c
     }
 
     /// The code of `s` if it was ever interned; a filter on a value nobody has can then
     /// short-circuit to "no match".
-    public func code(of s: String) -> Int32? { codes[s] }
+    public func code(of s: String) -> Int32? { codes.table(keys: { strings })[s] }
 
     public subscript(code: Int32) -> String { strings[Int(code)] }
 }

@@ -252,12 +252,19 @@ public final class Interpreter {
 
     /// The value of a field assignment, checked against the field's declaration.
     func fieldValue(_ a: Assignment, row: Int?, file: SourceFile) throws -> Value {
-        let ctx = EvalContext(state: state, today: today)
-        let eval = try ExprCompiler(context: ctx, file: file).compile(a.value)
-        if row == nil, !ResultColumns.names(in: a.value).isEmpty {
-            throw Diagnostic(.runtime, "R102", "a new deal's fields take values, not other fields", file: file, range: a.value.range)
+        let raw: Value
+        if let literal = Self.literalValue(a.value) {
+            // Most values in a script are literals: no context (a copy of the whole state)
+            // and no compiled closure for them.
+            raw = literal
+        } else {
+            let ctx = EvalContext(state: state, today: today)
+            let eval = try ExprCompiler(context: ctx, file: file).compile(a.value)
+            if row == nil, !ResultColumns.names(in: a.value).isEmpty {
+                throw Diagnostic(.runtime, "R102", "a new deal's fields take values, not other fields", file: file, range: a.value.range)
+            }
+            raw = state.deals.count == 0 && row == nil ? eval(0) : eval(row ?? 0)
         }
-        let raw = state.deals.count == 0 && row == nil ? eval(0) : eval(row ?? 0)
         let name = a.field.text
         let type: FieldType
         if let f = state.catalog.fields[name] { type = f.type } else {
@@ -295,6 +302,19 @@ public final class Interpreter {
                              file: file, range: a.value.range)
         }
         return v
+    }
+
+    /// The value of a literal, as `ExprCompiler.compile` would give it; nil for anything else.
+    static func literalValue(_ e: Expr) -> Value? {
+        switch e.kind {
+        case .number(let n): return .number(n)
+        case .percent(let p): return .number(p)
+        case .string(let s): return .text(s)
+        case .bool(let b): return .bool(b)
+        case .empty: return .null
+        case .date(let d): return .date(d)
+        default: return nil
+        }
     }
 
     // MARK: - Deals

@@ -1,7 +1,9 @@
 /// Collects the tasks and notifications one change generates, numbering them after the
 /// ones already in the state, so everything is computed before anything is recorded.
 struct AutomationBatch {
-    let state: FunnelState
+    /// The state is the context's: a second copy would cost a retain and a release of every
+    /// column for each batch, and a batch is made for every stage change something listens to.
+    var state: FunnelState { ctx.state }
     /// The day expressions and messages are evaluated on: the change's effective day for a
     /// stage change, today for `check rules`.
     let ctx: EvalContext
@@ -14,7 +16,6 @@ struct AutomationBatch {
     /// `numbering`: the state whose tasks and notifications the new ones are numbered after,
     /// when `state` is a past day's (`check rules` with today before the last change).
     init(state: FunnelState, day: Int32, numbering: FunnelState? = nil) {
-        self.state = state
         self.ctx = EvalContext(state: state, today: day)
         nextTask = (numbering ?? state).tasks.nextID
         nextNotification = (numbering ?? state).notifications.nextID

@@ -210,6 +210,7 @@ public final class FileStore: Store {
         defer { holdsLock = false }
         recordHolder(fd)
         removeTemporaryFiles()
+        removeSnapshotTemporaries()
         return try body()
     }
 
@@ -334,7 +335,7 @@ public final class FileStore: Store {
     /// because it may be a committed transaction whose commit line was damaged. A last
     /// commit line that only lacks its newline is committed (`terminated` false): the
     /// next commit writes the newline first.
-    private func committedEnd(_ fd: Int32, size: Int64) throws -> (end: Int64, seq: Int64, terminated: Bool) {
+    func committedEnd(_ fd: Int32, size: Int64) throws -> (end: Int64, seq: Int64, terminated: Bool) {
         var window = min(size, 64 * 1024)
         while true {
             let from = size - window

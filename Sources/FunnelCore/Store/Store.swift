@@ -36,6 +36,10 @@ public protocol Store: AnyObject {
 }
 
 extension Store {
+    /// The snapshot (docs/store.md, "The snapshot"), for stores that keep one: a cache of the
+    /// state, never the truth. The team store keeps none (yet): its clients replay.
+    public var snapshots: FileStore? { self as? FileStore }
+
     /// One run: the import segments its events name, then its events, committed together.
     public func commit(events: [StoreEvent], segments: [[UInt8]]) throws -> [StoreEvent] {
         try commit(runs: [events], segments: segments)

@@ -1,0 +1,345 @@
+/// The state as a snapshot (docs/store.md, "The snapshot"): one section per part of the
+/// state, columns stored as they are held in memory, so opening copies columns instead of
+/// replaying events. The catalog is kept as its declarations' sources and rebuilt from them
+/// (a few parses), everything else as data. `log` is not stored: `as of` reads the events
+/// the snapshot stands for from the journal when it needs them (`FunnelState.logPrefix`).
+///
+/// A new part of the state is a new section with a new tag: `decode` refuses a snapshot
+/// with a required section it does not know, and a snapshot without a section it expects,
+/// so an older or newer program rebuilds rather than give figures without that part.
+public enum SnapshotCodec {
+    /// Every section this version writes and needs, in the order written.
+    public static let sections = ["pool", "decl", "slot", "deal", "hist", "task", "note", "lead", "fire", "tabl"]
+
+    /// The snapshot of `s`, or nil when something in it has no snapshot form (a list value
+    /// in a field): the store then simply has no snapshot.
+    /// `extra`: sections after the state's own (a later version's, in tests).
+    public static func encode(_ s: FunnelState, header: SnapshotHeader,
+                              extra: [(tag: String, flags: UInt32, body: SnapshotSectionWriter)] = []) -> [UInt8]? {
+        var file = SnapshotFileWriter()
+        var w = SnapshotSectionWriter(capacity: s.pool.strings.count * 16)
+        w.strings(s.pool.strings)
+        file.add("pool", w)
+
+        w = SnapshotSectionWriter()
+        w.int(s.declarations.count)
+        for d in s.declarations {
+            guard case let .declare(what, name, source) = d else { return nil }
+            w.strings([what, name, source])
+        }
+        file.add("decl", w)
+
+        w = SnapshotSectionWriter()
+        w.column(s.slots.funnel)
+        w.column(s.slots.stage)
+        file.add("slot", w)
+
+        let d = s.deals
+        w = SnapshotSectionWriter(capacity: d.count * 100)
+        w.strings(d.ids)
+        w.column(d.funnel); w.column(d.stageSlot); w.column(d.status.map(\.rawValue))
+        w.doubles(d.amount); w.doubles(d.probability)
+        for c in [d.name, d.owner, d.team, d.source, d.product, d.account, d.lostReason, d.created, d.closeDate, d.closed, d.stageEntered] {
+            w.column(c)
+        }
+        let customNames = d.custom.keys.sorted()
+        w.strings(customNames)
+        for name in customNames { guard values(d.custom[name] ?? [], into: &w) else { return nil } }
+        file.add("deal", w)
+
+        let h = s.history
+        w = SnapshotSectionWriter(capacity: h.count * 20 + 64)
+        w.column(h.deal); w.column(h.day); w.column(h.stage); w.column(h.fromStage); w.column(h.forcedReason)
+        file.add("hist", w)
+
+        let t = s.tasks
+        w = SnapshotSectionWriter(capacity: t.count * 48 + 64)
+        w.int(t.nextID)
+        for c in [t.id, t.deal, t.stage, t.title, t.role, t.due, t.created, t.completed, t.rule, t.visit] { w.column(c) }
+        w.column(t.status.map { st -> UInt8 in
+            switch st { case .open: 0; case .done: 1; case .closed: 2 }
+        })
+        w.column(t.origin.map { o -> UInt8 in
+            switch o { case .key: return 0; case .enter: return 1; case .exit: return 2; case .rule: return 3 }
+        })
+        file.add("task", w)
+
+        let n = s.notifications
+        w = SnapshotSectionWriter(capacity: n.count * 64 + 64)
+        w.int(n.nextID)
+        for c in [n.id, n.deal, n.rule, n.role, n.stage, n.at, n.acked] { w.column(c) }
+        w.strings(n.message)
+        w.column(n.status.map { $0 == .new ? UInt8(0) : 1 })
+        file.add("note", w)
+
+        let l = s.leads
+        w = SnapshotSectionWriter()
+        w.strings(l.ids)
+        w.column(l.status.map { st -> UInt8 in
+            switch st { case .new: return 0; case .qualified: return 1; case .disqualified: return 2; case .converted: return 3 }
+        })
+        w.column(l.created); w.column(l.converted)
+        optionalStrings(l.deal, into: &w)
+        optionalStrings(l.reason, into: &w)
+        w.strings(l.fieldOrder)
+        for name in l.fieldOrder { guard values(l.fields[name] ?? [], into: &w) else { return nil } }
+        file.add("lead", w)
+
+        let fired = s.firedRules.sorted { ($0.rule, $0.deal, $0.stage, $0.visit) < ($1.rule, $1.deal, $1.stage, $1.visit) }
+        w = SnapshotSectionWriter()
+        w.strings(fired.map(\.rule)); w.strings(fired.map(\.deal)); w.strings(fired.map(\.stage)); w.column(fired.map(\.visit))
+        file.add("fire", w)
+
+        w = SnapshotSectionWriter()
+        let tableNames = s.tables.keys.sorted()
+        w.int(tableNames.count)
+        for name in tableNames {
+            guard let table = s.tables[name] else { return nil }
+            w.raw(ImportPayload.table(table).encode())
+        }
+        file.add("tabl", w)
+
+        for e in extra { file.add(e.tag, flags: e.flags, e.body) }
+        return file.bytes(header: header)
+    }
+
+    /// The state a snapshot holds. Throws `SnapshotProblem` for anything that does not add
+    /// up; the caller rebuilds from the journal then.
+    public static func decode(_ file: SnapshotFileReader) throws -> FunnelState {
+        for tag in file.requiredTags where !sections.contains(String(tag.prefix { $0 != " " })) {
+            throw SnapshotProblem("a required section \(tag) this version does not know")
+        }
+        func section(_ tag: String) throws -> SnapshotSectionReader {
+            guard let r = try file.section(tag) else { throw SnapshotProblem("no section \(tag)") }
+            return r
+        }
+        var s = FunnelState()
+        var r = try section("pool")
+        s.pool = StringPool(strings: try r.strings())
+        try r.expectEnd()
+        let poolCount = Int32(s.pool.strings.count)
+        func checkCodes(_ c: [Int32], _ what: String) throws {
+            for v in c where v < -1 || v >= poolCount { throw SnapshotProblem("\(what) refers to text it does not hold") }
+        }
+
+        // Tables first: a declaration may look one up, and in the journal every table a
+        // declaration needed came before it.
+        r = try section("tabl")
+        for _ in 0..<(try r.count()) {
+            let bytes = try r.raw()
+            guard case .table(let t) = try? ImportPayload.decode(bytes, name: "snapshot") else { throw SnapshotProblem("a table does not decode") }
+            s.tables[t.name] = t
+            s.catalog.tables[t.name] = t.columns
+        }
+        try r.expectEnd()
+
+        // The catalog from its declarations, on a state of its own: declaring interns the
+        // funnel's names, which the snapshot's pool holds already, and interning would
+        // build the pool's whole index.
+        r = try section("decl")
+        var declared = FunnelState()
+        declared.catalog = s.catalog
+        for _ in 0..<(try r.count()) {
+            let parts = try r.strings(count: 3)
+            do {
+                try declared.applyWithoutLogging(.declare(what: parts[0], name: parts[1], source: parts[2]), on: 0)
+            } catch {
+                throw SnapshotProblem("a declaration does not apply")
+            }
+        }
+        try r.expectEnd()
+        s.catalog = declared.catalog
+        s.declarations = declared.declarations
+
+        r = try section("slot")
+        let slotFunnel = try r.column(Int32.self)
+        let slotStage = try r.column(Int32.self, count: slotFunnel.count)
+        try checkCodes(slotFunnel, "a stage slot"); try checkCodes(slotStage, "a stage slot")
+        s.slots = try StageSlots(funnel: slotFunnel, stage: slotStage)
+        try r.expectEnd()
+
+        r = try section("deal")
+        var d = DealTable()
+        d.setIDs(try r.strings())
+        let n = d.ids.count
+        d.funnel = try r.column(Int32.self, count: n)
+        d.stageSlot = try r.column(Int32.self, count: n)
+        d.status = try r.column(UInt8.self, count: n).map { v -> DealStatus in
+            guard let st = DealStatus(rawValue: v) else { throw SnapshotProblem("a deal status \(v)") }
+            return st
+        }
+        d.amount = try r.doubles(count: n)
+        d.probability = try r.doubles(count: n)
+        d.name = try r.column(Int32.self, count: n); d.owner = try r.column(Int32.self, count: n)
+        d.team = try r.column(Int32.self, count: n); d.source = try r.column(Int32.self, count: n)
+        d.product = try r.column(Int32.self, count: n); d.account = try r.column(Int32.self, count: n)
+        d.lostReason = try r.column(Int32.self, count: n)
+        d.created = try r.column(Int32.self, count: n); d.closeDate = try r.column(Int32.self, count: n)
+        d.closed = try r.column(Int32.self, count: n); d.stageEntered = try r.column(Int32.self, count: n)
+        for c in [d.funnel, d.name, d.owner, d.team, d.source, d.product, d.account, d.lostReason] { try checkCodes(c, "a deal column") }
+        for v in d.stageSlot where v < 0 || v >= Int32(s.slots.count) { throw SnapshotProblem("a deal is in a slot there is not") }
+        for name in try r.strings() { d.custom[name] = try values(&r, count: n) }
+        try r.expectEnd()
+        s.deals = d
+
+        r = try section("hist")
+        var h = StageHistory()
+        h.deal = try r.column(Int32.self)
+        let e = h.deal.count
+        h.day = try r.column(Int32.self, count: e); h.stage = try r.column(Int32.self, count: e)
+        h.fromStage = try r.column(Int32.self, count: e); h.forcedReason = try r.column(Int32.self, count: e)
+        for v in h.deal where v < 0 || v >= Int32(n) { throw SnapshotProblem("a stage change of a deal there is not") }
+        try checkCodes(h.stage, "a stage change"); try checkCodes(h.fromStage, "a stage change"); try checkCodes(h.forcedReason, "a stage change")
+        try r.expectEnd()
+        s.history = h
+
+        r = try section("task")
+        var t = TaskTable()
+        t.nextID = try r.int()
+        t.id = try r.column(Int32.self)
+        let tc = t.id.count
+        t.deal = try r.column(Int32.self, count: tc); t.stage = try r.column(Int32.self, count: tc)
+        t.title = try r.column(Int32.self, count: tc); t.role = try r.column(Int32.self, count: tc)
+        t.due = try r.column(Int32.self, count: tc); t.created = try r.column(Int32.self, count: tc)
+        t.completed = try r.column(Int32.self, count: tc); t.rule = try r.column(Int32.self, count: tc)
+        t.visit = try r.column(Int32.self, count: tc)
+        t.status = try r.column(UInt8.self, count: tc).map { v -> TaskStatus in
+            switch v { case 0: return .open; case 1: return .done; case 2: return .closed
+            default: throw SnapshotProblem("a task status \(v)") }
+        }
+        t.origin = try r.column(UInt8.self, count: tc).map { v -> TaskOrigin in
+            switch v { case 0: return .key; case 1: return .enter; case 2: return .exit; case 3: return .rule
+            default: throw SnapshotProblem("a task origin \(v)") }
+        }
+        try r.expectEnd()
+        for c in [t.stage, t.title, t.role, t.rule] { try checkCodes(c, "a task") }
+        for (row, id) in t.id.enumerated() {
+            guard t.rowOfID.updateValue(Int32(row), forKey: id) == nil else { throw SnapshotProblem("task \(id) is there twice") }
+            let deal = t.deal[row]
+            guard deal >= 0, deal < Int32(n) else { throw SnapshotProblem("a task of a deal there is not") }
+            t.byDeal[deal, default: []].append(Int32(row))
+        }
+        s.tasks = t
+
+        r = try section("note")
+        var no = NotificationTable()
+        no.nextID = try r.int()
+        no.id = try r.column(Int32.self)
+        let nc = no.id.count
+        no.deal = try r.column(Int32.self, count: nc); no.rule = try r.column(Int32.self, count: nc)
+        no.role = try r.column(Int32.self, count: nc); no.stage = try r.column(Int32.self, count: nc)
+        no.at = try r.column(Int32.self, count: nc); no.acked = try r.column(Int32.self, count: nc)
+        no.message = try r.strings(count: nc)
+        no.status = try r.column(UInt8.self, count: nc).map { $0 == 0 ? NotificationStatus.new : .acked }
+        try r.expectEnd()
+        for c in [no.rule, no.role, no.stage] { try checkCodes(c, "a notification") }
+        for v in no.deal where v < 0 || v >= Int32(n) { throw SnapshotProblem("a notification of a deal there is not") }
+        for (row, id) in no.id.enumerated() {
+            guard no.rowOfID.updateValue(Int32(row), forKey: id) == nil else { throw SnapshotProblem("notification \(id) is there twice") }
+        }
+        s.notifications = no
+
+        r = try section("lead")
+        var l = LeadTable()
+        l.ids = try r.strings()
+        let lc = l.ids.count
+        l.status = try r.column(UInt8.self, count: lc).map { v -> LeadStatus in
+            switch v { case 0: return .new; case 1: return .qualified; case 2: return .disqualified; case 3: return .converted
+            default: throw SnapshotProblem("a lead status \(v)") }
+        }
+        l.created = try r.column(Int32.self, count: lc); l.converted = try r.column(Int32.self, count: lc)
+        l.deal = try optionalStrings(&r, count: lc)
+        l.reason = try optionalStrings(&r, count: lc)
+        l.fieldOrder = try r.strings()
+        for name in l.fieldOrder { l.fields[name] = try values(&r, count: lc) }
+        try r.expectEnd()
+        for (i, id) in l.ids.enumerated() {
+            guard l.rowOfID.updateValue(Int32(i), forKey: id) == nil else { throw SnapshotProblem("lead \(id) is there twice") }
+        }
+        s.leads = l
+
+        r = try section("fire")
+        let rules = try r.strings(), deals = try r.strings(count: rules.count), stages = try r.strings(count: rules.count)
+        let visits = try r.column(Int32.self, count: rules.count)
+        try r.expectEnd()
+        for k in rules.indices { s.firedRules.insert(RuleFiring(rule: rules[k], deal: deals[k], stage: stages[k], visit: visits[k])) }
+
+        s.lastSeq = file.header.seq
+        return s
+    }
+
+    // MARK: - Values
+
+    /// A column of values: a tag per value (0 empty, 1 number, 2 text, 3 date, 4 false, 5 true),
+    /// then the numbers, dates and texts in order. False for a list, which has no form here.
+    static func values(_ c: [Value], into w: inout SnapshotSectionWriter) -> Bool {
+        var tags: [UInt8] = []
+        tags.reserveCapacity(c.count)
+        var numbers: [Double] = [], dates: [Int32] = [], texts: [String] = []
+        for v in c {
+            switch v {
+            case .null: tags.append(0)
+            case .number(let x): tags.append(1); numbers.append(x)
+            case .text(let s): tags.append(2); texts.append(s)
+            case .date(let d): tags.append(3); dates.append(d)
+            case .bool(let b): tags.append(b ? 5 : 4)
+            case .list: return false
+            }
+        }
+        w.column(tags)
+        w.int(numbers.count)
+        w.doubles(numbers)
+        w.column(dates)
+        w.strings(texts)
+        return true
+    }
+
+    static func values(_ r: inout SnapshotSectionReader, count n: Int) throws -> [Value] {
+        let tags = try r.column(UInt8.self, count: n)
+        let numbers = try r.doubles(count: try r.count())
+        let dates = try r.column(Int32.self)
+        let texts = try r.strings()
+        var ni = 0, di = 0, ti = 0
+        var out: [Value] = []
+        out.reserveCapacity(n)
+        for tag in tags {
+            switch tag {
+            case 0: out.append(.null)
+            case 1:
+                guard ni < numbers.count else { throw SnapshotProblem("a value column does not add up") }
+                out.append(.number(numbers[ni])); ni += 1
+            case 2:
+                guard ti < texts.count else { throw SnapshotProblem("a value column does not add up") }
+                out.append(.text(texts[ti])); ti += 1
+            case 3:
+                guard di < dates.count else { throw SnapshotProblem("a value column does not add up") }
+                out.append(.date(dates[di])); di += 1
+            case 4: out.append(.bool(false))
+            case 5: out.append(.bool(true))
+            default: throw SnapshotProblem("a value of kind \(tag)")
+            }
+        }
+        guard ni == numbers.count, di == dates.count, ti == texts.count else { throw SnapshotProblem("a value column does not add up") }
+        return out
+    }
+
+    static func optionalStrings(_ c: [String?], into w: inout SnapshotSectionWriter) {
+        w.column(c.map { $0 == nil ? UInt8(0) : 1 })
+        w.strings(c.compactMap { $0 })
+    }
+
+    static func optionalStrings(_ r: inout SnapshotSectionReader, count n: Int) throws -> [String?] {
+        let present = try r.column(UInt8.self, count: n)
+        let texts = try r.strings()
+        var k = 0
+        var out: [String?] = []
+        out.reserveCapacity(n)
+        for p in present {
+            if p == 0 { out.append(nil); continue }
+            guard k < texts.count else { throw SnapshotProblem("an optional text column does not add up") }
+            out.append(texts[k]); k += 1
+        }
+        guard k == texts.count else { throw SnapshotProblem("an optional text column does not add up") }
+        return out
+    }
+}

@@ -1,0 +1,327 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The container of the store's `snapshot` file (docs/store.md, "The snapshot"): a header
+/// naming the journal commit the snapshot is of, then a table of tagged sections, each with
+/// its own offset, length and checksum. What a section holds is the state's business
+/// (`FunnelState+Snapshot.swift`); this file only frames, checks and finds them, so a new
+/// kind of data is one more tag, not a new format.
+///
+/// Layout (integers little-endian, every section starting on an 8-byte boundary):
+///
+///     0   "FUNSNAP\n"                       magic
+///     8   u32 version, u32 section count
+///     16  u64 checksum of bytes 24 ..< end of the section table
+///     24  i64 seq, i64 journal position
+///     40  i32 latest effective day, u32 mark length M
+///     48  M bytes of mark (the journal's commit line ending at the position), zero-padded to 8
+///         section table: per section 32 bytes — 4-byte tag, u32 flags, u64 offset, u64 length, u64 checksum
+///         section bodies
+public enum SnapshotFormat {
+    static let magic: [UInt8] = Array("FUNSNAP\n".utf8)
+    /// Raised when a reader could no longer read what a writer writes; a reader refuses
+    /// (and so rebuilds from) any other version.
+    public static let version: UInt32 = 1
+    /// A section a reader must understand: one it does not know makes the file unusable
+    /// to it, so it rebuilds rather than drop data. Sections without it may be skipped.
+    public static let required: UInt32 = 1
+
+    /// A 64-bit check, 8 bytes a step: each step is a bijection of the running value, so
+    /// any change confined to one word always changes the result. It catches torn and
+    /// flipped bytes at memory speed; it is not a defence against tampering.
+    public static func checksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+        let n = p.count
+        var i = 0
+        while n - i >= 8 {
+            h = (h ^ UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0x0000_0100_0000_01B3
+        h ^= h >> 32
+        return h
+    }
+
+    public static func checksum(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { checksum($0) } }
+}
+
+/// What a snapshot is of: the journal up to and including the commit of `seq`, which ends
+/// at byte `journalPosition` with the line `journalMark`. A snapshot whose mark is not the
+/// journal's line at that place is of another journal (replaced or cut) and is not used.
+public struct SnapshotHeader: Sendable, Equatable {
+    public var seq: Int64
+    public var journalPosition: Int64
+    /// The latest effective date of any event (for the "today is before the last change" warning).
+    public var latestChange: Int32
+    public var journalMark: [UInt8]
+    public init(seq: Int64, journalPosition: Int64, latestChange: Int32, journalMark: [UInt8]) {
+        self.seq = seq; self.journalPosition = journalPosition; self.latestChange = latestChange; self.journalMark = journalMark
+    }
+}
+
+/// Why a snapshot cannot be used. Never shown to users: the store is rebuilt from the
+/// journal instead; tests read it.
+public struct SnapshotProblem: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+}
+
+/// Builds a snapshot: the header, then each section as `SnapshotSectionWriter` filled it.
+public struct SnapshotFileWriter {
+    private var sections: [(tag: [UInt8], flags: UInt32, body: [UInt8])] = []
+    public init() {}
+
+    public mutating func add(_ tag: String, flags: UInt32 = SnapshotFormat.required, _ body: SnapshotSectionWriter) {
+        var t = Array(tag.utf8.prefix(4))
+        while t.count < 4 { t.append(0x20) }
+        sections.append((t, flags, body.bytes))
+    }
+
+    public func bytes(header h: SnapshotHeader) -> [UInt8] {
+        let markPadded = (h.journalMark.count + 7) / 8 * 8
+        let tableStart = 48 + markPadded
+        var offset = tableStart + 32 * sections.count
+        var out: [UInt8] = []
+        out.reserveCapacity(offset + sections.reduce(0) { $0 + $1.body.count + 8 })
+        out.append(contentsOf: SnapshotFormat.magic)
+        out.append32(SnapshotFormat.version)
+        out.append32(UInt32(sections.count))
+        out.append64(0)  // header checksum, filled in below
+        out.append64(UInt64(bitPattern: h.seq))
+        out.append64(UInt64(bitPattern: h.journalPosition))
+        out.append32(UInt32(bitPattern: h.latestChange))
+        out.append32(UInt32(h.journalMark.count))
+        out.append(contentsOf: h.journalMark)
+        out.append(contentsOf: repeatElement(0, count: markPadded - h.journalMark.count))
+        for s in sections {
+            out.append(contentsOf: s.tag)
+            out.append32(s.flags)
+            out.append64(UInt64(offset))
+            out.append64(UInt64(s.body.count))
+            out.append64(SnapshotFormat.checksum(s.body))
+            offset += (s.body.count + 7) / 8 * 8
+        }
+        let sum = out.withUnsafeBytes { SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: $0[24...])) }
+        withUnsafeBytes(of: sum.littleEndian) { for k in 0..<8 { out[16 + k] = $0[k] } }
+        for s in sections {
+            out.append(contentsOf: s.body)
+            out.append(contentsOf: repeatElement(0, count: (s.body.count + 7) / 8 * 8 - s.body.count))
+        }
+        return out
+    }
+}
+
+/// Reads a snapshot's header and section table from its bytes (a mapping of the file),
+/// checking everything the header promises: a truncated file, a damaged header or table
+/// or a section outside the file is a `SnapshotProblem`. A section's own checksum is
+/// checked when it is opened, so a section nobody needs is never read.
+public struct SnapshotFileReader {
+    public let header: SnapshotHeader
+    private let bytes: UnsafeRawBufferPointer
+    private var table: [(tag: String, flags: UInt32, range: Range<Int>, checksum: UInt64)] = []
+
+    public init(_ bytes: UnsafeRawBufferPointer) throws {
+        self.bytes = bytes
+        guard bytes.count >= 48, Array(bytes[0..<8]) == SnapshotFormat.magic else { throw SnapshotProblem("not a snapshot") }
+        func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+        func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        let version = u32(8)
+        guard version == SnapshotFormat.version else { throw SnapshotProblem("version \(version), not \(SnapshotFormat.version)") }
+        let count = Int(u32(12))
+        let markCount = Int(u32(44))
+        let tableStart = 48 + (markCount + 7) / 8 * 8
+        guard count <= 4096, markCount <= 4096, tableStart + 32 * count <= bytes.count else { throw SnapshotProblem("truncated header") }
+        let tableEnd = tableStart + 32 * count
+        guard SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: bytes[24..<tableEnd])) == u64(16) else {
+            throw SnapshotProblem("header checksum")
+        }
+        header = SnapshotHeader(seq: Int64(bitPattern: u64(24)), journalPosition: Int64(bitPattern: u64(32)),
+                                latestChange: Int32(bitPattern: u32(40)), journalMark: Array(bytes[48..<(48 + markCount)]))
+        for k in 0..<count {
+            let at = tableStart + 32 * k
+            let tag = String(decoding: bytes[at..<(at + 4)], as: UTF8.self)
+            let offset = u64(at + 8), length = u64(at + 16)
+            guard offset >= UInt64(tableEnd), offset % 8 == 0, length <= UInt64(bytes.count), offset <= UInt64(bytes.count) - length else {
+                throw SnapshotProblem("section \(tag) lies outside the file")
+            }
+            table.append((tag, u32(at + 4), Int(offset)..<Int(offset + length), u64(at + 24)))
+        }
+    }
+
+    public var tags: [String] { table.map(\.tag) }
+
+    /// Tags of sections marked required; a reader compares them with what it knows.
+    public var requiredTags: [String] { table.filter { $0.flags & SnapshotFormat.required != 0 }.map(\.tag) }
+
+    /// The section `tag`, its checksum checked; nil when the file has no such section.
+    public func section(_ tag: String) throws -> SnapshotSectionReader? {
+        var t = tag
+        while t.utf8.count < 4 { t += " " }
+        guard let s = table.first(where: { $0.tag == t }) else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[s.range])
+        guard SnapshotFormat.checksum(body) == s.checksum else { throw SnapshotProblem("section \(tag) checksum") }
+        return SnapshotSectionReader(body, tag: tag)
+    }
+}
+
+/// The body of a section: integers, columns and strings, each item starting on an 8-byte
+/// boundary so a column can be copied (or, later, used in place) with one `memcpy`.
+public struct SnapshotSectionWriter {
+    public private(set) var bytes: [UInt8] = []
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    public mutating func int(_ v: Int) { bytes.append64(UInt64(bitPattern: Int64(v))) }
+
+    public mutating func column<T: FixedWidthInteger>(_ c: [T]) {
+        int(c.count)
+        #if _endian(little)
+        c.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        for v in c { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        #endif
+        pad()
+    }
+
+    public mutating func doubles(_ c: [Double]) {
+        #if _endian(little)
+        int(c.count)
+        c.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        column(c.map(\.bitPattern))
+        #endif
+    }
+
+    public mutating func string(_ s: String) { strings([s]) }
+
+    /// Strings as one offsets column and one blob.
+    public mutating func strings(_ c: [String]) {
+        var offsets: [UInt64] = [0]
+        offsets.reserveCapacity(c.count + 1)
+        var blob: [UInt8] = []
+        blob.reserveCapacity(c.count * 12)
+        for var s in c {
+            s.withUTF8 { blob.append(contentsOf: $0) }
+            offsets.append(UInt64(blob.count))
+        }
+        column(offsets)
+        column(blob)
+    }
+
+    public mutating func raw(_ b: [UInt8]) { column(b) }
+
+    private mutating func pad() { while bytes.count % 8 != 0 { bytes.append(0) } }
+}
+
+/// Reads what `SnapshotSectionWriter` wrote, bounds-checked: anything that does not add up
+/// is a `SnapshotProblem`, never a trap.
+public struct SnapshotSectionReader {
+    let body: UnsafeRawBufferPointer
+    let tag: String
+    var at = 0
+
+    init(_ body: UnsafeRawBufferPointer, tag: String) { self.body = body; self.tag = tag }
+
+    func problem(_ why: String) -> SnapshotProblem { SnapshotProblem("section \(tag): \(why)") }
+
+    public mutating func int() throws -> Int {
+        guard body.count - at >= 8 else { throw problem("ends early") }
+        defer { at += 8 }
+        let v = Int64(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+        guard let i = Int(exactly: v) else { throw problem("a value out of range") }
+        return i
+    }
+
+    public mutating func count() throws -> Int {
+        let n = try int()
+        guard n >= 0 else { throw problem("a negative count") }
+        return n
+    }
+
+    public mutating func column<T: FixedWidthInteger>(_: T.Type) throws -> [T] {
+        let n = try count()
+        let size = MemoryLayout<T>.size
+        guard n <= (body.count - at) / size else { throw problem("a column ends early") }
+        let start = at
+        at += (n * size + 7) / 8 * 8
+        guard at <= body.count else { throw problem("a column ends early") }
+        return [T](unsafeUninitializedCapacity: n) { dst, initialized in
+            if n > 0, let d = dst.baseAddress, let s = body.baseAddress { memcpy(d, s + start, n * size) }
+            initialized = n
+            #if !_endian(little)
+            for i in 0..<n { dst[i] = T(littleEndian: dst[i]) }
+            #endif
+        }
+    }
+
+    /// A column that must have `count` entries.
+    public mutating func column<T: FixedWidthInteger>(_: T.Type, count n: Int) throws -> [T] {
+        let c = try column(T.self)
+        guard c.count == n else { throw problem("a column has \(c.count) values for \(n) rows") }
+        return c
+    }
+
+    public mutating func doubles(count n: Int) throws -> [Double] {
+        #if _endian(little)
+        let c = try count()
+        guard c == n, n <= (body.count - at) / 8 else { throw problem("a column has \(c) values for \(n) rows") }
+        let start = at
+        at += n * 8
+        return [Double](unsafeUninitializedCapacity: n) { dst, initialized in
+            if n > 0, let d = dst.baseAddress, let s = body.baseAddress { memcpy(d, s + start, n * 8) }
+            initialized = n
+        }
+        #else
+        return try column(UInt64.self, count: n).map(Double.init(bitPattern:))
+        #endif
+    }
+
+    public mutating func strings() throws -> [String] {
+        let offsets = try column(UInt64.self)
+        let blobCount = try count()
+        guard blobCount <= body.count - at, let first = offsets.first, first == 0, offsets.last == UInt64(blobCount) else {
+            throw problem("a text column does not add up")
+        }
+        let start = at
+        at += (blobCount + 7) / 8 * 8
+        guard at <= body.count else { throw problem("a text column ends early") }
+        var out: [String] = []
+        out.reserveCapacity(offsets.count - 1)
+        let blob = UnsafeRawBufferPointer(rebasing: body[start..<(start + blobCount)])
+        for i in 1..<offsets.count {
+            guard offsets[i - 1] <= offsets[i], offsets[i] <= UInt64(blobCount) else { throw problem("a text column does not add up") }
+            let lo = Int(offsets[i - 1]), hi = Int(offsets[i])
+            out.append(String(decoding: UnsafeRawBufferPointer(rebasing: blob[lo..<hi]), as: UTF8.self))
+        }
+        return out
+    }
+
+    public mutating func strings(count n: Int) throws -> [String] {
+        let s = try strings()
+        guard s.count == n else { throw problem("a text column has \(s.count) values for \(n) rows") }
+        return s
+    }
+
+    public mutating func string() throws -> String {
+        let s = try strings()
+        guard s.count == 1 else { throw problem("a text is not one") }
+        return s[0]
+    }
+
+    public mutating func raw() throws -> [UInt8] { try column(UInt8.self) }
+
+    public func expectEnd() throws {
+        guard at == body.count else { throw problem("\(body.count - at) bytes follow its data") }
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func append32(_ v: UInt32) { Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
+    mutating func append64(_ v: UInt64) { Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
+}
