@@ -204,9 +204,12 @@ public enum HelpText {
     bottlenecks      open stages, lowest next_rate first (as in conversion), ties by the
                      highest avg_days (as in time in stage), empty figures last: stage,
                      next_rate, avg_days, stale_deals, stale_ids (longest stuck first).
-    history of deal  one row per stage change: at, from_stage, to_stage,
-                     days_in_previous (days since the change before), forced_reason.
-    as of D          every query on the events effective on or before D, today = D.
+    history of deal  one row per change, oldest first: at (its date), field (stage or
+                     the field), old, new, days_in_previous (stage rows: days since the
+                     stage change before), forced_reason, recorded_by (script:line or
+                     import FILE); `fields F, ...` keeps those fields' rows.
+    as of D          every query on the events effective on or before D, today = D:
+                     stages, fields, amounts, close dates, owners as they were on D.
     conversion of leads  leads created in the window (default all) that the where keeps:
                      leads, converted, rate = converted / leads, avg_days_to_deal =
                      average days from the lead's date to its conversion (converted only)

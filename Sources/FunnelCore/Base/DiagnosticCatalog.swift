@@ -158,6 +158,9 @@ public enum DiagnosticCatalog {
         add("R505", .runtime, "a qualification refused by the lead gate")
         add("R506", .runtime, "a lead already qualified")
         add("R507", .runtime, "a disqualified lead")
+        // Dated facts (history that tells the truth).
+        add("E400", .name, "history of deal ... fields naming a field that does not exist")
+        add("R600", .runtime, "a backdated move whose exit criteria hold only thanks to a fact dated after it")
         add("R508", .runtime, "a conversion refused by the lead gate")
         add("R509", .runtime, "a conversion dated before the lead was created")
         add("R510", .runtime, "a converted deal without a required field")
@@ -199,6 +202,7 @@ public enum DiagnosticCatalog {
         let sections: [(String, String)] = [
             ("E0", "Lexical errors (nothing runs; exit 65)"), ("E1", "Syntax errors (nothing runs; exit 65)"),
             ("E2", "Name errors (nothing runs; exit 65)"), ("E3", "Type errors (nothing runs; exit 65)"),
+            ("E4", "Errors in history and changes queries (nothing runs; exit 65)"),
             ("R", "Statements that fail while running"), ("I", "Imports"), ("S", "The store"),
             ("C", "Session commands"), ("F", "Script files"), ("W", "Design warnings from `funnel check`"),
         ]

@@ -58,7 +58,7 @@ extension FunnelState {
         for k in 0..<b.entryCount {
             let i = Int(b.entryRow[k])
             history.append(deal: rows[i], day: b.entryDay[k], from: code(b.entryFrom[k]), to: code(b.entryTo[k]),
-                           forced: code(b.entryForced[k]))
+                           forced: code(b.entryForced[k]), origin: origin, order: eventOrder)
             lastEntry[i] = Int32(k)
         }
         var statusOfSlot: [Int32: DealStatus] = [:]
@@ -178,7 +178,7 @@ extension StageHistory {
     mutating func reserve(_ extra: Int) {
         let n = count + extra
         deal.reserveCapacity(n); day.reserveCapacity(n); stage.reserveCapacity(n)
-        fromStage.reserveCapacity(n); forcedReason.reserveCapacity(n)
+        fromStage.reserveCapacity(n); forcedReason.reserveCapacity(n); origin.reserveCapacity(n); order.reserveCapacity(n)
     }
 
     /// Drops every entry of these deals, keeping the others in order.
@@ -187,7 +187,7 @@ extension StageHistory {
         var keep = StageHistory()
         keep.reserve(count)
         for k in 0..<count where !rows.contains(Int(deal[k])) {
-            keep.append(deal: Int(deal[k]), day: day[k], from: fromStage[k], to: stage[k], forced: forcedReason[k])
+            keep.append(deal: Int(deal[k]), day: day[k], from: fromStage[k], to: stage[k], forced: forcedReason[k], origin: origin[k], order: order[k])
         }
         self = keep
     }

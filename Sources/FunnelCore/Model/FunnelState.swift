@@ -7,6 +7,8 @@ public struct FunnelState: Sendable {
     public var slots = StageSlots()
     public var deals = DealTable()
     public var history = StageHistory()
+    /// Every field change after creation, dated (FieldHistory.swift).
+    public var fieldHistory = FieldHistory()
     /// Tasks, notifications and leads (AutomationRecords.swift), and which time-based rules have fired.
     public var tasks = TaskTable()
     public var notifications = NotificationTable()
@@ -15,6 +17,8 @@ public struct FunnelState: Sendable {
     /// Set while `asOf` rebuilds a past day from part of the log: a later-dated event an
     /// automation record refers to may be missing then, and the record is left out.
     var partialReplay = false
+    /// What recorded the event being applied (pool code), for the histories' `origin`.
+    var origin: Int32 = Empty.text
     /// Reference tables from `import table`, by name.
     public var tables: [String: ReferenceTable] = [:]
     /// Reads an import's segment by name, for `apply(.imported)`. Whoever opened the store
@@ -29,6 +33,7 @@ public struct FunnelState: Sendable {
     public struct LoggedEvent: Sendable {
         public var event: DomainEvent
         public var day: Int32
+        public var origin: String? = nil
     }
 
     public init() {}
@@ -51,9 +56,12 @@ public struct FunnelState: Sendable {
 
     /// Applies one event. Throws only for an event that cannot apply to this state (a
     /// damaged or hand-edited journal); the caller names the journal line.
-    public mutating func apply(_ event: DomainEvent, on day: Int32) throws {
+    /// `origin` says what recorded it (`FILE:LINE`), as the journal line keeps it.
+    public mutating func apply(_ event: DomainEvent, on day: Int32, origin: String? = nil) throws {
+        self.origin = origin.map { pool.intern($0) } ?? Empty.text
+        defer { self.origin = Empty.text }
         try applyWithoutLogging(event, on: day)
-        log.append(LoggedEvent(event: event, day: day))
+        log.append(LoggedEvent(event: event, day: day, origin: origin))
     }
 
     /// The state as it stood at the end of `day`: every logged event effective on or before
@@ -66,6 +74,8 @@ public struct FunnelState: Sendable {
         for e in log {
             // An import counts whatever day it ran, cut to the rows' own dates.
             if case let .imported(_, _, segment, checksum, _) = e.event {
+                s.origin = e.event.importOrigin.map { s.pool.intern($0) } ?? Empty.text
+                defer { s.origin = Empty.text }
                 switch try loadPayload(segment: segment, checksum: checksum) {
                 case .table(let t): try s.applyImport(.table(t))
                 case .deals(let b):
@@ -78,7 +88,7 @@ public struct FunnelState: Sendable {
             // A change dated before its deal's creation (`set deal ... on` an earlier day)
             // waits for the deal: on a day before the deal existed there is nothing to change.
             if let id = e.event.changedDealID, s.row(of: id) == nil { continue }
-            try s.apply(e.event, on: e.day)
+            try s.apply(e.event, on: e.day, origin: e.origin)
         }
         s.lastSeq = lastSeq
         s.partialReplay = false
@@ -90,6 +100,8 @@ public struct FunnelState: Sendable {
     /// Returns the row of each of the payload's deals.
     @discardableResult
     public mutating func apply(_ event: DomainEvent, on day: Int32, payload: ImportPayload) throws -> [Int] {
+        origin = event.importOrigin.map { pool.intern($0) } ?? Empty.text
+        defer { origin = Empty.text }
         let rows = try applyImport(payload)
         log.append(LoggedEvent(event: event, day: day))
         return rows
@@ -98,6 +110,7 @@ public struct FunnelState: Sendable {
     mutating func applyWithoutLogging(_ event: DomainEvent, on day: Int32) throws {
         switch event {
         case let .imported(_, _, segment, checksum, _):
+            origin = event.importOrigin.map { pool.intern($0) } ?? origin
             try applyImport(try loadPayload(segment: segment, checksum: checksum))
         case let .declare(what, name, source):
             try applyDeclaration(what: what, name: name, source: source)
@@ -112,10 +125,18 @@ public struct FunnelState: Sendable {
             for fv in fields { setField(r, fv.name, fv.value) }
             deals.status[r] = statusOf(stage: stage, funnel: funnel)
             if deals.status[r] != .open, deals.closed[r] == Empty.date { deals.closed[r] = day }
-            history.append(deal: r, day: day, from: Empty.text, to: pool.intern(stage))
+            history.append(deal: r, day: day, from: Empty.text, to: pool.intern(stage), origin: origin, order: eventOrder)
         case let .fieldsSet(id, fields):
             let r = try existingRow(id)
-            for fv in fields { setField(r, fv.name, fv.value) }
+            for fv in fields {
+                let old = storedValue(r, fv.name)
+                setField(r, fv.name, fv.value)
+                let new = storedValue(r, fv.name)
+                if old != new {
+                    fieldHistory.append(deal: r, day: day, field: pool.intern(fv.name), old: old, new: new, origin: origin,
+                                         order: eventOrder)
+                }
+            }
         case let .moved(id, to, forced):
             let r = try existingRow(id)
             changeStage(r, to: to, on: day, forced: forced)
@@ -137,6 +158,9 @@ public struct FunnelState: Sendable {
             try applyAutomation(event, on: day)
         }
     }
+
+    /// The log position of the event being applied.
+    var eventOrder: Int32 { Int32(log.count) }
 
     func replayError(_ message: String) -> Diagnostic { Diagnostic(.io, "S010", message) }
 
@@ -162,7 +186,8 @@ public struct FunnelState: Sendable {
         let status = statusOf(stage: stage, funnel: pool[f])
         deals.status[r] = status
         deals.closed[r] = status == .open ? Empty.date : day
-        history.append(deal: r, day: day, from: fromCode, to: toCode, forced: forced.map { pool.intern($0) } ?? Empty.text)
+        history.append(deal: r, day: day, from: fromCode, to: toCode, forced: forced.map { pool.intern($0) } ?? Empty.text,
+                       origin: origin, order: eventOrder)
     }
 
     /// Sets a built-in or declared field. Values were type-checked before they were

@@ -129,6 +129,8 @@ public struct Query: Equatable, Sendable {
     /// `to FILE`: write the result to a file instead of the output.
     public var output: Expr?
     public var range: SourceRange
+    /// `history of deal "X" fields amount, close_date`: the fields whose changes it lists.
+    public var historyFields: [Identifier]? = nil
 }
 
 public enum Action: Equatable, Sendable {

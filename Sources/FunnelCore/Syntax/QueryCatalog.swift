@@ -17,7 +17,7 @@ public enum QueryClause: String, Sendable { case filter = "where", by, order, li
 
 public struct QuerySpec: Sendable {
     /// What the words are followed by before the clauses start.
-    public enum Argument: Sendable {
+    public enum Argument: Sendable, Equatable {
         case none
         /// `sum EXPR`.
         case expression
@@ -135,11 +135,11 @@ public struct QuerySpec: Sendable {
                                      help: "for another day, write: stale as of 2026-03-31")],
                   usage: "stale [where C] [by ...]"),
         QuerySpec(.history, ["history", "of", "deal"], argument: .dealID,
-                  columns: [("at", .date), ("from_stage", .text), ("to_stage", .text), ("days_in_previous", .integer),
-                            ("forced_reason", .text)],
+                  columns: [("at", .date), ("field", .text), ("old", .text), ("new", .text), ("days_in_previous", .integer),
+                            ("forced_reason", .text), ("recorded_by", .text)],
                   fixedColumns: true,
-                  refusals: [Refusal(clause: .by, message: "history of deal lists one deal's stage changes and takes no by", help: nil)],
-                  usage: "history of deal \"D-1\""),
+                  refusals: [Refusal(clause: .by, message: "history of deal lists one deal's changes and takes no by", help: nil)],
+                  usage: "history of deal \"D-1\" [fields F, ...]"),
         QuerySpec(.tasks, ["tasks"], usage: "tasks [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.notifications, ["notifications"], usage: "notifications [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.leads, ["leads"], usage: "leads [where C] [order by ...] [limit N] [during W] [show ...]"),
