@@ -29,6 +29,7 @@ extension FunnelState {
     }
 
     mutating func applyDeals(_ b: DealBatch) throws -> [Int] {
+        let importDay = importDay
         let codes = b.strings.map { pool.intern($0) }
         func code(_ c: Int32) -> Int32 { c < 0 ? Empty.text : codes[Int(c)] }
         let funnelCode = b.funnel.isEmpty ? Empty.text : pool.intern(b.funnel)
@@ -84,8 +85,52 @@ extension FunnelState {
             let given = b.closed[i]
             deals.closed[r] = status == .open || given == DealBatch.noClosedDate ? Empty.date : (given != Empty.date ? given : b.entryDay[k])
         }
+        // An update's field changes are dated the day of the import (FieldHistory).
+        let updated = (0..<n).filter { !isNew[$0] }
+        let before = b.fields.map { f in updated.map { storedValue(rows[$0], f.name) } }
         for f in b.fields { applyField(f, rows: rows, codes: codes, strings: b.strings) }
+        for (fi, f) in b.fields.enumerated() where !updated.isEmpty && importDay != Empty.date {
+            let code = pool.intern(f.name)
+            for (j, i) in updated.enumerated() {
+                let r = rows[i], new = storedValue(r, f.name)
+                if new != before[fi][j] {
+                    fieldHistory.append(deal: r, day: importDay, field: code, old: before[fi][j], new: new, origin: origin, order: eventOrder)
+                }
+            }
+        }
+        applyFieldChanges(b, rows: rows)
         return rows
+    }
+
+    /// An imported field history: each deal's values in the order they took effect. A value
+    /// dated on or before the deal's creation is the value it was created with; each later
+    /// one that differs from the value before it is a change. A change already recorded (the
+    /// same file imported again) is not recorded twice. The deal keeps its last value.
+    mutating func applyFieldChanges(_ b: DealBatch, rows: [Int]) {
+        for f in b.changeFields {
+            let code = pool.intern(f.name)
+            var k = 0
+            while k < b.changeRow.count {
+                let i = Int(b.changeRow[k]), r = rows[i]
+                var previous: Value?
+                var last: Value?
+                while k < b.changeRow.count, Int(b.changeRow[k]) == i {
+                    let v = f.column.value(at: k, strings: b.strings)
+                    let day = b.changeDay[k]
+                    k += 1
+                    if v.isNull { continue }
+                    defer { previous = v; last = v }
+                    if previous == nil, day <= deals.created[r] { continue }
+                    let old = previous ?? storedValue(r, f.name)
+                    if old == v { continue }
+                    let known = fieldHistory.changes(ofRow: r).contains {
+                        fieldHistory.field[$0] == code && fieldHistory.day[$0] == day && fieldHistory.new[$0] == v
+                    }
+                    if !known { fieldHistory.append(deal: r, day: day, field: code, old: old, new: v, origin: origin, order: eventOrder) }
+                }
+                if let last { setField(r, f.name, last) }
+            }
+        }
     }
 
     mutating func applyField(_ f: BatchField, rows: [Int], codes: [Int32], strings: [String]) {

@@ -19,6 +19,8 @@ public struct FunnelState: Sendable {
     var partialReplay = false
     /// What recorded the event being applied (pool code), for the histories' `origin`.
     var origin: Int32 = Empty.text
+    /// The day the import being applied ran, the date of the changes it makes to deals.
+    var importDay: Int32 = Empty.date
     /// Reference tables from `import table`, by name.
     public var tables: [String: ReferenceTable] = [:]
     /// Reads an import's segment by name, for `apply(.imported)`. Whoever opened the store
@@ -75,12 +77,13 @@ public struct FunnelState: Sendable {
             // An import counts whatever day it ran, cut to the rows' own dates.
             if case let .imported(_, _, segment, checksum, _) = e.event {
                 s.origin = e.event.importOrigin.map { s.pool.intern($0) } ?? Empty.text
-                defer { s.origin = Empty.text }
+                s.importDay = e.day
+                defer { s.origin = Empty.text; s.importDay = Empty.date }
                 switch try loadPayload(segment: segment, checksum: checksum) {
                 case .table(let t): try s.applyImport(.table(t))
                 case .deals(let b):
                     let known = s.deals.rowOfID
-                    try s.applyImport(.deals(b.cut(at: day, exists: { known[$0] != nil })))
+                    for part in b.cut(at: day, recordedOn: e.day, exists: { known[$0] != nil }) { try s.applyImport(.deals(part)) }
                 }
                 continue
             }
@@ -101,7 +104,8 @@ public struct FunnelState: Sendable {
     @discardableResult
     public mutating func apply(_ event: DomainEvent, on day: Int32, payload: ImportPayload) throws -> [Int] {
         origin = event.importOrigin.map { pool.intern($0) } ?? Empty.text
-        defer { origin = Empty.text }
+        importDay = day
+        defer { origin = Empty.text; importDay = Empty.date }
         let rows = try applyImport(payload)
         log.append(LoggedEvent(event: event, day: day))
         return rows
@@ -111,6 +115,8 @@ public struct FunnelState: Sendable {
         switch event {
         case let .imported(_, _, segment, checksum, _):
             origin = event.importOrigin.map { pool.intern($0) } ?? origin
+            importDay = day
+            defer { importDay = Empty.date }
             try applyImport(try loadPayload(segment: segment, checksum: checksum))
         case let .declare(what, name, source):
             try applyDeclaration(what: what, name: name, source: source)
