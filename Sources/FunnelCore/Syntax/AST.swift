@@ -91,6 +91,7 @@ public enum QueryVerb: Equatable, Sendable {
     case conversion, leadConversion
     case winRate, timeInStage, cycle, velocity, stale, calibration, bottlenecks
     case history(deal: Expr)
+    case changes(since: Expr?)
 
     /// The name used in messages ("statement not available yet", help).
     public var name: String {
@@ -113,6 +114,7 @@ public enum QueryVerb: Equatable, Sendable {
         case .calibration: return "calibration"
         case .bottlenecks: return "bottlenecks"
         case .history: return "history of deal"
+        case .changes: return "changes"
         }
     }
 }

@@ -9,7 +9,7 @@ public enum QueryKind: String, CaseIterable, Sendable {
     case deals, leads, tasks, notifications
     case countDeals, countLeads, sum, avg, min, max
     case pipeline, forecast, conversion, leadConversion, winRate, timeInStage, cycle, velocity, stale, calibration
-    case bottlenecks, history
+    case bottlenecks, history, changes
 }
 
 /// A clause of a query (`where`, `by`, ...), for the clauses a report refuses.
@@ -23,6 +23,8 @@ public struct QuerySpec: Sendable {
         case expression
         /// `history of deal "D-1"`.
         case dealID
+        /// `changes since 2026-03-01`: an optional `since DATE`.
+        case since
     }
 
     /// A clause that means nothing for this report, refused before anything runs rather than
@@ -140,6 +142,12 @@ public struct QuerySpec: Sendable {
                   fixedColumns: true,
                   refusals: [Refusal(clause: .by, message: "history of deal lists one deal's changes and takes no by", help: nil)],
                   usage: "history of deal \"D-1\" [fields F, ...]"),
+        QuerySpec(.changes, ["changes"], argument: .since,
+                  columns: [("movement", .text), ("deals", .integer), ("amount", .money)],
+                  fixedColumns: true,
+                  refusals: [Refusal(clause: .order, message: "changes lists its movements in waterfall order and takes no order by",
+                                     help: nil)],
+                  usage: "changes since DATE | changes during WINDOW [by ...]"),
         QuerySpec(.tasks, ["tasks"], usage: "tasks [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.notifications, ["notifications"], usage: "notifications [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.leads, ["leads"], usage: "leads [where C] [order by ...] [limit N] [during W] [show ...]"),
@@ -203,6 +211,7 @@ extension QueryVerb {
         case .calibration: return .calibration
         case .bottlenecks: return .bottlenecks
         case .history: return .history
+        case .changes: return .changes
         }
     }
 
@@ -231,6 +240,7 @@ extension QueryVerb {
         case .calibration: self = .calibration
         case .bottlenecks: self = .bottlenecks
         case .history: self = .history(deal: arg)
+        case .changes: self = .changes(since: argument)
         }
     }
 }

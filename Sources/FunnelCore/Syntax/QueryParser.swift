@@ -11,6 +11,7 @@ extension Parser {
     ///             | "pipeline" | "forecast" | "conversion" [ "of" "leads" ] | "win" "rate"
     ///             | "time" "in" "stage" | "cycle" | "velocity" | "stale" | "calibration"
     ///             | "bottlenecks" | "history" "of" "deal" deal-ref [ "fields" name { "," name } ]
+    ///             | "changes" [ "since" expr ]
     mutating func parseQuery() throws -> Query {
         let start = current.range.start
         guard let first = current.keyword else { throw unexpected(expected: "a query") }
@@ -43,6 +44,7 @@ extension Parser {
         case .none: break
         case .expression: argument = try parseExpression()
         case .dealID: argument = try parseRecordID("a deal id")
+        case .since: if accept("since") { argument = try parseExpression() }
         }
         var q = Query(verb: QueryVerb(spec.kind, argument: argument), range: SourceRange(start, start))
         if spec.argument == .dealID, accept("fields") {
