@@ -229,9 +229,25 @@ public enum HelpText {
     bottlenecks      open stages, lowest next_rate first (as in conversion), ties by the
                      highest avg_days (as in time in stage), empty figures last: stage,
                      next_rate, avg_days, stale_deals, stale_ids (longest stuck first).
-    history of deal  one row per stage change: at, from_stage, to_stage,
-                     days_in_previous (days since the change before), forced_reason.
-    as of D          every query on the events effective on or before D, today = D.
+    history of deal  one row per change, oldest first: at (its date), field (stage or
+                     the field), old, new, days_in_previous (stage rows: days since the
+                     stage change before), forced_reason, recorded_by (script:line or
+                     import FILE); `fields F, ...` keeps those fields' rows.
+    changes          the pipeline waterfall of a period (since D: D to today; during W:
+                     W, which then also limits close dates): per group, movement rows
+                     opening, created, moved_in (from an earlier stage), moved_back_in
+                     (from a later one), pulled_in (close date moved into W), changed_in,
+                     increased, decreased (amount), moved_on, moved_back, pushed_out
+                     (close date moved out of W), changed_out, won, lost, closing; each
+                     with deals and amount, signed, so opening + the movements = closing.
+                     The pipeline = open deals the where keeps (and close_date in W) on a
+                     day; opening on the day before the period, closing on its last day.
+                     Each deal counts once, in the first movement that explains it; a
+                     deal created and closed in the period counts in created and won/lost.
+                     increased/decreased count deals that stay, so their deals do not
+                     move the count.
+    as of D          every query on the events effective on or before D, today = D:
+                     stages, fields, amounts, close dates, owners as they were on D.
     conversion of leads  leads created in the window (default all) that the where keeps:
                      leads, converted, rate = converted / leads, avg_days_to_deal =
                      average days from the lead's date to its conversion (converted only)

@@ -132,7 +132,7 @@ public final class Session {
                                  help: "run `funnel verify`; the journal may have been edited by hand")
             }
             do {
-                try committed.apply(event, on: e.on)
+                try committed.apply(event, on: e.on, origin: e.origin)
             } catch let d as Diagnostic {
                 throw Diagnostic(.io, "S012", "\(store.location): event \(e.seq) cannot be replayed: \(d.message)",
                                  help: "run `funnel verify`; the journal may have been edited by hand")

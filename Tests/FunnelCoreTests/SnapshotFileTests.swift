@@ -76,6 +76,12 @@ struct SnapshotFileTests {
         #expect(back.notifications.status.filter { $0 == .acked }.count == 1)
         #expect(back.deals.custom == s.deals.custom)
         #expect(back.pool.strings == s.pool.strings)
+        // The dated field changes, every column of them (as of and dated gates read them).
+        #expect(s.fieldHistory.count > 0)
+        #expect(back.fieldHistory.deal == s.fieldHistory.deal && back.fieldHistory.day == s.fieldHistory.day)
+        #expect(back.fieldHistory.old == s.fieldHistory.old && back.fieldHistory.new == s.fieldHistory.new)
+        #expect(back.fieldHistory.latest == s.fieldHistory.latest && back.fieldHistory.previous == s.fieldHistory.previous)
+        #expect(back.history.order == s.history.order && back.history.origin == s.history.origin)
         #expect(try Self.figures(back) == Self.figures(s))
         // The next statement numbers tasks and notifications on from where the original would.
         #expect(back.tasks.nextID == s.tasks.nextID)
@@ -179,11 +185,14 @@ struct SnapshotFileTests {
     // log: not stored, read from the journal (logPrefix); loadSegment and partialReplay: set by whoever opens the state;
     // erasure: a state with erasures is never snapshotted (Session.writeSnapshotIfDue), and a snapshot is not used when
     // the journal after it erases (Session.refresh).
-    #expect(labels(FunnelState()) == ["catalog", "pool", "slots", "deals", "history", "tasks", "notifications", "leads", "firedRules",
-                                      "partialReplay", "tables", "loadSegment", "lastSeq", "log", "erasure", "logPrefix", "declarations"])
+    // origin and importDay: what is applying an event, set only while it applies.
+    #expect(labels(FunnelState()) == ["catalog", "pool", "slots", "deals", "history", "fieldHistory", "tasks", "notifications", "leads",
+                                      "firedRules", "partialReplay", "origin", "importDay", "tables", "loadSegment", "lastSeq", "log",
+                                      "erasure", "logPrefix", "declarations"])
     #expect(labels(DealTable()) == ["ids", "idIndex", "funnel", "stageSlot", "status", "amount", "probability", "name", "owner", "team",
                                     "source", "product", "account", "lostReason", "created", "closeDate", "closed", "stageEntered", "custom"])
-    #expect(labels(StageHistory()) == ["deal", "day", "stage", "fromStage", "forcedReason"])
+    #expect(labels(StageHistory()) == ["deal", "day", "stage", "fromStage", "forcedReason", "origin", "order"])
+    #expect(labels(FieldHistory()) == ["deal", "day", "field", "old", "new", "origin", "order", "latest", "previous"])
     #expect(labels(TaskTable()) == ["id", "rowOfID", "nextID", "deal", "stage", "title", "role", "due", "status", "created", "completed",
                                     "origin", "rule", "visit", "byDeal"])
     #expect(labels(NotificationTable()) == ["id", "rowOfID", "nextID", "deal", "rule", "role", "message", "stage", "at", "status", "acked"])

@@ -48,7 +48,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
     @Test func prefixIsCaseInsensitive() {
         #expect(complete("fo") == ["forecast"])
         #expect(complete("FO") == ["forecast"])
-        #expect(complete("c") == ["calibration", "chart", "check", "conversion", "convert", "count", "cycle"])
+        #expect(complete("c") == ["calibration", "changes", "chart", "check", "conversion", "convert", "count", "cycle"])
     }
     @Test func multiWordStatements() {
         #expect(complete("w") == ["why", "win", "win rate"])

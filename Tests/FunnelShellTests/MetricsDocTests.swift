@@ -10,7 +10,7 @@ import Testing
     #expect(doc.contains("```console\n$ funnel -c '.help metrics'\n" + help + "\n```"))
     for figure in ["reached", "next_rate", "cumulative_rate", "win_rate", "won_amount", "exits", "median_days", "current_avg_days",
                    "open_deals", "avg_won_amount", "avg_cycle_days", "velocity", "limit_days", "stated", "observed", "gap",
-                   "stale_deals", "stale_ids", "from_stage", "to_stage", "days_in_previous", "forced_reason"] {
+                   "stale_deals", "stale_ids", "days_in_previous", "forced_reason", "recorded_by", "opening", "pushed_out", "closing"] {
         #expect(help.contains(figure), "\(figure) is not defined in .help metrics")
     }
 }

@@ -22,6 +22,7 @@ struct RegistryTests {
         case .none: return words
         case .expression: return words + " amount"
         case .dealID: return words + " \"D-1\""
+        case .since: return words + " since 2026-03-01"
         }
     }
 
@@ -68,7 +69,7 @@ struct RegistryTests {
 
     @Test func statementsStartWithTheirRegisteredWords() {
         #expect(complete("") == [
-            "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
+            "ack", "avg", "bottlenecks", "calibration", "changes", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
             "deals", "delete", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
             "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "rename", "reopen", "report", "restore",
             "rule", "set", "show", "stale", "sum", "tasks", "time in stage", "undo", "velocity", "why", "win", "win rate",

@@ -160,6 +160,11 @@ public enum DiagnosticCatalog {
         add("R505", .runtime, "a qualification refused by the lead gate")
         add("R506", .runtime, "a lead already qualified")
         add("R507", .runtime, "a disqualified lead")
+        // Dated facts (history that tells the truth).
+        add("E400", .name, "history of deal ... fields naming a field that does not exist")
+        add("E401", .name, "changes without since DATE or during WINDOW")
+        add("R601", .runtime, "changes since a day after today")
+        add("R600", .runtime, "a backdated move whose exit criteria hold only thanks to a fact dated after it")
         add("R508", .runtime, "a conversion refused by the lead gate")
         add("R509", .runtime, "a conversion dated before the lead was created")
         add("R510", .runtime, "a converted deal without a required field")
@@ -222,7 +227,7 @@ public enum DiagnosticCatalog {
         let sections: [(String, String)] = [
             ("E0", "Lexical errors (nothing runs; exit 65)"), ("E1", "Syntax errors (nothing runs; exit 65)"),
             ("E2", "Name errors (nothing runs; exit 65)"), ("E3", "Type errors (nothing runs; exit 65)"),
-            ("E4", "History operations: reasons and undo (nothing runs; exit 65)"),
+            ("E4", "History, charts and reports: reasons, undo, history and changes queries, chart and report clauses (nothing runs; exit 65)"),
             ("R", "Statements that fail while running"), ("I", "Imports"), ("S", "The store"),
             ("C", "Session commands"), ("F", "Script files"), ("W", "Design warnings from `funnel check`"),
         ]

@@ -28,8 +28,29 @@ struct HistoryImporter {
         var row: Int
         var stage: String
         var day: Int32
+        /// Seconds into the day when `at` gives a time of day, -1 otherwise.
+        var time: Int
         var forced: String?
         var order: Int
+        /// One value per mapped field; empty when the row does not give it.
+        var values: [Value] = []
+    }
+
+    /// The time of day an `at` cell gives after its date (`2026-03-14T10:05:00Z`,
+    /// `2026-03-14 10:05`), as written (a zone offset is not applied); -1 without one.
+    static func timeOfDay(_ v: Value) -> Int {
+        guard case .text(let t) = v else { return -1 }
+        let u = Array(t.utf8)
+        guard u.count >= 16, u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") else { return -1 }
+        func num(_ a: Int, _ b: Int) -> Int? {
+            guard b <= u.count else { return nil }
+            var n = 0
+            for k in a..<b { guard u[k] >= 48, u[k] <= 57 else { return nil }; n = n * 10 + Int(u[k] - 48) }
+            return n
+        }
+        guard let h = num(11, 13), u[13] == UInt8(ascii: ":"), let m = num(14, 16) else { return -1 }
+        let sec = u.count >= 19 && u[16] == UInt8(ascii: ":") ? num(17, 19) ?? 0 : 0
+        return h * 3600 + m * 60 + sec
     }
 
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
@@ -40,6 +61,11 @@ struct HistoryImporter {
             throw Diagnostic(.name, "I017", "import history needs deal = COLUMN, stage = COLUMN and at = COLUMN", file: script, range: fileExpr.range)
         }
         let forcedItem = m.index(of: "forced")
+        let fieldItems: [(index: Int, name: String, type: FieldType)] = m.items.indices.compactMap { i in
+            let name = m.items[i].target
+            guard !ImportChecks.historyTargets.contains(name) else { return nil }
+            return (i, name, state.catalog.fields[name]?.type ?? DealImporter.builtinType(name))
+        }
         var stageValues: [String: StageValues] = [:]
         var errors = ImportErrors(fileName: file.name)
         var changes: [Change] = []
@@ -49,7 +75,7 @@ struct HistoryImporter {
             do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []
             if let extra = file.extraFields(record.count) { problems.append(extra) }
-            var change = Change(row: -1, stage: "", day: Empty.date, forced: nil, order: changes.count)
+            var change = Change(row: -1, stage: "", day: Empty.date, time: -1, forced: nil, order: changes.count)
             var funnel: FunnelDef?
             do throws(RowProblem) {
                 guard let id = try m.trimmedText(dealItem) else { throw RowProblem(m.items[dealItem].label, "the deal id is empty") }
@@ -76,7 +102,14 @@ struct HistoryImporter {
                     throw RowProblem(m.items[atItem].label, "the date is empty")
                 }
                 change.day = d
+                change.time = Self.timeOfDay(try m.value(atItem))
             } catch { problems.append(error) }
+            for f in fieldItems {
+                do throws(RowProblem) { change.values.append(try m.value(f.index, as: f.type, conversion)) } catch {
+                    problems.append(error)
+                    change.values.append(.null)
+                }
+            }
             if let fi = forcedItem {
                 do throws(RowProblem) { change.forced = try m.trimmedText(fi) } catch { problems.append(error) }
             }
@@ -91,11 +124,13 @@ struct HistoryImporter {
         changes.sort { a, b in
             if a.row != b.row { return a.row < b.row }
             if a.day != b.day { return a.day < b.day }
+            if a.time != b.time { return a.time < b.time }
             return a.order < b.order
         }
         let strings = ByteInterner()
         var batch = DealBatch(funnel: "", replacesHistory: true, strings: [], ids: [], created: [], closed: [], fields: [])
         var count = 0
+        var builders = fieldItems.map { ColumnBuilder(type: $0.type) }
         var k = 0
         while k < changes.count {
             let r = changes[k].row
@@ -108,6 +143,11 @@ struct HistoryImporter {
             while k < changes.count, changes[k].row == r {
                 let c = changes[k]
                 k += 1
+                if !fieldItems.isEmpty, c.values.contains(where: { !$0.isNull }) {
+                    batch.changeRow.append(Int32(row))
+                    batch.changeDay.append(c.day)
+                    for f in builders.indices { builders[f].append(c.values[f], strings: strings) }
+                }
                 if c.stage == previousName { continue }
                 let to = strings.code(c.stage)
                 batch.addEntry(row: row, day: c.day, from: previous, to: to, forced: c.forced.map { strings.code($0) } ?? -1)
@@ -116,6 +156,7 @@ struct HistoryImporter {
                 count += 1
             }
         }
+        batch.changeFields = zip(fieldItems, builders).map { BatchField(name: $0.0.name, column: $0.1.column) }
         batch.strings = strings.strings
         return Outcome(batch: batch, changes: count, errors: errors, fileName: file.name, skippedByFilter: m.skippedByFilter)
     }

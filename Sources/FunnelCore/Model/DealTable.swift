@@ -89,11 +89,18 @@ public struct StageHistory: Sendable {
     public var fromStage: [Int32] = []
     /// A forced move's reason (pool code), `Empty.text` otherwise.
     public var forcedReason: [Int32] = []
+    /// What recorded the change (pool code): `FILE:LINE` of a script, `import FILE`; empty
+    /// when the journal does not say.
+    public var origin: [Int32] = []
+    /// The position in the event log of the event that made the change, which orders a
+    /// deal's stage and field changes of one day as they were recorded.
+    public var order: [Int32] = []
     public init() {}
     public var count: Int { deal.count }
 
-    public mutating func append(deal: Int, day: Int32, from: Int32, to: Int32, forced: Int32 = Empty.text) {
+    public mutating func append(deal: Int, day: Int32, from: Int32, to: Int32, forced: Int32 = Empty.text, origin: Int32 = Empty.text,
+                                order: Int32 = 0) {
         self.deal.append(Int32(deal)); self.day.append(day); self.stage.append(to)
-        self.fromStage.append(from); self.forcedReason.append(forced)
+        self.fromStage.append(from); self.forcedReason.append(forced); self.origin.append(origin); self.order.append(order)
     }
 }

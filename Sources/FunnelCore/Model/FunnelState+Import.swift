@@ -29,6 +29,7 @@ extension FunnelState {
     }
 
     mutating func applyDeals(_ b: DealBatch) throws -> [Int] {
+        let importDay = importDay
         let codes = b.strings.map { pool.intern($0) }
         func code(_ c: Int32) -> Int32 { c < 0 ? Empty.text : codes[Int(c)] }
         let funnelCode = b.funnel.isEmpty ? Empty.text : pool.intern(b.funnel)
@@ -59,7 +60,7 @@ extension FunnelState {
         for k in 0..<b.entryCount {
             let i = Int(b.entryRow[k])
             history.append(deal: rows[i], day: b.entryDay[k], from: code(b.entryFrom[k]), to: code(b.entryTo[k]),
-                           forced: code(b.entryForced[k]))
+                           forced: code(b.entryForced[k]), origin: origin, order: eventOrder)
             lastEntry[i] = Int32(k)
         }
         var statusOfSlot: [Int32: DealStatus] = [:]
@@ -85,8 +86,52 @@ extension FunnelState {
             let given = b.closed[i]
             deals.closed[r] = status == .open || given == DealBatch.noClosedDate ? Empty.date : (given != Empty.date ? given : b.entryDay[k])
         }
+        // An update's field changes are dated the day of the import (FieldHistory).
+        let updated = (0..<n).filter { !isNew[$0] }
+        let before = b.fields.map { f in updated.map { storedValue(rows[$0], f.name) } }
         for f in b.fields { applyField(f, rows: rows, codes: codes, strings: b.strings) }
+        for (fi, f) in b.fields.enumerated() where !updated.isEmpty && importDay != Empty.date {
+            let code = pool.intern(f.name)
+            for (j, i) in updated.enumerated() {
+                let r = rows[i], new = storedValue(r, f.name)
+                if new != before[fi][j] {
+                    fieldHistory.append(deal: r, day: importDay, field: code, old: before[fi][j], new: new, origin: origin, order: eventOrder)
+                }
+            }
+        }
+        applyFieldChanges(b, rows: rows)
         return rows
+    }
+
+    /// An imported field history: each deal's values in the order they took effect. A value
+    /// dated on or before the deal's creation is the value it was created with; each later
+    /// one that differs from the value before it is a change. A change already recorded (the
+    /// same file imported again) is not recorded twice. The deal keeps its last value.
+    mutating func applyFieldChanges(_ b: DealBatch, rows: [Int]) {
+        for f in b.changeFields {
+            let code = pool.intern(f.name)
+            var k = 0
+            while k < b.changeRow.count {
+                let i = Int(b.changeRow[k]), r = rows[i]
+                var previous: Value?
+                var last: Value?
+                while k < b.changeRow.count, Int(b.changeRow[k]) == i {
+                    let v = f.column.value(at: k, strings: b.strings)
+                    let day = b.changeDay[k]
+                    k += 1
+                    if v.isNull { continue }
+                    defer { previous = v; last = v }
+                    if previous == nil, day <= deals.created[r] { continue }
+                    let old = previous ?? storedValue(r, f.name)
+                    if old == v { continue }
+                    let known = fieldHistory.changes(ofRow: r).contains {
+                        fieldHistory.field[$0] == code && fieldHistory.day[$0] == day && fieldHistory.new[$0] == v
+                    }
+                    if !known { fieldHistory.append(deal: r, day: day, field: code, old: old, new: v, origin: origin, order: eventOrder) }
+                }
+                if let last { setField(r, f.name, last) }
+            }
+        }
     }
 
     mutating func applyField(_ f: BatchField, rows: [Int], codes: [Int32], strings: [String]) {
@@ -180,7 +225,7 @@ extension StageHistory {
     mutating func reserve(_ extra: Int) {
         let n = count + extra
         deal.reserveCapacity(n); day.reserveCapacity(n); stage.reserveCapacity(n)
-        fromStage.reserveCapacity(n); forcedReason.reserveCapacity(n)
+        fromStage.reserveCapacity(n); forcedReason.reserveCapacity(n); origin.reserveCapacity(n); order.reserveCapacity(n)
     }
 
     /// Drops every entry of these deals, keeping the others in order.
@@ -189,7 +234,7 @@ extension StageHistory {
         var keep = StageHistory()
         keep.reserve(count)
         for k in 0..<count where !rows.contains(Int(deal[k])) {
-            keep.append(deal: Int(deal[k]), day: day[k], from: fromStage[k], to: stage[k], forced: forcedReason[k])
+            keep.append(deal: Int(deal[k]), day: day[k], from: fromStage[k], to: stage[k], forced: forcedReason[k], origin: origin[k], order: order[k])
         }
         self = keep
     }

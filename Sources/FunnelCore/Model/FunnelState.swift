@@ -13,6 +13,8 @@ public struct FunnelState: Sendable {
     public var slots = StageSlots()
     public var deals = DealTable()
     public var history = StageHistory()
+    /// Every field change after creation, dated (FieldHistory.swift).
+    public var fieldHistory = FieldHistory()
     /// Tasks, notifications and leads (AutomationRecords.swift), and which time-based rules have fired.
     public var tasks = TaskTable()
     public var notifications = NotificationTable()
@@ -21,6 +23,10 @@ public struct FunnelState: Sendable {
     /// Set while `asOf` rebuilds a past day from part of the log: a later-dated event an
     /// automation record refers to may be missing then, and the record is left out.
     var partialReplay = false
+    /// What recorded the event being applied (pool code), for the histories' `origin`.
+    var origin: Int32 = Empty.text
+    /// The day the import being applied ran, the date of the changes it makes to deals.
+    var importDay: Int32 = Empty.date
     /// Reference tables from `import table`, by name.
     public var tables: [String: ReferenceTable] = [:]
     /// Reads an import's segment by name, for `apply(.imported)`. Whoever opened the store
@@ -46,7 +52,11 @@ public struct FunnelState: Sendable {
         private let load: () throws -> [LoggedEvent]
         private var loaded: [LoggedEvent]?
         private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        public init(_ load: @escaping () throws -> [LoggedEvent]) {
+        /// How many events it stands for (the snapshot's last sequence number), so the events
+        /// after it are numbered on from there (`eventOrder`) without reading them.
+        public let count: Int
+        public init(count: Int, _ load: @escaping () throws -> [LoggedEvent]) {
+            self.count = count
             self.load = load
             pthread_mutex_init(mutex, nil)
         }
@@ -67,6 +77,7 @@ public struct FunnelState: Sendable {
     public struct LoggedEvent: Sendable {
         public var event: DomainEvent
         public var day: Int32
+        public var origin: String? = nil
     }
 
     public init() {}
@@ -89,10 +100,13 @@ public struct FunnelState: Sendable {
 
     /// Applies one event. Throws only for an event that cannot apply to this state (a
     /// damaged or hand-edited journal); the caller names the journal line.
-    public mutating func apply(_ event: DomainEvent, on day: Int32) throws {
+    /// `origin` says what recorded it (`FILE:LINE`), as the journal line keeps it.
+    public mutating func apply(_ event: DomainEvent, on day: Int32, origin: String? = nil) throws {
+        self.origin = origin.map { pool.intern($0) } ?? Empty.text
+        defer { self.origin = Empty.text }
         if event.erases { return try applyErasing(event, on: day) }
         try applyWithoutLogging(event, on: day)
-        log.append(LoggedEvent(event: event, day: day))
+        log.append(LoggedEvent(event: event, day: day, origin: origin))
     }
 
     /// The state as it stood at the end of `day`: every logged event effective on or before
@@ -107,11 +121,14 @@ public struct FunnelState: Sendable {
             if erasure.hides(i, e.event) { continue }
             // An import counts whatever day it ran, cut to the rows' own dates.
             if case let .imported(_, _, segment, checksum, _) = e.event {
+                s.origin = e.event.importOrigin.map { s.pool.intern($0) } ?? Empty.text
+                s.importDay = e.day
+                defer { s.origin = Empty.text; s.importDay = Empty.date }
                 switch erasure.filter(try loadPayload(segment: segment, checksum: checksum), at: i) {
                 case .table(let t): try s.applyImport(.table(t))
                 case .deals(let b):
                     let known = s.deals.rowOfID
-                    try s.applyImport(.deals(b.cut(at: day, exists: { known[$0] != nil })))
+                    for part in b.cut(at: day, recordedOn: e.day, exists: { known[$0] != nil }) { try s.applyImport(.deals(part)) }
                 }
                 continue
             }
@@ -119,7 +136,7 @@ public struct FunnelState: Sendable {
             // A change dated before its deal's creation (`set deal ... on` an earlier day)
             // waits for the deal: on a day before the deal existed there is nothing to change.
             if let id = e.event.changedDealID, s.row(of: id) == nil { continue }
-            try s.apply(e.event, on: e.day)
+            try s.apply(e.event, on: e.day, origin: e.origin)
         }
         s.lastSeq = lastSeq
         s.partialReplay = false
@@ -133,6 +150,9 @@ public struct FunnelState: Sendable {
     /// Returns the row of each of the payload's deals.
     @discardableResult
     public mutating func apply(_ event: DomainEvent, on day: Int32, payload: ImportPayload) throws -> [Int] {
+        origin = event.importOrigin.map { pool.intern($0) } ?? Empty.text
+        importDay = day
+        defer { origin = Empty.text; importDay = Empty.date }
         let rows = try applyImport(payload)
         log.append(LoggedEvent(event: event, day: day))
         return rows
@@ -141,6 +161,9 @@ public struct FunnelState: Sendable {
     mutating func applyWithoutLogging(_ event: DomainEvent, on day: Int32) throws {
         switch event {
         case let .imported(_, _, segment, checksum, _):
+            origin = event.importOrigin.map { pool.intern($0) } ?? origin
+            importDay = day
+            defer { importDay = Empty.date }
             try applyImport(try loadPayload(segment: segment, checksum: checksum))
         case let .declare(what, name, source):
             try applyDeclaration(what: what, name: name, source: source)
@@ -156,10 +179,18 @@ public struct FunnelState: Sendable {
             for fv in fields { setField(r, fv.name, fv.value) }
             deals.status[r] = statusOf(stage: stage, funnel: funnel)
             if deals.status[r] != .open, deals.closed[r] == Empty.date { deals.closed[r] = day }
-            history.append(deal: r, day: day, from: Empty.text, to: pool.intern(stage))
+            history.append(deal: r, day: day, from: Empty.text, to: pool.intern(stage), origin: origin, order: eventOrder)
         case let .fieldsSet(id, fields):
             let r = try existingRow(id)
-            for fv in fields { setField(r, fv.name, fv.value) }
+            for fv in fields {
+                let old = storedValue(r, fv.name)
+                setField(r, fv.name, fv.value)
+                let new = storedValue(r, fv.name)
+                if old != new {
+                    fieldHistory.append(deal: r, day: day, field: pool.intern(fv.name), old: old, new: new, origin: origin,
+                                         order: eventOrder)
+                }
+            }
         case let .moved(id, to, forced):
             let r = try existingRow(id)
             changeStage(r, to: to, on: day, forced: forced)
@@ -189,6 +220,11 @@ public struct FunnelState: Sendable {
         }
     }
 
+    /// The log position of the event being applied.
+    /// The position in the whole event log of the event being applied, counting the events a
+    /// snapshot stands for (FieldHistory.order, StageHistory.order).
+    var eventOrder: Int32 { Int32(clamping: (logPrefix?.count ?? 0) + log.count) }
+
     func replayError(_ message: String) -> Diagnostic { Diagnostic(.io, "S010", message) }
 
     func existingRow(_ id: String) throws -> Int {
@@ -213,7 +249,8 @@ public struct FunnelState: Sendable {
         let status = statusOf(stage: stage, funnel: pool[f])
         deals.status[r] = status
         deals.closed[r] = status == .open ? Empty.date : day
-        history.append(deal: r, day: day, from: fromCode, to: toCode, forced: forced.map { pool.intern($0) } ?? Empty.text)
+        history.append(deal: r, day: day, from: fromCode, to: toCode, forced: forced.map { pool.intern($0) } ?? Empty.text,
+                       origin: origin, order: eventOrder)
     }
 
     /// Sets a built-in or declared field. Values were type-checked before they were

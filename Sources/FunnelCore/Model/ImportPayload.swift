@@ -33,6 +33,12 @@ public struct DealBatch: Sendable, Equatable {
     public var entryFrom: [Int32] = []
     public var entryTo: [Int32] = []
     public var entryForced: [Int32] = []
+    /// `import history` with field columns: one entry per change row, grouped by row in row
+    /// order, each row's in the order they took effect; `changeFields` hold one value per
+    /// entry for each mapped field (empty: the row does not give that field).
+    public var changeRow: [Int32] = []
+    public var changeDay: [Int32] = []
+    public var changeFields: [BatchField] = []
     /// Id to row, when the importer built it for a batch that fills an empty store: the
     /// store then takes it as its index of ids instead of hashing every id again. Not stored.
     public var idIndex: [String: Int32]?
@@ -50,6 +56,7 @@ public struct DealBatch: Sendable, Equatable {
         a.funnel == b.funnel && a.replacesHistory == b.replacesHistory && a.strings == b.strings && a.ids == b.ids
             && a.created == b.created && a.closed == b.closed && a.fields == b.fields && a.entryRow == b.entryRow
             && a.entryDay == b.entryDay && a.entryFrom == b.entryFrom && a.entryTo == b.entryTo && a.entryForced == b.entryForced
+            && a.changeRow == b.changeRow && a.changeDay == b.changeDay && a.changeFields == b.changeFields
     }
 
     mutating func addEntry(row: Int, day: Int32, from: Int32, to: Int32, forced: Int32 = -1) {
@@ -91,6 +98,35 @@ public enum BatchColumn: Sendable, Equatable {
 // MARK: - Segment codec
 
 extension ImportPayload {
+    static func write(_ f: BatchField, to w: inout SegmentWriter) {
+        w.string(f.name)
+        w.u8(f.column.tag)
+        switch f.column {
+        case .text(let c), .date(let c): w.raw(c)
+        case .number(let c): w.doubles(c)
+        case .bool(let c): w.raw(c)
+        }
+    }
+
+    static func readField(_ r: inout SegmentReader, count n: Int, strings: Int) throws -> BatchField {
+        let fieldName = try r.string()
+        let column: BatchColumn
+        switch try r.u8() {
+        case 1: column = .text(try r.column(Int32.self, count: n))
+        case 2:
+            let c = try r.doubles()
+            guard c.count == n else { throw r.damaged("a column has \(c.count) values for \(n) rows") }
+            column = .number(c)
+        case 3: column = .date(try r.column(Int32.self, count: n))
+        case 4: column = .bool(try r.column(UInt8.self, count: n))
+        default: throw r.damaged("field \(fieldName) has an unknown type")
+        }
+        if case .text(let codes) = column, codes.contains(where: { $0 < -1 || $0 >= Int32(strings) }) {
+            throw r.damaged("field \(fieldName) refers to text it does not hold")
+        }
+        return BatchField(name: fieldName, column: column)
+    }
+
     public func encode() -> [UInt8] {
         switch self {
         case .deals(let b):
@@ -114,6 +150,12 @@ extension ImportPayload {
                 }
             }
             w.raw(b.entryRow); w.raw(b.entryDay); w.raw(b.entryFrom); w.raw(b.entryTo); w.raw(b.entryForced)
+            // Field changes follow only when there are some, so older segments read as before.
+            if !b.changeRow.isEmpty {
+                w.raw(b.changeRow); w.raw(b.changeDay)
+                w.int(b.changeFields.count)
+                for f in b.changeFields { Self.write(f, to: &w) }
+            }
             return w.bytes
         case .table(let t):
             var w = SegmentWriter(kind: Self.tableKind)
@@ -190,6 +232,17 @@ extension ImportPayload {
         b.entryFrom = try r.column(Int32.self, count: e)
         b.entryTo = try r.column(Int32.self, count: e)
         b.entryForced = try r.column(Int32.self, count: e)
+        if r.at < bytes.count {
+            b.changeRow = try r.raw(Int32.self)
+            let c = b.changeRow.count
+            b.changeDay = try r.column(Int32.self, count: c)
+            let fieldCount = try r.int()
+            guard fieldCount >= 0, fieldCount < 10_000 else { throw r.damaged("it has \(fieldCount) changed fields") }
+            for _ in 0..<fieldCount { b.changeFields.append(try readField(&r, count: c, strings: strings.count)) }
+            guard b.changeRow.allSatisfy({ $0 >= 0 && $0 < Int32(n) }), !b.changeDay.contains(Empty.date) else {
+                throw r.damaged("a field change refers to data it does not hold")
+            }
+        }
         try r.expectEnd()
         let s = Int32(strings.count)
         for k in 0..<e {

@@ -21,7 +21,7 @@ public enum SnapshotCache {
             var state = try SnapshotCodec.decode(file)
             state.loadSegment = loadSegment
             let through = h.seq
-            state.logPrefix = FunnelState.LogPrefix {
+            state.logPrefix = FunnelState.LogPrefix(count: Int(clamping: through)) {
                 try journalEvents(store, through: through)
             }
             return (state, h)

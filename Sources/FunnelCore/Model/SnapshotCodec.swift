@@ -9,7 +9,7 @@
 /// so an older or newer program rebuilds rather than give figures without that part.
 public enum SnapshotCodec {
     /// Every section this version writes and needs, in the order written.
-    public static let sections = ["pool", "decl", "slot", "deal", "hist", "task", "note", "lead", "fire", "tabl"]
+    public static let sections = ["pool", "decl", "slot", "deal", "hist", "fhis", "task", "note", "lead", "fire", "tabl"]
 
     /// The snapshot of `s`, or nil when something in it has no snapshot form (a list value
     /// in a field): the store then simply has no snapshot.
@@ -50,7 +50,17 @@ public enum SnapshotCodec {
         let h = s.history
         w = SnapshotSectionWriter(capacity: h.count * 20 + 64)
         w.column(h.deal); w.column(h.day); w.column(h.stage); w.column(h.fromStage); w.column(h.forcedReason)
+        w.column(h.origin); w.column(h.order)
         file.add("hist", w)
+
+        // Every dated field change (FieldHistory.swift), so `as of` and dated gates read the
+        // same values from a snapshot as from the journal.
+        let f = s.fieldHistory
+        w = SnapshotSectionWriter(capacity: f.count * 40 + 64)
+        w.column(f.deal); w.column(f.day); w.column(f.field)
+        guard values(f.old, into: &w), values(f.new, into: &w) else { return nil }
+        w.column(f.origin); w.column(f.order); w.column(f.latest); w.column(f.previous)
+        file.add("fhis", w)
 
         let t = s.tasks
         w = SnapshotSectionWriter(capacity: t.count * 48 + 64)
@@ -188,10 +198,28 @@ public enum SnapshotCodec {
         let e = h.deal.count
         h.day = try r.column(Int32.self, count: e); h.stage = try r.column(Int32.self, count: e)
         h.fromStage = try r.column(Int32.self, count: e); h.forcedReason = try r.column(Int32.self, count: e)
+        h.origin = try r.column(Int32.self, count: e); h.order = try r.column(Int32.self, count: e)
         for v in h.deal where v < 0 || v >= Int32(n) { throw SnapshotProblem("a stage change of a deal there is not") }
         try checkCodes(h.stage, "a stage change"); try checkCodes(h.fromStage, "a stage change"); try checkCodes(h.forcedReason, "a stage change")
+        try checkCodes(h.origin, "a stage change")
         try r.expectEnd()
         s.history = h
+
+        r = try section("fhis")
+        var fh = FieldHistory()
+        fh.deal = try r.column(Int32.self)
+        let fc = fh.deal.count
+        fh.day = try r.column(Int32.self, count: fc); fh.field = try r.column(Int32.self, count: fc)
+        fh.old = try values(&r, count: fc); fh.new = try values(&r, count: fc)
+        fh.origin = try r.column(Int32.self, count: fc); fh.order = try r.column(Int32.self, count: fc)
+        fh.latest = try r.column(Int32.self)
+        fh.previous = try r.column(Int32.self, count: fc)
+        for v in fh.deal where v < 0 || v >= Int32(n) { throw SnapshotProblem("a field change of a deal there is not") }
+        for v in fh.latest + fh.previous where v < -1 || v >= Int32(fc) { throw SnapshotProblem("a field change that is not there") }
+        guard fh.latest.count <= n else { throw SnapshotProblem("field changes of more deals than there are") }
+        try checkCodes(fh.field, "a field change"); try checkCodes(fh.origin, "a field change")
+        try r.expectEnd()
+        s.fieldHistory = fh
 
         r = try section("task")
         var t = TaskTable()

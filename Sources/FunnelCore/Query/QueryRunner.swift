@@ -42,6 +42,9 @@ struct QueryRunner {
         case .history:
             guard case .history(let deal) = q.verb else { return ResultTable(columns: checked.spec.columns) }
             return try DealHistoryReport(runner: self).run(plan, deal: deal)
+        case .changes:
+            guard case .changes(let since) = q.verb else { return ResultTable(columns: checked.spec.columns) }
+            return try ChangesReport(runner: self).run(plan, since: since)
         case .tasks, .notifications, .leads, .countLeads, .leadConversion: return try RecordQueries(runner: self).run(q)
         }
     }
@@ -72,7 +75,8 @@ struct QueryRunner {
         case .conversion, .calibration, .bottlenecks: scan = "every deal, through its stage history; during keeps the deals created in the window"
         case .timeInStage: scan = "every deal's stage history; during keeps the visits that ended in the window"
         case .stale: scan = "open deals past their stage's stale after"
-        case .history: scan = "the deal's stage changes"
+        case .history: scan = "the deal's stage and field changes"
+        case .changes: scan = "every deal, as it stood the day before the period and at its end"
         case .tasks: scan = "tasks; during keeps those due in the window"
         case .notifications: scan = "notifications; during keeps those made in the window"
         case .leads, .countLeads, .leadConversion: scan = "leads; during keeps those created in the window"

@@ -19,6 +19,14 @@ public enum ImportChecks {
     /// Deal targets that are not ordinary writable fields but an import may set.
     static let dealExtras = ["id", "stage", "created", "closed", "lost_reason"]
     static let historyTargets = ["deal", "stage", "at", "forced"]
+
+    /// A field a history row may carry (OpportunityHistory's Amount, CloseDate, Probability,
+    /// ...): a declared field, or a built-in one a deal's changes set.
+    public static func isHistoryField(_ name: String, _ catalog: Catalog) -> Bool {
+        catalog.fields[name] != nil || historyBuiltins.contains(name)
+    }
+    static let historyBuiltins: Set<String> = ["name", "amount", "probability", "owner", "team", "source", "product", "account",
+                                               "close_date", "lost_reason"]
     /// Lead columns an import may set; the other system columns come from lead statements.
     static let leadImportable: Set<String> = ["id", "created"]
 
@@ -53,8 +61,8 @@ public enum ImportChecks {
             }
         case .history:
             for m in mapping {
-                guard m.enteredStage == nil, historyTargets.contains(m.target.text) else {
-                    throw Diagnostic(.name, "I016", "import history maps deal, stage, at and forced, not '\(m.enteredStage.map { "entered \($0.text)" } ?? m.target.text)'",
+                guard m.enteredStage == nil, historyTargets.contains(m.target.text) || isHistoryField(m.target.text, catalog) else {
+                    throw Diagnostic(.name, "I016", "import history maps deal, stage, at, forced and the fields a change row gives, not '\(m.enteredStage.map { "entered \($0.text)" } ?? m.target.text)'",
                                      file: file, range: m.target.range,
                                      help: Suggest.closest(to: m.target.text, in: historyTargets).map { "did you mean '\($0)'?" })
                 }

@@ -201,7 +201,13 @@ public struct Resolver {
                 throw Diagnostic(.type, "E316", "as of needs a date, like 2026-03-31", file: file, range: a.range)
             }
         }
-        if case .history(let id) = q.verb { _ = id }
+        for name in q.historyFields ?? [] where name.text != "stage" && BuiltinFields.type(of: name.text) == nil
+            && catalog.fields[name.text] == nil {
+            let known = ["stage"] + BuiltinFields.names + catalog.fieldOrder
+            throw Diagnostic(.name, "E400", "history of deal has no field '\(name.text)'", file: file, range: name.range,
+                             help: Suggest.closest(to: name.text, in: known).map { "did you mean '\($0)'?" }
+                                ?? "name fields the deal has, or stage")
+        }
     }
 
     func checkWindow(_ w: Window) throws {

@@ -44,7 +44,8 @@ extension Interpreter {
                 let rows = try recordImport(.deals(b), kind: "history", file: outcome.fileName, rows: b.entryCount, on: today)
                 if !options.withoutRules { try announceStageChanges(b, rows: rows, known: known) }
             }
-            let summary = "imported \(Self.plural(outcome.changes, "stage change")) of \(Self.plural(b.count, "deal")) from \(outcome.fileName)"
+            let fieldRows = b.changeFields.isEmpty ? "" : " and \(Self.plural(b.changeRow.count, "row")) of field values"
+            let summary = "imported \(Self.plural(outcome.changes, "stage change"))\(fieldRows) of \(Self.plural(b.count, "deal")) from \(outcome.fileName)"
                 + Self.filtered(outcome.skippedByFilter)
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 

@@ -17,6 +17,8 @@ public final class Interpreter {
 
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
+    /// The target stage of the move whose gates are being checked, where a refusal points.
+    var gateTarget: SourceRange?
 
     /// The `rename stage` / `move deals from` statements that follow each funnel
     /// declaration of the run being executed (up to the next declaration of that funnel),
@@ -76,14 +78,24 @@ public final class Interpreter {
     }
 
     func record(_ event: DomainEvent, on day: Int32) throws {
-        let stored = event.storeEvent(on: day)
+        var stored = event.storeEvent(on: day)
         try checkStorable(event, stored)
+        // Only changes of a deal name what recorded them: its history shows it.
+        let origin = event.isDealChange ? recordedAt : nil
+        if let origin { stored.payload.append((StoreEvent.originKey, .string(origin))) }
         let before = stageChangeSubject(event).flatMap { state.row(of: $0) }.map { state.stageName(ofRow: $0) }
-        try state.apply(event, on: day)
+        try state.apply(event, on: day, origin: origin)
         pending.append(stored)
         if let id = stageChangeSubject(event), let r = state.row(of: id) {
             try stageChanged(row: r, from: before, to: state.stageName(ofRow: r), on: day)
         }
+    }
+
+    /// `FILE:LINE` of the statement being executed, which the journal keeps with each change
+    /// so a deal's history can say what recorded it.
+    var recordedAt: String? {
+        guard let (file, range) = executing else { return nil }
+        return "\(file.name):\(file.line(of: range.start))"
     }
 
     /// The deal whose stage an event changes (a new deal enters its first stage).
@@ -410,15 +422,9 @@ public final class Interpreter {
             return
         }
         if force == nil {
-            let unmet = try Gates(state: state, today: today).unmet(row: r, to: target, funnel: funnel)
-            if !unmet.isEmpty {
-                let count = unmet.reduce(0) { $0 + $1.criteria.count }
-                throw Diagnostic(.runtime, "R201",
-                                 "deal \"\(dealID)\" cannot move to \(to.text): \(count) exit criteri\(count == 1 ? "on is" : "a are") not met",
-                                 file: file, range: to.range,
-                                 notes: unmet.flatMap { g in g.criteria.map { "\(g.stage): \($0.text) — \($0.explanation)" } },
-                                 help: "set the fields first, or override with: move deal \"\(dealID)\" to \(to.text) force because \"...\"")
-            }
+            gateTarget = to.range
+            defer { gateTarget = nil }
+            try checkGates(row: r, to: target, funnel: funnel, on: day, onExpr: on, file: file)
         }
         try record(.moved(id: dealID, to: to.text, forcedBecause: force), on: day)
     }

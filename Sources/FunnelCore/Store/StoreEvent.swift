@@ -12,6 +12,11 @@ public struct StoreEvent: Sendable, Equatable {
         self.seq = seq; self.on = on; self.type = type; self.payload = payload
     }
 
+    /// The payload key of what recorded a change (`FILE:LINE`); readers that do not know
+    /// it ignore it, as they ignore every key they do not read.
+    public static let originKey = "src"
+    public var origin: String? { self[Self.originKey]?.string }
+
     public subscript(key: String) -> JSONValue? { payload.first(where: { $0.0 == key })?.1 }
 
     public static func == (a: StoreEvent, b: StoreEvent) -> Bool {

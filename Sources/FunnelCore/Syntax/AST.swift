@@ -91,6 +91,7 @@ public enum QueryVerb: Equatable, Sendable {
     case conversion, leadConversion
     case winRate, timeInStage, cycle, velocity, stale, calibration, bottlenecks
     case history(deal: Expr)
+    case changes(since: Expr?)
 
     /// The name used in messages ("statement not available yet", help).
     public var name: String {
@@ -113,6 +114,7 @@ public enum QueryVerb: Equatable, Sendable {
         case .calibration: return "calibration"
         case .bottlenecks: return "bottlenecks"
         case .history: return "history of deal"
+        case .changes: return "changes"
         }
     }
 }
@@ -129,6 +131,8 @@ public struct Query: Equatable, Sendable {
     /// `to FILE`: write the result to a file instead of the output.
     public var output: Expr?
     public var range: SourceRange
+    /// `history of deal "X" fields amount, close_date`: the fields whose changes it lists.
+    public var historyFields: [Identifier]? = nil
 }
 
 public enum Action: Equatable, Sendable {

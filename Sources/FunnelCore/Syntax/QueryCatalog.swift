@@ -9,7 +9,7 @@ public enum QueryKind: String, CaseIterable, Sendable {
     case deals, leads, tasks, notifications
     case countDeals, countLeads, sum, avg, min, max
     case pipeline, forecast, conversion, leadConversion, winRate, timeInStage, cycle, velocity, stale, calibration
-    case bottlenecks, history
+    case bottlenecks, history, changes
 }
 
 /// A clause of a query (`where`, `by`, ...), for the clauses a report refuses.
@@ -17,12 +17,14 @@ public enum QueryClause: String, Sendable { case filter = "where", by, order, li
 
 public struct QuerySpec: Sendable {
     /// What the words are followed by before the clauses start.
-    public enum Argument: Sendable {
+    public enum Argument: Sendable, Equatable {
         case none
         /// `sum EXPR`.
         case expression
         /// `history of deal "D-1"`.
         case dealID
+        /// `changes since 2026-03-01`: an optional `since DATE`.
+        case since
     }
 
     /// A clause that means nothing for this report, refused before anything runs rather than
@@ -135,11 +137,17 @@ public struct QuerySpec: Sendable {
                                      help: "for another day, write: stale as of 2026-03-31")],
                   usage: "stale [where C] [by ...]"),
         QuerySpec(.history, ["history", "of", "deal"], argument: .dealID,
-                  columns: [("at", .date), ("from_stage", .text), ("to_stage", .text), ("days_in_previous", .integer),
-                            ("forced_reason", .text)],
+                  columns: [("at", .date), ("field", .text), ("old", .text), ("new", .text), ("days_in_previous", .integer),
+                            ("forced_reason", .text), ("recorded_by", .text)],
                   fixedColumns: true,
-                  refusals: [Refusal(clause: .by, message: "history of deal lists one deal's stage changes and takes no by", help: nil)],
-                  usage: "history of deal \"D-1\""),
+                  refusals: [Refusal(clause: .by, message: "history of deal lists one deal's changes and takes no by", help: nil)],
+                  usage: "history of deal \"D-1\" [fields F, ...]"),
+        QuerySpec(.changes, ["changes"], argument: .since,
+                  columns: [("movement", .text), ("deals", .integer), ("amount", .money)],
+                  fixedColumns: true,
+                  refusals: [Refusal(clause: .order, message: "changes lists its movements in waterfall order and takes no order by",
+                                     help: nil)],
+                  usage: "changes since DATE | changes during WINDOW [by ...]"),
         QuerySpec(.tasks, ["tasks"], usage: "tasks [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.notifications, ["notifications"], usage: "notifications [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.leads, ["leads"], usage: "leads [where C] [order by ...] [limit N] [during W] [show ...]"),
@@ -203,6 +211,7 @@ extension QueryVerb {
         case .calibration: return .calibration
         case .bottlenecks: return .bottlenecks
         case .history: return .history
+        case .changes: return .changes
         }
     }
 
@@ -231,6 +240,7 @@ extension QueryVerb {
         case .calibration: self = .calibration
         case .bottlenecks: self = .bottlenecks
         case .history: self = .history(deal: arg)
+        case .changes: self = .changes(since: argument)
         }
     }
 }

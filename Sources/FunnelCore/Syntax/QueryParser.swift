@@ -10,7 +10,8 @@ extension Parser {
     ///             | "count" [ "deals" | "leads" ] | ( "sum" | "avg" | "min" | "max" ) expr
     ///             | "pipeline" | "forecast" | "conversion" [ "of" "leads" ] | "win" "rate"
     ///             | "time" "in" "stage" | "cycle" | "velocity" | "stale" | "calibration"
-    ///             | "bottlenecks" | "history" "of" "deal" deal-ref
+    ///             | "bottlenecks" | "history" "of" "deal" deal-ref [ "fields" name { "," name } ]
+    ///             | "changes" [ "since" expr ]
     mutating func parseQuery() throws -> Query {
         let start = current.range.start
         guard let first = current.keyword else { throw unexpected(expected: "a query") }
@@ -43,8 +44,14 @@ extension Parser {
         case .none: break
         case .expression: argument = try parseExpression()
         case .dealID: argument = try parseRecordID("a deal id")
+        case .since: if accept("since") { argument = try parseExpression() }
         }
         var q = Query(verb: QueryVerb(spec.kind, argument: argument), range: SourceRange(start, start))
+        if spec.argument == .dealID, accept("fields") {
+            var names = [try parseName("a field name")]
+            while acceptSymbol(",") { names.append(try parseName("a field name")) }
+            q.historyFields = names
+        }
         try parseClauses(&q)
         q.range = SourceRange(start, previousEnd)
         return q

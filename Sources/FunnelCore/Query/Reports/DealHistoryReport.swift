@@ -1,10 +1,19 @@
-/// `history of deal "D-1"`: one row per stage change, oldest first — `at` (the effective
-/// date), `from_stage` (empty on the first row, when the deal was created), `to_stage`,
-/// `days_in_previous` (days since the change before; empty on the first row) and
-/// `forced_reason` (the reason of a `force because` move). `where` filters these rows,
-/// `during` keeps changes dated in the window.
+/// `history of deal "D-1" [fields NAME, ...]`: every change of the deal, oldest first — its
+/// stage changes and its field changes. Columns: `at` (the effective date), `field` (`stage`,
+/// or the field changed), `old` and `new` (empty `old` on the row of its creation), as the
+/// field's values are shown; `days_in_previous` (stage rows: days since the stage change
+/// before), `forced_reason` (a `force because` move) and `recorded_by` (the script and line,
+/// or `import FILE`). On one day the rows keep the order they were recorded in. `fields`
+/// keeps the rows of the fields named (`stage` for the stage changes); `where` filters the
+/// rows, `during` keeps changes dated in the window.
 struct DealHistoryReport {
     let runner: QueryRunner
+
+    struct Row {
+        var day: Int32
+        var order: Int
+        var cells: [Value]
+    }
 
     func run(_ plan: QueryPlan, deal idExpr: Expr) throws -> ResultTable {
         let q = plan.query
@@ -21,24 +30,65 @@ struct DealHistoryReport {
             throw Diagnostic(.runtime, "R101", "no deal \"\(id)\"" + (runner.asOfDay.map { " as of \(Calendar.format($0))" } ?? ""), file: runner.file,
                              range: idExpr.range, help: near.map { "did you mean \"\($0)\"?" })
         }
+        let wanted = q.historyFields.map { Set($0.map(\.text)) }
         let h = state.history, pool = state.pool
-        let index = DealHistoryIndex(h, dealCount: state.deals.count)
+        func text(_ code: Int32) -> Value { code == Empty.text ? .null : .text(pool[code]) }
         let window = plan.window
-        var rows: [[Value]] = []
-        var previousDay: Int32?
-        for j in index.range(of: r) {
-            let e = Int(index.entries[j])
-            let day = h.day[e]
-            defer { previousDay = day }
-            if !ClosedWindow.contains(day, window) { continue }
-            func text(_ code: Int32) -> Value { code == Empty.text ? .null : .text(pool[code]) }
-            rows.append([.date(day), text(h.fromStage[e]), text(h.stage[e]),
-                         previousDay.map { .number(Double(day - $0)) } ?? .null, text(h.forcedReason[e])])
+        var rows: [Row] = []
+        if wanted?.contains("stage") ?? true {
+            let index = DealHistoryIndex(h, dealCount: state.deals.count)
+            var previousDay: Int32?
+            for j in index.range(of: r) {
+                let e = Int(index.entries[j])
+                let day = h.day[e]
+                defer { previousDay = day }
+                if !ClosedWindow.contains(day, window) { continue }
+                rows.append(Row(day: day, order: Int(h.order[e]) * 2 + 1,
+                                cells: [.date(day), .text("stage"), text(h.fromStage[e]), text(h.stage[e]),
+                                        previousDay.map { .number(Double(day - $0)) } ?? .null, text(h.forcedReason[e]),
+                                        text(h.origin[e])]))
+            }
         }
+        let f = state.fieldHistory
+        for k in f.changes(ofRow: r).reversed() {
+            let name = pool[f.field[k]]
+            if let wanted, !wanted.contains(name) { continue }
+            if !ClosedWindow.contains(f.day[k], window) { continue }
+            let type = Self.kind(of: name, catalog: state.catalog)
+            rows.append(Row(day: f.day[k], order: Int(f.order[k]) * 2,
+                            cells: [.date(f.day[k]), .text(name), Self.shown(f.old[k], type), Self.shown(f.new[k], type), .null, .null,
+                                    text(f.origin[k])]))
+        }
+        let sorted = stableSorted(rows) { a, b in a.day != b.day ? a.day < b.day : a.order < b.order }.map(\.cells)
         let indexer = GroupIndexer([])
-        for _ in rows { indexer.seed(Grouping.Key(a: Int64(indexer.keys.count))) }
+        for _ in sorted { indexer.seed(Grouping.Key(a: Int64(indexer.keys.count))) }
         return try GroupedTable<[Value]>(indexer: indexer, metricColumns: ResultColumns.of(q.verb), finish: { $0 },
                                          merge: { _ in [] }, wantsTotal: false)
-            .build(rows, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
+            .build(sorted, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
+    }
+
+    static func kind(of field: String, catalog: Catalog) -> ColumnKind {
+        if let t = catalog.fields[field]?.type {
+            switch t {
+            case .money: return .money
+            case .percent: return .rate
+            default: return .text
+            }
+        }
+        switch BuiltinFields.type(of: field) {
+        case .money?: return .money
+        case .percent?: return .rate
+        default: return .text
+        }
+    }
+
+    /// A value as the field shows it (money grouped, percentages as such), as text, since
+    /// one column holds the values of every field.
+    static func shown(_ v: Value, _ kind: ColumnKind) -> Value {
+        switch v {
+        case .null: return .null
+        case .number: return .text(ValueFormatter.human(v, kind: kind))
+        default: return .text(ValueFormatter.machine(v))
+        }
     }
 }
