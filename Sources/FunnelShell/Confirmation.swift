@@ -15,6 +15,7 @@ enum Confirmation {
         case .move(let d, let to, let force, _): return "deal \(id(d)) moved to \(to.text)" + (force == nil ? "" : " (forced)")
         case .win(let d, _): return "deal \(id(d)) won"
         case .lose(let d, _, _): return "deal \(id(d)) lost"
+        case .closeAs(let d, let won, let stage, _, _): return "deal \(id(d)) \(won ? "won" : "lost") as \(stage.text)"
         case .reopen(let d, _, _): return "deal \(id(d)) reopened"
         default: return nil
         }

@@ -186,6 +186,8 @@ public enum DiagnosticCatalog {
         add("W002", .runtime, "stage probabilities that do not rise")
         add("W003", .runtime, "an open stage without exit criteria")
         add("W004", .name, "a rule that can never fire")
+        // CRM data as exported: outcome stages, forecast categories, currencies, snapshots.
+        add("R700", .runtime, "win or lose as a stage that is not a won (lost) stage of the deal's funnel")
         return list
     }()
 

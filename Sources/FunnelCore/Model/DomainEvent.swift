@@ -8,6 +8,8 @@ public enum DomainEvent: Sendable, Equatable {
     case won(id: String)
     case lost(id: String, reason: String?)
     case reopened(id: String, to: String)
+    /// Closed into a named outcome stage other than the funnel's first won / lost stage.
+    case closedAs(id: String, stage: String, reason: String?)
     // Automation and leads (AutomationEvents.swift holds their journal form).
     case taskCreated(TaskRecord)
     case taskDone(id: Int)
@@ -49,6 +51,10 @@ public enum DomainEvent: Sendable, Equatable {
             return StoreEvent(on: day, type: "lose", payload: p)
         case let .reopened(id, to):
             return StoreEvent(on: day, type: "reopen", payload: [("id", .string(id)), ("to", .string(to))])
+        case let .closedAs(id, stage, reason):
+            var p: [(String, JSONValue)] = [("id", .string(id)), ("stage", .string(stage))]
+            if let r = reason { p.append(("reason", .string(r))) }
+            return StoreEvent(on: day, type: "close", payload: p)
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             return automationStoreEvent(on: day)
@@ -85,6 +91,9 @@ public enum DomainEvent: Sendable, Equatable {
         case "reopen":
             guard let id = s("id"), let to = s("to") else { return nil }
             self = .reopened(id: id, to: to)
+        case "close":
+            guard let id = s("id"), let st = s("stage") else { return nil }
+            self = .closedAs(id: id, stage: st, reason: s("reason"))
         case "import":
             guard let k = s("kind"), let f = s("file"), let seg = s("segment"), let sum = s("checksum"),
                   case .number(let n)? = e["rows"], n >= 0, n == n.rounded(), n < 1e15 else { return nil }

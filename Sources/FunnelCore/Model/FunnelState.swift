@@ -132,6 +132,13 @@ public struct FunnelState: Sendable {
             let r = try existingRow(id)
             changeStage(r, to: to, on: day, forced: nil)
             deals.lostReason[r] = Empty.text
+        case let .closedAs(id, stage, reason):
+            let r = try existingRow(id)
+            guard let def = funnel(ofRow: r)?.stage(named: stage), def.kind != .open else {
+                throw replayError("deal \"\(id)\" cannot close in '\(stage)', which is not an outcome stage of its funnel")
+            }
+            changeStage(r, to: stage, on: day, forced: nil)
+            if def.kind == .lost { deals.lostReason[r] = reason.map { pool.intern($0) } ?? Empty.text }
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             try applyAutomation(event, on: day)
@@ -197,7 +204,9 @@ public struct FunnelState: Sendable {
             throw replayError("the recorded declaration of \(what) '\(name)' does not parse")
         }
         switch statement.kind {
-        case .field(let d): catalog.declare(field: try Declarations.field(d, file: file))
+        case .field(let d):
+            if BuiltinFields.addedLater.contains(d.name.text) { return }
+            catalog.declare(field: try Declarations.field(d, file: file))
         case .funnel(let d):
             let f = try Declarations.funnel(d, file: file, catalog: catalog)
             // Interned now so reports can list stages no deal has reached yet.

@@ -82,6 +82,9 @@ public struct Resolver {
             try checkDate(on)
         case let .win(_, on), let .lose(_, _, on), let .qualify(_, on), let .disqualify(_, _, on):
             try checkDate(on)
+        case let .closeAs(_, _, stage, _, on):
+            try checkStage(stage, funnel: nil)
+            try checkDate(on)
         case let .reopen(_, to, on):
             if let to { try checkStage(to, funnel: nil) }
             try checkDate(on)

@@ -142,7 +142,7 @@ public struct TaskSpec: Equatable, Sendable {
     public var due: Duration?
 }
 
-public enum StageCategory: String, Sendable { case pipeline, best_case, commit }
+public enum StageCategory: String, Sendable, CaseIterable { case pipeline, best_case, commit }
 
 /// One `stage` item of a funnel body. Options left nil keep the value a `like` copy had.
 public struct StageDecl: Equatable, Sendable {
@@ -161,8 +161,9 @@ public struct FunnelDecl: Equatable, Sendable {
     public var name: Identifier
     public var like: Identifier?
     public var stages: [StageDecl]
-    public var won: Identifier?
-    public var lost: Identifier?
+    /// Outcome stages in declared order; the first of each is where `win` / `lose` go by default.
+    public var won: [Identifier]
+    public var lost: [Identifier]
 }
 
 public enum FieldType: String, Sendable, CaseIterable { case text, number, money, percent, date, bool }
@@ -237,6 +238,8 @@ public enum StatementKind: Equatable, Sendable {
     case move(id: Expr, to: Identifier, force: String?, on: Expr?)
     case win(id: Expr, on: Expr?)
     case lose(id: Expr, reason: String?, on: Expr?)
+    /// `win deal "X" as STAGE` / `lose deal "X" as STAGE`: closing into a named outcome stage.
+    case closeAs(id: Expr, won: Bool, stage: Identifier, reason: String?, on: Expr?)
     case reopen(id: Expr, to: Identifier?, on: Expr?)
     case lead(id: Expr, fields: [Assignment], on: Expr?)
     case qualify(id: Expr, on: Expr?)

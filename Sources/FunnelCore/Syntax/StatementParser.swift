@@ -123,21 +123,28 @@ extension Parser {
         return .move(id: id, to: stage, force: force, on: try parseOnDate())
     }
 
-    /// win-statement := "win" "deal" deal-ref [ on-clause ]
+    /// win-statement := "win" "deal" deal-ref [ "as" name ] [ on-clause ]
     mutating func parseWin() throws -> StatementKind {
         try expect("win")
         try expect("deal", "'deal' or 'rate'")
         let id = try parseRecordID("a deal id")
+        if accept("as") {
+            let stage = try parseName("a won stage's name")
+            return .closeAs(id: id, won: true, stage: stage, reason: nil, on: try parseOnDate())
+        }
         return .win(id: id, on: try parseOnDate())
     }
 
-    /// lose-statement := "lose" "deal" deal-ref [ "because" STRING ] [ on-clause ]
+    /// lose-statement := "lose" "deal" deal-ref [ "as" name ] [ "because" STRING ] [ on-clause ]
     mutating func parseLose() throws -> StatementKind {
         try expect("lose")
         try expect("deal")
         let id = try parseRecordID("a deal id")
+        var stage: Identifier?
+        if accept("as") { stage = try parseName("a lost stage's name") }
         var reason: String?
         if accept("because") { reason = try parseString("a reason in quotes") }
+        if let stage { return .closeAs(id: id, won: false, stage: stage, reason: reason, on: try parseOnDate()) }
         return .lose(id: id, reason: reason, on: try parseOnDate())
     }
 
