@@ -188,6 +188,9 @@ public enum DiagnosticCatalog {
         add("W004", .name, "a rule that can never fire")
         // CRM data as exported: outcome stages, forecast categories, currencies, snapshots.
         add("R700", .runtime, "win or lose as a stage that is not a won (lost) stage of the deal's funnel")
+        add("R701", .runtime, "reopen of a deal a snapshot import removed")
+        add("E460", .type, "an import's on needs a date")
+        add("E461", .name, "as snapshot with skip errors: a row left out would remove its deal")
         return list
     }()
 
@@ -201,6 +204,7 @@ public enum DiagnosticCatalog {
         let sections: [(String, String)] = [
             ("E0", "Lexical errors (nothing runs; exit 65)"), ("E1", "Syntax errors (nothing runs; exit 65)"),
             ("E2", "Name errors (nothing runs; exit 65)"), ("E3", "Type errors (nothing runs; exit 65)"),
+            ("E4", "CRM import errors (nothing runs; exit 65)"),
             ("R", "Statements that fail while running"), ("I", "Imports"), ("S", "The store"),
             ("C", "Session commands"), ("F", "Script files"), ("W", "Design warnings from `funnel check`"),
         ]

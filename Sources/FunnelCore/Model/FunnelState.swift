@@ -65,6 +65,8 @@ public struct FunnelState: Sendable {
         s.loadSegment = loadSegment
         for e in log {
             // An import counts whatever day it ran, cut to the rows' own dates.
+            // A snapshot import is the CRM as it stood on its date: before that day it has not happened.
+            if case .imported(kind: "snapshot", _, _, _, _) = e.event, e.day > day { continue }
             if case let .imported(_, _, segment, checksum, _) = e.event {
                 switch try loadPayload(segment: segment, checksum: checksum) {
                 case .table(let t): try s.applyImport(.table(t))
@@ -132,6 +134,16 @@ public struct FunnelState: Sendable {
             let r = try existingRow(id)
             changeStage(r, to: to, on: day, forced: nil)
             deals.lostReason[r] = Empty.text
+        case let .snapshot(_, removed, returned):
+            // Rebuilding a past day, a deal created later is not there to remove.
+            for id in removed {
+                guard let r = row(of: id) else { if partialReplay { continue }; throw replayError("deal \"\(id)\" does not exist") }
+                if deals.status[r] == .open { deals.status[r] = .removed }
+            }
+            for id in returned {
+                guard let r = row(of: id) else { if partialReplay { continue }; throw replayError("deal \"\(id)\" does not exist") }
+                if deals.status[r] == .removed { deals.status[r] = statusOf(stage: stageName(ofRow: r), funnel: funnelName(ofRow: r)) }
+            }
         case let .closedAs(id, stage, reason):
             let r = try existingRow(id)
             guard let def = funnel(ofRow: r)?.stage(named: stage), def.kind != .open else {

@@ -36,7 +36,7 @@ extension DomainEvent {
         // wait for their deal the same way.
         case .taskCreated(let t): return t.deal
         case .notified(let n): return n.deal
-        case .declare, .dealCreated, .taskDone, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
+        case .declare, .dealCreated, .snapshot, .taskDone, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted, .imported:
             return nil
         }

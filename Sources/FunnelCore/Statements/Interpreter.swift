@@ -406,6 +406,10 @@ public final class Interpreter {
     func reopenDeal(id: Expr, to: Identifier?, on: Expr?, file: SourceFile) throws {
         let r = try existingDeal(id, file: file)
         let dealID = state.deals.ids[r]
+        if state.deals.status[r] == .removed {
+            throw Diagnostic(.runtime, "R701", "deal \"\(dealID)\" was removed from the CRM by a snapshot import", file: file,
+                             range: id.range, help: "it comes back when a later snapshot has it again")
+        }
         guard state.deals.status[r] != .open else {
             throw Diagnostic(.runtime, "R114", "deal \"\(dealID)\" is open; only a won or lost deal can be reopened", file: file, range: id.range)
         }

@@ -211,7 +211,12 @@ public struct ImportOptions: Equatable, Sendable {
     public var encoding: String?
     /// `where EXPR`: the rows to import, over the file's columns.
     public var filter: Expr?
+    /// `as snapshot`: the file is every open deal of the funnel; open deals it lacks are removed.
+    public var snapshot = false
+    /// `on DATE`: the day the export was taken (default today).
+    public var on: Expr?
     public static func == (a: ImportOptions, b: ImportOptions) -> Bool {
+        a.snapshot == b.snapshot && a.on == b.on &&
         a.skipErrors == b.skipErrors && a.withoutRules == b.withoutRules && a.delimiter == b.delimiter
             && a.encoding == b.encoding && a.filter == b.filter
             && a.decimalComma == b.decimalComma && a.dateFormat == b.dateFormat

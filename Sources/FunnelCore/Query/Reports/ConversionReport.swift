@@ -39,6 +39,7 @@ struct ConversionReport {
         for r in 0..<deals.count {
             try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
+            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)
             if let (lo, hi) = window {

@@ -25,7 +25,7 @@ struct ForecastReport: GroupedKernel {
 
     func includes(_ r: Int, window: (Int32, Int32)?) -> Bool {
         let status = deals.status[r]
-        if status == .lost { return false }
+        if status != .open && status != .won { return false }
         let day = status == .open ? deals.closeDate[r] : deals.closed[r]
         if let (lo, hi) = window, day == Empty.date || day < lo || day >= hi { return false }
         return true
