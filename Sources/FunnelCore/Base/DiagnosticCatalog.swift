@@ -189,6 +189,8 @@ public enum DiagnosticCatalog {
         // CRM data as exported: outcome stages, forecast categories, currencies, snapshots.
         add("R700", .runtime, "win or lose as a stage that is not a won (lost) stage of the deal's funnel")
         add("R701", .runtime, "reopen of a deal a snapshot import removed")
+        add("R702", .runtime, "a deal in a currency the reporting currency has no rate for")
+        add("E462", .name, "currency ... rates TABLE.COLUMN with a column the table lacks")
         add("E460", .type, "an import's on needs a date")
         add("E461", .name, "as snapshot with skip errors: a row left out would remove its deal")
         return list

@@ -177,12 +177,13 @@ struct DealImporter {
                         continue
                     }
                     var v = try m.value(item, as: plans[p].type, conversion)
+                    let written = v.text
                     // CRMs write categories as labels: "Best Case" is best_case.
                     if plans[p].name == "category", let t = v.text {
                         v = .text(String(t.lowercased().split(separator: " ").joined(separator: "_")))
                     }
                     if let allowed = plans[p].oneOf, let t = v.text, !allowed.contains(t) {
-                        throw RowProblem(m.items[item].label, "\(FieldConversion.quote(t)) is not one of " + allowed.sorted().map { FieldConversion.quote($0) }.joined(separator: ", "))
+                        throw RowProblem(m.items[item].label, "\(FieldConversion.quote(written ?? t)) is not one of " + allowed.sorted().map { FieldConversion.quote($0) }.joined(separator: ", "))
                     }
                     if plans[p].required, existing == nil, v.isNull {
                         throw RowProblem(m.items[item].label, "\(plans[p].name) is required and the cell is empty")

@@ -11,6 +11,8 @@ public struct Catalog: Sendable {
     /// Reference tables by name: their column names (the rows live in the state).
     public var tables: [String: [String]] = [:]
     public var leadGate: Expr?
+    /// `currency`: the currency every money figure is reported in, and its rates.
+    public var reportingCurrency: ReportingCurrency?
     public var leadGateSource: SourceFile?
 
     public init() {}
@@ -41,6 +43,14 @@ public struct Catalog: Sendable {
     public func funnels(withStage name: String) -> [FunnelDef] {
         funnelOrder.compactMap { funnels[$0] }.filter { $0.stage(named: name) != nil }
     }
+}
+
+/// `currency USD rates rates.ConversionRate`: money figures in USD; a deal in currency C counts
+/// amount / rates[C].ConversionRate (units of C per one USD, as Salesforce's CurrencyType).
+public struct ReportingCurrency: Sendable, Equatable {
+    public var code: String
+    public var table: String?
+    public var column: String?
 }
 
 public struct FieldDef: Sendable, Equatable {

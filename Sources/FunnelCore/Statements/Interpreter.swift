@@ -111,6 +111,9 @@ public final class Interpreter {
         case .rule(let d):
             try record(.declare(what: "rule", name: d.name.text, source: file.text(s.range)), on: today)
             return .none
+        case .currency(let code, _, _):
+            try record(.declare(what: "currency", name: code.text, source: file.text(s.range)), on: today)
+            return .none
         case .leadGate:
             try record(.declare(what: "leadgate", name: "leads", source: file.text(s.range)), on: today)
             return .none

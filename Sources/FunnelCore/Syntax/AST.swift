@@ -245,6 +245,8 @@ public enum StatementKind: Equatable, Sendable {
     case lose(id: Expr, reason: String?, on: Expr?)
     /// `win deal "X" as STAGE` / `lose deal "X" as STAGE`: closing into a named outcome stage.
     case closeAs(id: Expr, won: Bool, stage: Identifier, reason: String?, on: Expr?)
+    /// `currency USD [rates TABLE.COLUMN]`: the reporting currency and where rates come from.
+    case currency(code: Identifier, table: Identifier?, column: Identifier?)
     case reopen(id: Expr, to: Identifier?, on: Expr?)
     case lead(id: Expr, fields: [Assignment], on: Expr?)
     case qualify(id: Expr, on: Expr?)

@@ -28,7 +28,7 @@ extension StatementKind {
     /// store's writer lock and commit. Queries, `show`, `why` and charts only read.
     public var writes: Bool {
         switch self {
-        case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .closeAs, .reopen, .lead, .qualify,
+        case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .closeAs, .currency, .reopen, .lead, .qualify,
              .disqualify, .convert, .importData, .doneTask, .ack, .checkRules:
             return true
         case .dotCommand(let text):

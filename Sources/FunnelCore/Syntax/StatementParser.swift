@@ -29,6 +29,7 @@ extension Parser {
         case "win":
             if token(at: 1).isKeyword("rate") { kind = .query(try parseQuery()) } else { kind = try parseWin() }
         case "lose": kind = try parseLose()
+        case "currency": kind = try parseCurrency()
         case "reopen": kind = try parseReopen()
         case "lead": kind = try parseLead()
         case "leads":
@@ -133,6 +134,16 @@ extension Parser {
             return .closeAs(id: id, won: true, stage: stage, reason: nil, on: try parseOnDate())
         }
         return .win(id: id, on: try parseOnDate())
+    }
+
+    /// currency-decl := "currency" name [ "rates" name "." name ]
+    mutating func parseCurrency() throws -> StatementKind {
+        try expect("currency")
+        let code = try parseName("a currency code, like USD")
+        guard accept("rates") else { return .currency(code: code, table: nil, column: nil) }
+        let table = try parseName("the table of rates")
+        try expectSymbol(".", "'.' and the column of rates (rates TABLE.COLUMN)")
+        return .currency(code: code, table: table, column: try parseName("the column of rates"))
     }
 
     /// lose-statement := "lose" "deal" deal-ref [ "as" name ] [ "because" STRING ] [ on-clause ]
