@@ -16,7 +16,8 @@ extension DealBatch {
             firstEntryDay[i] = min(firstEntryDay[i], entryDay[k])
         }
         for i in 0..<count where created[i] != Empty.date {
-            keep[i] = created[i] <= day && firstEntryDay[i] <= day
+            // A row with no stage change updates a deal that exists already (its fields only).
+            keep[i] = created[i] <= day && (firstEntryDay[i] <= day || (firstEntryDay[i] == Int32.max && exists(ids[i])))
         }
         var newRow = [Int32](repeating: -1, count: count)
         var next: Int32 = 0
