@@ -198,4 +198,37 @@ struct CRMExamplesTests {
             #expect(r.stderr == "")
         }
     }
+
+    /// Closing into a named outcome stage and a snapshot's verdict are journal events of their
+    /// own ("close", "snapshot"): a later run replays them to the same state.
+    @Test func namedOutcomesAndSnapshotsReplayFromTheJournal() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("r.store")
+        let csv = dir.appendingPathComponent("week.csv")
+        try "id,stage\nB,Lead\n".write(to: csv, atomically: true, encoding: .utf8)
+        let script = """
+            funnel F {
+              stage Lead probability 10%
+              won Won
+              won Renewed
+              lost Lost
+              lost Abandoned
+            }
+            deal "A" { amount: 10 } on 2026-01-01
+            deal "B" { amount: 20 } on 2026-01-01
+            deal "C" { amount: 30 } on 2026-01-01
+            deal "D" { amount: 40 } on 2026-01-01
+            win deal "A" as Renewed on 2026-01-05
+            lose deal "D" as Abandoned because "gone" on 2026-01-06
+            import deals from "\(csv.path)" into F as snapshot on 2026-01-10 (id = id, stage = stage)
+            """
+        let file = dir.appendingPathComponent("replay.funnel")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        let r = try FunnelProcess.run(["--store", store.path, "--today", "2026-03-15", "--quiet", "run", file.path])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(try funnel("deals show id, stage, status, lost_reason, closed", store: store)
+                == "A,Renewed,won,,2026-01-05\nB,Lead,open,,\nC,Lead,removed,,\nD,Abandoned,lost,gone,2026-01-06\n")
+        #expect(try funnel("deals where status = \"removed\" as of 2026-01-09 show id", store: store) == "")
+    }
 }

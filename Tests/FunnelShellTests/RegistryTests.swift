@@ -68,8 +68,8 @@ struct RegistryTests {
 
     @Test func statementsStartWithTheirRegisteredWords() {
         #expect(complete("") == [
-            "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
-            "deals", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
+            "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "currency", "cycle",
+            "deal", "deals", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
             "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "reopen", "rule", "set", "show",
             "stale", "sum", "tasks", "time in stage", "velocity", "why", "win", "win rate",
         ])

@@ -6,7 +6,7 @@ public enum StatementCatalog {
     public static let statementWords = [
         "field", "funnel", "rule", "deal", "set", "move", "win", "lose", "reopen", "lead", "leads",
         "qualify", "disqualify", "convert", "import", "export", "why", "done", "ack", "check", "chart",
-        "show",
+        "show", "currency",
     ]
 
     /// Every word a statement can start with: the statements', then the queries'.
