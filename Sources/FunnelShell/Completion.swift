@@ -837,7 +837,7 @@ extension Completion {
             switch subject.text {
             case "stage": return stages
             case "funnel": return funnels
-            case "status": return kw(["lost", "open", "won"])
+            case "status": return kw(["lost", "open", "removed", "won"])
             case "id", "deal": return dealIDs
             default: return nil
             }

@@ -39,9 +39,11 @@ public enum HelpText {
           on enter task "..." [for ROLE] [due 3 days]
           on enter notify ROLE "message with {field}"
         }
-        won "Closed Won"
-        lost "Closed Lost"
+        won "Closed Won"               -- any number of won and lost stages; the first of
+        lost "Closed Lost"             -- each is where win and lose go by default
+        lost Abandoned
       }
+      currency USD [rates TABLE.COLUMN] -- report money in USD; rates: units per USD
       rule NAME on enter|exit STAGE [in FUNNEL] [where CONDITION] do ACTION
       rule NAME when CONDITION do ACTION     -- checked by `check rules`
       leads qualify when CONDITION           -- the lead qualification gate (one, replaced)
@@ -53,14 +55,14 @@ public enum HelpText {
       deal "D-1" [in FUNNEL] { name: "Acme", amount: 120k, owner: "li.wei", stage: Discovery }
       set deal "D-1" budget_confirmed = true, amount = 150k
       move deal "D-1" to Proposal [force because "reason"]
-      win deal "D-1"
-      lose deal "D-1" [because "price"]
+      win deal "D-1" [as STAGE]
+      lose deal "D-1" [as STAGE] [because "price"]
       reopen deal "D-1" [to STAGE]
       why deal "D-1" to Negotiation   -- every gate on the way and whether it holds
 
     Import and export (see docs/import.md):
       import table NAME from "file.csv" key COLUMN      -- then NAME[KEY].COLUMN anywhere
-      import deals from "file.csv" into FUNNEL [OPTIONS] (
+      import deals from "file.csv" into FUNNEL [as snapshot] [OPTIONS] (
         id = COLUMN, stage = COLUMN, amount = COLUMN, owner = "Column With Spaces",
         team = teams[sales_agent].manager, amount = coalesce(close_value, 0),
         created = COLUMN, closed = COLUMN, entered STAGE = COLUMN, FIELD = EXPR, ...)
@@ -68,7 +70,9 @@ public enum HelpText {
       export deals|history|leads|tasks|notifications [where C] [show E, ...] to "file.csv"
     Options: skip errors, without rules, delimiter ";" (or "\t"), decimal ",",
     date format "MM/dd/yyyy", encoding "gbk" (utf-16, gb18030, windows-1252, latin-1),
-    where EXPR (rows to import), stages ("Closed Won" = Won, ...).
+    where EXPR (rows to import), stages ("Closed Won" = Won, ...), on DATE (the export's day).
+    as snapshot: open deals of the funnel missing from the file become removed on that day;
+    removed deals in the file come back.
     In a mapping a bare name or a string alone is a column of the file; in an expression,
     column("Any Header") is one, "text" is text. Functions for mappings: coalesce if lower
     upper trim text number(text) date(text[, "dd.MM.yyyy"]). A row that cannot be imported
@@ -95,8 +99,9 @@ public enum HelpText {
     change cannot take effect before the deal's last stage change. A deal with no `in FUNNEL` goes to the only funnel there is.
 
     Field types: money and number take 120000, 120_000, 120k, 1.2m; percent takes 25%;
-    dates are 2026-03-14. Built-in fields: id name funnel stage status amount probability
-    owner team source product account created close_date closed lost_reason, and the
+    dates are 2026-03-14; booleans true/false, 是/否, 对/错, 有/无. Built-in fields: id name
+    funnel stage status amount probability category currency owner team source product
+    account created close_date closed lost_reason, and the
     derived days_in_stage age stale weighted; lead is the lead a converted deal came from.
 
     Automation (docs/automation.md):

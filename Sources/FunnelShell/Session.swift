@@ -399,7 +399,8 @@ public final class Session {
         let names = ["declare": ("declaration", "declarations"), "deal": ("deal created", "deals created"),
                      "set": ("update", "updates"), "move": ("move", "moves"), "win": ("deal won", "deals won"),
                      "lose": ("deal lost", "deals lost"), "reopen": ("deal reopened", "deals reopened"),
-                     "import": ("import", "imports")]
+                     "import": ("import", "imports"), "close": ("deal closed", "deals closed"),
+                     "snapshot": ("snapshot verdict", "snapshot verdicts")]
         let parts = ["\(keptStatements) statement\(keptStatements == 1 ? "" : "s")"] + keptEvents.map { e in
             let (one, many) = names[e.type] ?? ("\(e.type) event", "\(e.type) events")
             return "\(e.count) \(e.count == 1 ? one : many)"

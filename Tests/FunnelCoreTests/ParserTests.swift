@@ -71,8 +71,8 @@ struct ParserTests {
         #expect(f.stages[0].tasks == [TaskSpec(title: "Call", role: "sdr", due: Duration(count: 2, unit: .days))])
         #expect(f.stages[0].onEnter == [.notify(role: "boss", message: "hi {id}")])
         #expect(f.stages[1].category == .commit)
-        #expect(f.won?.text == "W")
-        #expect(f.lost?.text == "L")
+        #expect(f.won.map(\.text) == ["W"])
+        #expect(f.lost.map(\.text) == ["L"])
     }
 
     @Test func dealWithFieldsAndDate() {

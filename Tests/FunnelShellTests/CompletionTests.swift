@@ -48,7 +48,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
     @Test func prefixIsCaseInsensitive() {
         #expect(complete("fo") == ["forecast"])
         #expect(complete("FO") == ["forecast"])
-        #expect(complete("c") == ["calibration", "changes", "chart", "check", "conversion", "convert", "count", "cycle"])
+        #expect(complete("c") == ["calibration", "changes", "chart", "check", "conversion", "convert", "count", "currency", "cycle"])
     }
     @Test func multiWordStatements() {
         #expect(complete("w") == ["why", "win", "win rate"])
@@ -140,7 +140,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
     }
     @Test func otherValueSets() {
         #expect(complete("deals where funnel = ") == funnels)
-        #expect(complete("deals where status = ") == ["lost", "open", "won"])
+        #expect(complete("deals where status = ") == ["lost", "open", "removed", "won"])
         #expect(complete("deals where status != w") == ["won"])
         #expect(complete("deals where id = \"D-2") == ["\"D-2001\""])
         #expect(complete("notifications where deal = ") == ids)

@@ -69,10 +69,11 @@ struct RegistryTests {
 
     @Test func statementsStartWithTheirRegisteredWords() {
         #expect(complete("") == [
-            "ack", "avg", "bottlenecks", "calibration", "changes", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
-            "deals", "delete", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
-            "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "rename", "reopen", "report", "restore",
-            "rule", "set", "show", "stale", "sum", "tasks", "time in stage", "undo", "velocity", "why", "win", "win rate",
+            "ack", "avg", "bottlenecks", "calibration", "changes", "chart", "check", "conversion", "convert", "count", "currency",
+            "cycle", "deal", "deals", "delete", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal",
+            "import", "lead", "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "rename", "reopen",
+            "report", "restore", "rule", "set", "show", "stale", "sum", "tasks", "time in stage", "undo", "velocity", "why", "win",
+            "win rate",
         ])
         // A word that starts no statement is named as such; a registered one never is.
         for word in StatementCatalog.leadingWords {

@@ -214,6 +214,13 @@ public enum DiagnosticCatalog {
         add("E492", .syntax, "a clause chart funnel or report does not take")
         add("E493", .name, "chart funnel by something other than amount")
         add("E494", .name, "a where of chart funnel or report that names a result column")
+        // CRM data as exported: outcome stages, forecast categories, currencies, snapshots.
+        add("R700", .runtime, "win or lose as a stage that is not a won (lost) stage of the deal's funnel")
+        add("R701", .runtime, "reopen of a deal a snapshot import removed")
+        add("R702", .runtime, "a deal in a currency the reporting currency has no rate for")
+        add("E462", .name, "currency ... rates TABLE.COLUMN with a column the table lacks")
+        add("E460", .type, "an import's on needs a date")
+        add("E461", .name, "as snapshot with skip errors: a row left out would remove its deal")
         return list
     }()
 
@@ -227,7 +234,7 @@ public enum DiagnosticCatalog {
         let sections: [(String, String)] = [
             ("E0", "Lexical errors (nothing runs; exit 65)"), ("E1", "Syntax errors (nothing runs; exit 65)"),
             ("E2", "Name errors (nothing runs; exit 65)"), ("E3", "Type errors (nothing runs; exit 65)"),
-            ("E4", "History, charts and reports: reasons, undo, history and changes queries, chart and report clauses (nothing runs; exit 65)"),
+            ("E4", "History, charts, reports and CRM data: reasons, undo, history and changes queries, chart and report clauses, currencies and snapshot imports (nothing runs; exit 65)"),
             ("R", "Statements that fail while running"), ("I", "Imports"), ("S", "The store"),
             ("C", "Session commands"), ("F", "Script files"), ("W", "Design warnings from `funnel check`"),
         ]

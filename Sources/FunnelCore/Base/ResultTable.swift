@@ -17,6 +17,9 @@ public enum ColumnKind: String, Sendable {
 public struct ResultColumn: Sendable, Equatable {
     public var name: String
     public var kind: ColumnKind
+    /// The currency of a money column, shown after its name in tables (`amount (USD)`);
+    /// JSON and CSV keep the bare name as their key.
+    public var unit: String?
     public init(_ name: String, _ kind: ColumnKind) { self.name = name; self.kind = kind }
 }
 

@@ -116,7 +116,7 @@ public enum ValueFormatter {
     static func humanCells(_ t: ResultTable) -> (header: [String], rows: [[String]], total: [String]?) {
         let styles = styles(for: t)
         func line(_ row: [Value]) -> [String] { styles.indices.map { human(cell(row, $0), style: styles[$0]) } }
-        return (t.columns.map { escapeControls($0.name) }, t.rows.map(line), t.total.map(line))
+        return (t.columns.map { c in escapeControls(c.unit.map { "\(c.name) (\($0))" } ?? c.name) }, t.rows.map(line), t.total.map(line))
     }
 
     static func cell(_ row: [Value], _ i: Int) -> Value { row.indices.contains(i) ? row[i] : .null }

@@ -18,6 +18,12 @@ public struct EvalContext {
         return own.isNaN ? slotInfo[Int(state.deals.stageSlot[r])].probability : own
     }
 
+    /// The forecast category of a deal: its own `category` if set, else its stage's.
+    public func category(_ r: Int, own: [Value]?) -> StageCategory {
+        if let own, r < own.count, case .text(let t) = own[r], let c = StageCategory(rawValue: t) { return c }
+        return slotInfo[Int(state.deals.stageSlot[r])].category
+    }
+
     public func daysInStage(_ r: Int) -> Int32 { today - state.deals.stageEntered[r] }
 
     public func isStale(_ r: Int) -> Bool {

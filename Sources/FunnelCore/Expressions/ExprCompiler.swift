@@ -269,6 +269,9 @@ public struct ExprCompiler {
         case "days_in_stage": return { r in .number(Double(c.daysInStage(r))) }
         case "age": return { r in d.created[r] == Empty.date ? .null : .number(Double(c.today - d.created[r])) }
         case "stale": return { r in .bool(c.isStale(r)) }
+        case "category":
+            let own = d.custom["category"]
+            return { r in .text(c.category(r, own: own).rawValue) }
         default:
             guard let column = d.custom[n] else { return { _ in .null } }
             return { r in r < column.count ? column[r] : .null }

@@ -61,7 +61,7 @@ struct DealImporter {
             default:
                 let declared = state.catalog.fields[item.target]
                 let type = declared?.type ?? Self.builtinType(item.target)
-                let oneOf = declared?.oneOf.map { Set($0.compactMap(\.text)) }
+                let oneOf = (declared?.oneOf ?? BuiltinFields.oneOf(item.target)).map { Set($0.compactMap(\.text)) }
                 plans.append(FieldPlan(item: i, name: item.target, type: type, oneOf: oneOf, required: declared?.required ?? false,
                                        builder: ColumnBuilder(type: type)))
             }
@@ -173,9 +173,14 @@ struct DealImporter {
                         }
                         continue
                     }
-                    let v = try m.value(item, as: plans[p].type, conversion)
+                    var v = try m.value(item, as: plans[p].type, conversion)
+                    let written = v.text
+                    // CRMs write categories as labels: "Best Case" is best_case.
+                    if plans[p].name == "category", let t = v.text {
+                        v = .text(String(t.lowercased().split(separator: " ").joined(separator: "_")))
+                    }
                     if let allowed = plans[p].oneOf, let t = v.text, !allowed.contains(t) {
-                        throw RowProblem(m.items[item].label, "\(FieldConversion.quote(t)) is not one of " + allowed.sorted().map { FieldConversion.quote($0) }.joined(separator: ", "))
+                        throw RowProblem(m.items[item].label, "\(FieldConversion.quote(written ?? t)) is not one of " + allowed.sorted().map { FieldConversion.quote($0) }.joined(separator: ", "))
                     }
                     if plans[p].required, existing == nil, v.isNull {
                         throw RowProblem(m.items[item].label, "\(plans[p].name) is required and the cell is empty")

@@ -8,6 +8,11 @@ public enum DomainEvent: Sendable, Equatable {
     case won(id: String)
     case lost(id: String, reason: String?)
     case reopened(id: String, to: String)
+    /// A snapshot import's verdict on the funnel's deals: open deals the file lacked are
+    /// removed from the CRM; removed deals the file had again are back.
+    case snapshot(funnel: String, removed: [String], returned: [String])
+    /// Closed into a named outcome stage other than the funnel's first won / lost stage.
+    case closedAs(id: String, stage: String, reason: String?)
     // Automation and leads (AutomationEvents.swift holds their journal form).
     case taskCreated(TaskRecord)
     case taskDone(id: Int)
@@ -58,6 +63,14 @@ public enum DomainEvent: Sendable, Equatable {
             return StoreEvent(on: day, type: "lose", payload: p)
         case let .reopened(id, to):
             return StoreEvent(on: day, type: "reopen", payload: [("id", .string(id)), ("to", .string(to))])
+        case let .snapshot(funnel, removed, returned):
+            return StoreEvent(on: day, type: "snapshot", payload: [("funnel", .string(funnel)),
+                                                                    ("removed", .array(removed.map { .string($0) })),
+                                                                    ("returned", .array(returned.map { .string($0) }))])
+        case let .closedAs(id, stage, reason):
+            var p: [(String, JSONValue)] = [("id", .string(id)), ("stage", .string(stage))]
+            if let r = reason { p.append(("reason", .string(r))) }
+            return StoreEvent(on: day, type: "close", payload: p)
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             return automationStoreEvent(on: day)
@@ -96,6 +109,17 @@ public enum DomainEvent: Sendable, Equatable {
         case "reopen":
             guard let id = s("id"), let to = s("to") else { return nil }
             self = .reopened(id: id, to: to)
+        case "snapshot":
+            func ids(_ k: String) -> [String]? {
+                guard case .array(let xs)? = e[k] else { return nil }
+                let out = xs.compactMap(\.string)
+                return out.count == xs.count ? out : nil
+            }
+            guard let f = s("funnel"), let removed = ids("removed"), let returned = ids("returned") else { return nil }
+            self = .snapshot(funnel: f, removed: removed, returned: returned)
+        case "close":
+            guard let id = s("id"), let st = s("stage") else { return nil }
+            self = .closedAs(id: id, stage: st, reason: s("reason"))
         case "import":
             guard let k = s("kind"), let f = s("file"), let seg = s("segment"), let sum = s("checksum"),
                   case .number(let n)? = e["rows"], n >= 0, n == n.rounded(), n < 1e15 else { return nil }

@@ -69,7 +69,7 @@ extension FunnelState {
             let k = Int(lastEntry[i])
             if k < 0 {
                 if isNew[i] { throw replayError("an import creates deal \"\(b.ids[i])\" without a stage") }
-                if b.closed[i] != Empty.date, deals.status[r] != .open {
+                if b.closed[i] != Empty.date, deals.status[r].isClosed {
                     deals.closed[r] = b.closed[i] == DealBatch.noClosedDate ? Empty.date : b.closed[i]
                 }
                 continue

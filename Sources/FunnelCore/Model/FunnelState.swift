@@ -120,6 +120,8 @@ public struct FunnelState: Sendable {
             // What a deletion or an undo took back is not there on any day (Erasure.swift).
             if erasure.hides(i, e.event) { continue }
             // An import counts whatever day it ran, cut to the rows' own dates.
+            // A snapshot import is the CRM as it stood on its date: before that day it has not happened.
+            if case .imported(kind: "snapshot", _, _, _, _) = e.event, e.day > day { continue }
             if case let .imported(_, _, segment, checksum, _) = e.event {
                 s.origin = e.event.importOrigin.map { s.pool.intern($0) } ?? Empty.text
                 s.importDay = e.day
@@ -207,6 +209,23 @@ public struct FunnelState: Sendable {
             let r = try existingRow(id)
             changeStage(r, to: to, on: day, forced: nil)
             deals.lostReason[r] = Empty.text
+        case let .snapshot(_, removed, returned):
+            // Rebuilding a past day, a deal created later is not there to remove.
+            for id in removed {
+                guard let r = row(of: id) else { if partialReplay { continue }; throw replayError("deal \"\(id)\" does not exist") }
+                if deals.status[r] == .open { deals.status[r] = .removed }
+            }
+            for id in returned {
+                guard let r = row(of: id) else { if partialReplay { continue }; throw replayError("deal \"\(id)\" does not exist") }
+                if deals.status[r] == .removed { deals.status[r] = statusOf(stage: stageName(ofRow: r), funnel: funnelName(ofRow: r)) }
+            }
+        case let .closedAs(id, stage, reason):
+            let r = try existingRow(id)
+            guard let def = funnel(ofRow: r)?.stage(named: stage), def.kind != .open else {
+                throw replayError("deal \"\(id)\" cannot close in '\(stage)', which is not an outcome stage of its funnel")
+            }
+            changeStage(r, to: stage, on: day, forced: nil)
+            if def.kind == .lost { deals.lostReason[r] = reason.map { pool.intern($0) } ?? Empty.text }
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             try applyAutomation(event, on: day)
@@ -285,7 +304,9 @@ public struct FunnelState: Sendable {
             throw replayError("the recorded declaration of \(what) '\(name)' does not parse")
         }
         switch statement.kind {
-        case .field(let d): catalog.declare(field: try Declarations.field(d, file: file))
+        case .field(let d):
+            if BuiltinFields.addedLater.contains(d.name.text) { return }
+            catalog.declare(field: try Declarations.field(d, file: file))
         case .funnel(let d):
             let f = try Declarations.funnel(d, file: file, catalog: catalog)
             // Interned now so reports can list stages no deal has reached yet.
@@ -294,6 +315,8 @@ public struct FunnelState: Sendable {
             catalog.declare(funnel: f)
         case .rule(let d):
             catalog.declare(rule: RuleDef(name: d.name.text, trigger: d.trigger, filter: d.filter, action: d.action, source: file))
+        case let .currency(code, table, column):
+            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text)
         case .leadGate(let e):
             catalog.leadGate = e
             catalog.leadGateSource = file

@@ -120,6 +120,9 @@ extension DomainEvent {
         case let .stageRenamed(funnel, from, to): return "stage \(from) of \(funnel) renamed to \(to)"
         case .tasksClosed(let ids): return ids.count == 1 ? "task \(ids[0]) closed with its deal" : "\(ids.count) tasks closed with their deal"
         case let .imported(kind, file, _, _, rows): return "import \(kind) from \(file) (\(rows) row\(rows == 1 ? "" : "s"))"
+        case let .closedAs(id, stage, _): return "deal \"\(id)\" closed as \(stage)"
+        case let .snapshot(funnel, removed, returned):
+            return "snapshot of \(funnel): \(removed.count) deal\(removed.count == 1 ? "" : "s") removed, \(returned.count) back"
         }
     }
 }

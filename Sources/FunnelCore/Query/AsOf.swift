@@ -32,12 +32,13 @@ extension DomainEvent {
     /// The existing deal an event changes; nil for declarations and for creating a deal.
     var changedDealID: String? {
         switch self {
-        case .fieldsSet(let id, _), .moved(let id, _, _), .won(let id), .lost(let id, _), .reopened(let id, _): return id
+        case .fieldsSet(let id, _), .moved(let id, _, _), .won(let id), .lost(let id, _), .reopened(let id, _),
+             .closedAs(let id, _, _): return id
         // Tasks and notifications are recorded with the stage change that made them, so they
         // wait for their deal the same way.
         case .taskCreated(let t): return t.deal
         case .notified(let n): return n.deal
-        case .declare, .dealCreated, .taskDone, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
+        case .declare, .dealCreated, .snapshot, .taskDone, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted, .imported, .dealDeleted, .dealRestored, .undone, .stageRenamed, .tasksClosed:
             return nil
         }

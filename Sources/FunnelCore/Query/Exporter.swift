@@ -30,14 +30,24 @@ struct Exporter {
 
     /// Every stored deal field, built-in then declared, in `import deals` terms.
     static let storedFields = ["id", "name", "funnel", "stage", "status", "amount", "owner", "team", "source", "product", "account",
-                               "created", "close_date", "closed", "lost_reason"]
+                               "created", "close_date", "closed", "lost_reason", "probability", "category", "currency"]
 
     func allDealFields(filter: Expr?, ctx: EvalContext) throws -> ResultTable {
         let compiler = ExprCompiler(context: ctx, file: file)
         let keep = try filter.map { try compiler.predicate($0) }
         let names = Self.storedFields + state.catalog.fieldOrder
         let exprs = names.map { Expr(.name($0), SourceRange(0, 0)) }
-        let evals = try exprs.map { try compiler.compile($0) }
+        let deals = state.deals
+        // A deal's own probability and category, empty when it takes its stage's: the file then
+        // re-imports to the same overrides, and a stage's later change still reaches the others.
+        let ownCategory = deals.custom["category"]
+        let evals = try zip(names, exprs).map { name, e -> ExprCompiler.Eval in
+            switch name {
+            case "probability": return { r in deals.probability[r].isNaN ? .null : .number(deals.probability[r]) }
+            case "category": return { r in ownCategory.map { r < $0.count ? $0[r] : .null } ?? .null }
+            default: return try compiler.compile(e)
+            }
+        }
         let columns = zip(names, exprs).map { ResultColumn($0, ColumnKinds.kind(of: $1, catalog: state.catalog)) }
         var rows: [[Value]] = []
         for r in 0..<state.deals.count {

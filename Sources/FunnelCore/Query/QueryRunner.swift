@@ -15,6 +15,8 @@ struct QueryRunner {
     /// For the funnel chart: `conversion` adds `reached_amount`, the amount of the deals that
     /// reached each stage.
     var withReachedAmount = false
+    /// Set once amounts are in the reporting currency, so they are converted once.
+    var inReportingCurrency = false
 
     init(context: EvalContext, file: SourceFile) {
         self.ctx = context
@@ -24,6 +26,15 @@ struct QueryRunner {
 
     func run(_ checked: CheckedQuery) throws -> ResultTable {
         if let a = checked.query.asOf { return try runAsOf(checked, a) }
+        if let currency = ctx.state.catalog.reportingCurrency, !inReportingCurrency {
+            let converted = try CurrencyConversion(currency: currency, file: file, range: checked.query.range).convert(ctx.state)
+            var inner = QueryRunner(context: EvalContext(state: converted, today: ctx.today), file: file)
+            inner.asOfDay = asOfDay
+            inner.inReportingCurrency = true
+            var table = try inner.run(checked)
+            for i in table.columns.indices where table.columns[i].kind == .money { table.columns[i].unit = currency.code }
+            return table
+        }
         let plan = try QueryPlan(checked, runner: self)
         let q = checked.query
         switch checked.spec.kind {

@@ -10,7 +10,19 @@ public enum BuiltinFields {
         ("stale", .bool, false), ("weighted", .money, false),
         // The lead a deal was converted from (convert lead).
         ("lead", .text, false),
+        // CRM exports carry both per deal: the forecast category (the deal's own, else its
+        // stage's, as with probability) and the ISO code of the amount's currency.
+        ("category", .text, true), ("currency", .text, true),
     ]
+
+    /// Built-in fields that take only some values, as `one of` does for a declared field.
+    public static func oneOf(_ name: String) -> [Value]? {
+        name == "category" ? StageCategory.allCases.map { .text($0.rawValue) } : nil
+    }
+
+    /// Built-in fields added after stores were made, which a store may have declared itself:
+    /// such an old declaration is passed over on replay, and the built-in field takes its values.
+    public static let addedLater: Set<String> = ["category", "currency"]
     static let byName: [String: (type: ValueType, writable: Bool)] = {
         var d: [String: (ValueType, Bool)] = [:]
         for f in all { d[f.name] = (f.type, f.writable) }

@@ -11,6 +11,8 @@ public struct Catalog: Sendable {
     /// Reference tables by name: their column names (the rows live in the state).
     public var tables: [String: [String]] = [:]
     public var leadGate: Expr?
+    /// `currency`: the currency every money figure is reported in, and its rates.
+    public var reportingCurrency: ReportingCurrency?
     public var leadGateSource: SourceFile?
 
     public init() {}
@@ -43,6 +45,14 @@ public struct Catalog: Sendable {
     }
 }
 
+/// `currency USD rates rates.ConversionRate`: money figures in USD; a deal in currency C counts
+/// amount / rates[C].ConversionRate (units of C per one USD, as Salesforce's CurrencyType).
+public struct ReportingCurrency: Sendable, Equatable {
+    public var code: String
+    public var table: String?
+    public var column: String?
+}
+
 public struct FieldDef: Sendable, Equatable {
     public var name: String
     public var type: FieldType
@@ -68,14 +78,17 @@ public struct StageDef: Sendable, Equatable {
 
 public struct FunnelDef: Sendable, Equatable {
     public var name: String
-    /// Open stages in order, then won, then lost.
+    /// Open stages in order, then the won stages, then the lost stages (each in declared order).
     public var stages: [StageDef]
     /// The declaration's text, so exit criteria can be quoted in messages.
     public var source: SourceFile?
 
     public var openStages: ArraySlice<StageDef> { stages.prefix(while: { $0.kind == .open }) }
+    /// The first won / lost stage declared: where `win deal` and `lose deal` go unless they name another.
     public var wonStage: StageDef? { stages.first(where: { $0.kind == .won }) }
     public var lostStage: StageDef? { stages.first(where: { $0.kind == .lost }) }
+    public var wonStages: [StageDef] { stages.filter { $0.kind == .won } }
+    public var lostStages: [StageDef] { stages.filter { $0.kind == .lost } }
     public var firstOpenStage: StageDef? { stages.first }
 
     public func stage(named name: String) -> StageDef? { stages.first(where: { $0.name == name }) }

@@ -25,8 +25,8 @@ public enum Declarations {
 
     public static func funnel(_ d: FunnelDecl, file: SourceFile, catalog: Catalog) throws -> FunnelDef {
         var open: [StageDef] = []
-        var won: StageDef?
-        var lost: StageDef?
+        var won: [StageDef] = []
+        var lost: [StageDef] = []
         if let like = d.like {
             guard let base = catalog.funnels[like.text] else {
                 throw Diagnostic(.name, "E203", "unknown funnel '\(like.text)'", file: file, range: like.range,
@@ -35,8 +35,8 @@ public enum Declarations {
                                         : "the funnels are: " + catalog.funnelOrder.joined(separator: ", ")))
             }
             open = Array(base.openStages)
-            won = base.wonStage
-            lost = base.lostStage
+            won = base.wonStages
+            lost = base.lostStages
         }
         var seen = Set<String>()
         for s in d.stages {
@@ -69,25 +69,31 @@ public enum Declarations {
             return StageDef(name: id.text, kind: kind, position: nil, probability: kind == .won ? 1 : 0,
                             staleAfter: nil, category: .pipeline, exitWhen: nil, tasks: [], onEnter: [], onExit: [])
         }
-        if let w = d.won { won = try closing(w, .won) }
-        if let l = d.lost { lost = try closing(l, .lost) }
+        // A `like` copy keeps the base's outcome stages unless the copy names its own.
+        if !d.won.isEmpty { won = try d.won.map { try closing($0, .won) } }
+        if !d.lost.isEmpty { lost = try d.lost.map { try closing($0, .lost) } }
         guard !open.isEmpty else {
             throw Diagnostic(.name, "E212", "funnel '\(d.name.text)' has no open stages", file: file, range: d.name.range,
                              help: "add stages in order: stage Qualification probability 10%")
         }
-        guard let wonStage = won, let lostStage = lost else {
+        guard !won.isEmpty, !lost.isEmpty else {
             throw Diagnostic(.name, "E212", "funnel '\(d.name.text)' needs a won and a lost stage", file: file,
                              range: d.name.range, help: "add the lines: won \"Closed Won\" and lost \"Closed Lost\"")
         }
-        if wonStage.name == lostStage.name {
-            throw Diagnostic(.name, "E211", "the won and lost stages of funnel '\(d.name.text)' have the same name",
-                             file: file, range: d.lost?.range ?? d.name.range)
+        var outcomes = Set<String>()
+        for s in won + lost where !outcomes.insert(s.name).inserted {
+            let range = (d.won + d.lost).last(where: { $0.text == s.name })?.range ?? d.name.range
+            if won.contains(where: { $0.name == s.name }) && lost.contains(where: { $0.name == s.name }) {
+                throw Diagnostic(.name, "E211", "the won and lost stages of funnel '\(d.name.text)' have the same name",
+                                 file: file, range: range)
+            }
+            throw Diagnostic(.name, "E211", "stage '\(s.name)' is declared twice in funnel '\(d.name.text)'", file: file, range: range)
         }
         var stages = open
         for i in stages.indices { stages[i].position = i + 1 }
-        var w = wonStage; w.position = open.count + 1
-        var l = lostStage; l.position = nil
-        stages.append(w); stages.append(l)
+        // Every won stage is one step past the last open stage; lost stages have no position.
+        for var w in won { w.position = open.count + 1; stages.append(w) }
+        for var l in lost { l.position = nil; stages.append(l) }
         return FunnelDef(name: d.name.text, stages: stages, source: file)
     }
 }

@@ -268,6 +268,16 @@ extension Resolver {
                                           fileRange: fileExpr.range, file: file)
         }
         if let filter = options.filter { try expectBool(filter, .importRow, what: "an import's where") }
+        if let on = options.on {
+            switch on.kind {
+            case .date, .today: break
+            default: throw Diagnostic(.type, "E460", "an import's 'on' needs a date, like 2026-03-31", file: file, range: on.range)
+            }
+        }
+        if options.snapshot, options.skipErrors {
+            throw Diagnostic(.name, "E461", "a snapshot import cannot skip errors: a row left out would remove its deal", file: file,
+                             range: fileExpr.range, help: "correct the file, or import it without as snapshot")
+        }
         if let filter = options.filter, let header, case .string(let name) = fileExpr.kind {
             for (column, range) in ImportChecks.columnNames(in: filter) {
                 _ = try ImportChecks.columnIndex(column, in: header, fileName: name, range: range, file: file)

@@ -82,6 +82,16 @@ public struct Resolver {
             try checkDate(on)
         case let .win(_, on), let .lose(_, _, on), let .qualify(_, on), let .disqualify(_, _, on):
             try checkDate(on)
+        case let .currency(code, table, column):
+            if let table, let column, let columns = catalog.tables[table.text], !columns.contains(column.text) {
+                throw Diagnostic(.name, "E462", "table \(table.text) has no column '\(column.text)'", file: file, range: column.range,
+                                 help: Suggest.closest(to: column.text, in: columns).map { "did you mean '\($0)'?" }
+                                    ?? "its columns are: " + columns.joined(separator: ", "))
+            }
+            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text)
+        case let .closeAs(_, _, stage, _, on):
+            try checkStage(stage, funnel: nil)
+            try checkDate(on)
         case let .reopen(_, to, on):
             if let to { try checkStage(to, funnel: nil) }
             try checkDate(on)

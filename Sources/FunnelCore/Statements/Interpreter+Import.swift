@@ -6,6 +6,8 @@
 extension Interpreter {
     func runImport(_ kind: ImportKind, file fileExpr: Expr, mapping: [MappingItem], options: ImportOptions,
                    script: SourceFile) throws -> StatementOutput {
+        // `on DATE`: the day the export was taken, which the import's undated changes take.
+        let today = try effectiveDate(options.on, file: script)
         switch kind {
         case .deals(let funnelName):
             guard let funnel = state.catalog.funnels[funnelName.text] else {
@@ -17,11 +19,21 @@ extension Interpreter {
             try check(outcome.errors, kind: "deals", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
             if b.count > 0 {
-                let rows = try recordImport(.deals(b), kind: "deals", file: outcome.fileName, rows: b.count, on: today)
+                let rows = try recordImport(.deals(b), kind: options.snapshot ? "snapshot" : "deals", file: outcome.fileName,
+                                            rows: b.count, on: today)
                 if !options.withoutRules { try announceStageChanges(b, rows: rows) }
             }
+            var snapshotNote = ""
+            if options.snapshot {
+                let (removed, returned) = snapshotVerdict(funnel: funnel.name, present: Set(b.ids))
+                if !removed.isEmpty || !returned.isEmpty {
+                    try record(.snapshot(funnel: funnel.name, removed: removed, returned: returned), on: today)
+                }
+                snapshotNote = "; \(Self.plural(removed.count, "open deal")) not in the file removed"
+                    + (returned.isEmpty ? "" : ", \(returned.count) back")
+            }
             let summary = "imported \(Self.plural(b.count, "deal")) from \(outcome.fileName) into \(funnel.name): \(outcome.created) new, \(outcome.updated) updated"
-                + Self.filtered(outcome.skippedByFilter)
+                + snapshotNote + Self.filtered(outcome.skippedByFilter)
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
         case let .table(name, key):
@@ -60,6 +72,20 @@ extension Interpreter {
             if case let .withWarnings(inner, skipped) = result { return .withWarnings(inner, outcome.warnings + skipped) }
             return .withWarnings(result, outcome.warnings)
         }
+    }
+
+    /// A snapshot's verdict, after its rows are applied: the funnel's open deals the file
+    /// lacks are removed, and its removed deals the file has are back — in the store's order.
+    func snapshotVerdict(funnel: String, present: Set<String>) -> (removed: [String], returned: [String]) {
+        var removed: [String] = [], returned: [String] = []
+        let deals = state.deals
+        guard let f = state.pool.code(of: funnel) else { return ([], []) }
+        for r in 0..<deals.count where deals.funnel[r] == f {
+            let here = present.contains(deals.ids[r])
+            if deals.status[r] == .open, !here { removed.append(deals.ids[r]) }
+            if deals.status[r] == .removed, here { returned.append(deals.ids[r]) }
+        }
+        return (removed, returned)
     }
 
     /// What `where` left out, after the summary.

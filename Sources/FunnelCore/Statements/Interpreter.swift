@@ -101,7 +101,8 @@ public final class Interpreter {
     /// The deal whose stage an event changes (a new deal enters its first stage).
     func stageChangeSubject(_ e: DomainEvent) -> String? {
         switch e {
-        case .dealCreated(let id, _, _, _), .moved(let id, _, _), .won(let id), .lost(let id, _), .reopened(let id, _): return id
+        case .dealCreated(let id, _, _, _), .moved(let id, _, _), .won(let id), .lost(let id, _), .reopened(let id, _),
+             .closedAs(let id, _, _): return id
         default: return nil
         }
     }
@@ -137,6 +138,9 @@ public final class Interpreter {
         case .rule(let d):
             try record(.declare(what: "rule", name: d.name.text, source: file.text(s.range)), on: today)
             return .none
+        case .currency(let code, _, _):
+            try record(.declare(what: "currency", name: code.text, source: file.text(s.range)), on: today)
+            return .none
         case .leadGate:
             try record(.declare(what: "leadgate", name: "leads", source: file.text(s.range)), on: today)
             return .none
@@ -154,6 +158,9 @@ public final class Interpreter {
             return .none
         case let .lose(id, reason, on):
             try closeDeal(id: id, won: false, reason: reason, on: on, file: file)
+            return .none
+        case let .closeAs(id, won, stage, reason, on):
+            try closeDeal(id: id, won: won, reason: reason, on: on, file: file, stage: stage)
             return .none
         case let .reopen(id, to, on):
             try reopenDeal(id: id, to: to, on: on, file: file)
@@ -309,7 +316,7 @@ public final class Interpreter {
         default: break
         }
         if case .text(let s) = raw, s.isEmpty { v = .null }
-        if let allowed = state.catalog.fields[name]?.oneOf, !v.isNull, !allowed.contains(v) {
+        if let allowed = state.catalog.fields[name]?.oneOf ?? BuiltinFields.oneOf(name), !v.isNull, !allowed.contains(v) {
             throw Diagnostic(.runtime, "R104", "\(name) must be one of " + allowed.map { ValueFormatter.machine($0) }.map { "\"\($0)\"" }.joined(separator: ", "),
                              file: file, range: a.value.range)
         }
@@ -418,7 +425,9 @@ public final class Interpreter {
         let day = try effectiveDate(on, file: file)
         try checkNotBefore(r, day, on: on, file: file)
         if target.kind == .lost {
-            try record(.lost(id: dealID, reason: nil), on: day)
+            // The first lost stage keeps its old journal form; another one is named.
+            try record(target.name == funnel.lostStage?.name ? .lost(id: dealID, reason: nil)
+                           : .closedAs(id: dealID, stage: target.name, reason: nil), on: day)
             return
         }
         if force == nil {
@@ -429,7 +438,7 @@ public final class Interpreter {
         try record(.moved(id: dealID, to: to.text, forcedBecause: force), on: day)
     }
 
-    func closeDeal(id: Expr, won: Bool, reason: String?, on: Expr?, file: SourceFile) throws {
+    func closeDeal(id: Expr, won: Bool, reason: String?, on: Expr?, file: SourceFile, stage: Identifier? = nil) throws {
         let r = try existingDeal(id, file: file)
         let dealID = state.deals.ids[r]
         let status = state.deals.status[r]
@@ -437,17 +446,34 @@ public final class Interpreter {
             throw Diagnostic(.runtime, "R113", "deal \"\(dealID)\" is already \(status.name)", file: file, range: id.range,
                              help: "reopen deal \"\(dealID)\" first")
         }
-        guard state.funnel(ofRow: r) != nil else {
+        guard let funnel = state.funnel(ofRow: r) else {
             throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(state.funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
+        }
+        let kind: StageKind = won ? .won : .lost
+        if let stage, funnel.stage(named: stage.text)?.kind != kind {
+            let choices = (won ? funnel.wonStages : funnel.lostStages).map(\.name)
+            throw Diagnostic(.runtime, "R700", "'\(stage.text)' is not a \(kind.rawValue) stage of funnel '\(funnel.name)'", file: file,
+                             range: stage.range,
+                             help: Suggest.closest(to: stage.text, in: choices).map { "did you mean '\($0)'?" }
+                                ?? "the \(kind.rawValue) stages are: " + choices.joined(separator: ", "))
         }
         let day = try effectiveDate(on, file: file)
         try checkNotBefore(r, day, on: on, file: file)
-        try record(won ? .won(id: dealID) : .lost(id: dealID, reason: reason), on: day)
+        let first = won ? funnel.wonStage?.name : funnel.lostStage?.name
+        if let stage, stage.text != first {
+            try record(.closedAs(id: dealID, stage: stage.text, reason: reason), on: day)
+        } else {
+            try record(won ? .won(id: dealID) : .lost(id: dealID, reason: reason), on: day)
+        }
     }
 
     func reopenDeal(id: Expr, to: Identifier?, on: Expr?, file: SourceFile) throws {
         let r = try existingDeal(id, file: file)
         let dealID = state.deals.ids[r]
+        if state.deals.status[r] == .removed {
+            throw Diagnostic(.runtime, "R701", "deal \"\(dealID)\" was removed from the CRM by a snapshot import", file: file,
+                             range: id.range, help: "it comes back when a later snapshot has it again")
+        }
         guard state.deals.status[r] != .open else {
             throw Diagnostic(.runtime, "R114", "deal \"\(dealID)\" is open; only a won or lost deal can be reopened", file: file, range: id.range)
         }

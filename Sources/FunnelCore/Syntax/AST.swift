@@ -146,7 +146,7 @@ public struct TaskSpec: Equatable, Sendable {
     public var due: Duration?
 }
 
-public enum StageCategory: String, Sendable { case pipeline, best_case, commit }
+public enum StageCategory: String, Sendable, CaseIterable { case pipeline, best_case, commit }
 
 /// One `stage` item of a funnel body. Options left nil keep the value a `like` copy had.
 public struct StageDecl: Equatable, Sendable {
@@ -165,8 +165,9 @@ public struct FunnelDecl: Equatable, Sendable {
     public var name: Identifier
     public var like: Identifier?
     public var stages: [StageDecl]
-    public var won: Identifier?
-    public var lost: Identifier?
+    /// Outcome stages in declared order; the first of each is where `win` / `lose` go by default.
+    public var won: [Identifier]
+    public var lost: [Identifier]
 }
 
 public enum FieldType: String, Sendable, CaseIterable { case text, number, money, percent, date, bool }
@@ -214,7 +215,12 @@ public struct ImportOptions: Equatable, Sendable {
     public var encoding: String?
     /// `where EXPR`: the rows to import, over the file's columns.
     public var filter: Expr?
+    /// `as snapshot`: the file is every open deal of the funnel; open deals it lacks are removed.
+    public var snapshot = false
+    /// `on DATE`: the day the export was taken (default today).
+    public var on: Expr?
     public static func == (a: ImportOptions, b: ImportOptions) -> Bool {
+        a.snapshot == b.snapshot && a.on == b.on &&
         a.skipErrors == b.skipErrors && a.withoutRules == b.withoutRules && a.delimiter == b.delimiter
             && a.encoding == b.encoding && a.filter == b.filter
             && a.decimalComma == b.decimalComma && a.dateFormat == b.dateFormat
@@ -241,6 +247,10 @@ public enum StatementKind: Equatable, Sendable {
     case move(id: Expr, to: Identifier, force: String?, on: Expr?)
     case win(id: Expr, on: Expr?)
     case lose(id: Expr, reason: String?, on: Expr?)
+    /// `win deal "X" as STAGE` / `lose deal "X" as STAGE`: closing into a named outcome stage.
+    case closeAs(id: Expr, won: Bool, stage: Identifier, reason: String?, on: Expr?)
+    /// `currency USD [rates TABLE.COLUMN]`: the reporting currency and where rates come from.
+    case currency(code: Identifier, table: Identifier?, column: Identifier?)
     case reopen(id: Expr, to: Identifier?, on: Expr?)
     case lead(id: Expr, fields: [Assignment], on: Expr?)
     case qualify(id: Expr, on: Expr?)

@@ -35,16 +35,16 @@ extension Parser {
         var like: Identifier?
         if accept("like") { like = try parseName("the funnel to copy") }
         try expectSymbol("{", "'{' to start the funnel's stages")
-        var decl = FunnelDecl(name: name, like: like, stages: [], won: nil, lost: nil)
+        var decl = FunnelDecl(name: name, like: like, stages: [], won: [], lost: [])
         while true {
             skipSeparators()
             if acceptSymbol("}") { break }
             if accept("stage") {
                 decl.stages.append(try parseStageDecl())
             } else if accept("won") {
-                decl.won = try parseName("the won stage's name")
+                decl.won.append(try parseName("the won stage's name"))
             } else if accept("lost") {
-                decl.lost = try parseName("the lost stage's name")
+                decl.lost.append(try parseName("the lost stage's name"))
             } else {
                 throw unexpected(expected: "'stage', 'won', 'lost' or '}'")
             }

@@ -157,7 +157,7 @@ extension Parser {
     }
 
     /// primary := NUMBER [ duration-unit ] | PERCENT | STRING | DATE | MONTH | QUARTER
-    ///          | "true" | "false" | "empty" | "today" | "tasks" "done"
+    ///          | "true" | "false" | "是" | "否" | "对" | "错" | "有" | "无" | "empty" | "today" | "tasks" "done"
     ///          | WORD "[" expr "]" "." WORD | WORD "(" [ expr { "," expr } ] ")" | WORD
     ///          | "(" expr ")" | list
     /// list := "(" [ expr { "," expr } [ "," ] ] ")"
@@ -203,7 +203,10 @@ extension Parser {
         case .word(let w):
             let lower = w.lowercased()
             switch lower {
-            case "true", "false": advance(); return Sized(Expr(.bool(lower == "true"), t.range), height: 1)
+            // 是/否, 对/错, 有/无: how Chinese CRMs and spreadsheets write true and false.
+            case "true", "false", "是", "否", "对", "错", "有", "无":
+                advance()
+                return Sized(Expr(.bool(["true", "是", "对", "有"].contains(lower)), t.range), height: 1)
             case "empty": advance(); return Sized(Expr(.empty, t.range), height: 1)
             case "today": advance(); return Sized(Expr(.today, t.range), height: 1)
             case "tasks" where token(at: 1).isKeyword("done"):

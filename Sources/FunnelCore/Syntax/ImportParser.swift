@@ -2,7 +2,7 @@
 extension Parser {
     /// import-statement := "import" import-source { import-option } [ "(" mapping ")" ] { import-option }
     /// (options and the mapping may start on the lines that follow)
-    /// import-source := "deals" "from" STRING "into" name
+    /// import-source := "deals" "from" STRING "into" name [ "as" "snapshot" ]
     ///                | "table" name "from" STRING "key" name
     ///                | "history" "from" STRING
     ///                | "leads" "from" STRING
@@ -10,10 +10,15 @@ extension Parser {
         try expect("import")
         let kind: ImportKind
         let file: Expr
+        var snapshotImport = false
         if accept("deals") {
             file = try parseFileName()
             try expect("into", "'into' and a funnel name")
             kind = .deals(funnel: try parseName("a funnel name"))
+            if accept("as") {
+                try expect("snapshot", "'snapshot' (as snapshot: open deals missing from the file are removed)")
+                snapshotImport = true
+            }
         } else if accept("table") {
             let name = try parseName("a table name")
             file = try parseFileName()
@@ -29,6 +34,7 @@ extension Parser {
             throw unexpected(expected: "deals, table, history or leads")
         }
         var options = ImportOptions()
+        options.snapshot = snapshotImport
         var mapping: [MappingItem] = []
         while true {
             if try parseImportOption(&options) { continue }
@@ -41,7 +47,7 @@ extension Parser {
                 // Options and the mapping may go on the next lines; no statement starts with them.
                 let next = peekPastNewlines()
                 if next.isSymbol("(") && mapping.isEmpty { skipNewlines(); continue }
-                if let w = next.keyword, ["stages", "skip", "without", "delimiter", "decimal", "date", "encoding", "where"].contains(w) {
+                if let w = next.keyword, ["stages", "skip", "without", "delimiter", "decimal", "date", "encoding", "where", "on"].contains(w) {
                     skipNewlines(); continue
                 }
             }
@@ -65,7 +71,7 @@ extension Parser {
 
     /// import-option := "skip" "errors" | "without" "rules" | "delimiter" STRING
     ///                | "decimal" STRING | "date" "format" STRING | "encoding" STRING
-    ///                | "where" expr
+    ///                | "where" expr | "on" expr
     ///                | "stages" "(" STRING "=" name { "," STRING "=" name } ")"
     mutating func parseImportOption(_ o: inout ImportOptions) throws -> Bool {
         if o.encoding == nil, accept("encoding") {
@@ -74,6 +80,10 @@ extension Parser {
         }
         if o.filter == nil, accept("where") {
             o.filter = try parseExpression()
+            return true
+        }
+        if o.on == nil, accept("on") {
+            o.on = try parseExpression()
             return true
         }
         if accept("skip") { try expect("errors"); o.skipErrors = true; return true }

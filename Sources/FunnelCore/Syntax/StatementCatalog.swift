@@ -6,7 +6,7 @@ public enum StatementCatalog {
     public static let statementWords = [
         "field", "funnel", "rule", "deal", "set", "move", "win", "lose", "reopen", "lead", "leads",
         "qualify", "disqualify", "convert", "import", "export", "why", "done", "ack", "check", "chart",
-        "report", "show", "delete", "restore", "rename", "undo",
+        "report", "show", "delete", "restore", "rename", "undo", "currency",
     ]
 
     /// Every word a statement can start with: the statements', then the queries'.
@@ -28,7 +28,7 @@ extension StatementKind {
     /// store's writer lock and commit. Queries, `show`, `why` and charts only read.
     public var writes: Bool {
         switch self {
-        case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .reopen, .lead, .qualify,
+        case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .closeAs, .currency, .reopen, .lead, .qualify,
              .disqualify, .convert, .importData, .doneTask, .ack, .checkRules, .deleteDeal, .restoreDeal, .stageMap, .undo:
             return true
         case .dotCommand(let text):

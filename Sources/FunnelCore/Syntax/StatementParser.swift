@@ -38,6 +38,7 @@ extension Parser {
         case "win":
             if token(at: 1).isKeyword("rate") { kind = .query(try parseQuery()) } else { kind = try parseWin() }
         case "lose": kind = try parseLose()
+        case "currency": kind = try parseCurrency()
         case "reopen": kind = try parseReopen()
         case "lead": kind = try parseLead()
         case "leads":
@@ -133,21 +134,38 @@ extension Parser {
         return .move(id: id, to: stage, force: force, on: try parseOnDate())
     }
 
-    /// win-statement := "win" "deal" deal-ref [ on-clause ]
+    /// win-statement := "win" "deal" deal-ref [ "as" name ] [ on-clause ]
     mutating func parseWin() throws -> StatementKind {
         try expect("win")
         try expect("deal", "'deal' or 'rate'")
         let id = try parseRecordID("a deal id")
+        if accept("as") {
+            let stage = try parseName("a won stage's name")
+            return .closeAs(id: id, won: true, stage: stage, reason: nil, on: try parseOnDate())
+        }
         return .win(id: id, on: try parseOnDate())
     }
 
-    /// lose-statement := "lose" "deal" deal-ref [ "because" STRING ] [ on-clause ]
+    /// currency-decl := "currency" name [ "rates" name "." name ]
+    mutating func parseCurrency() throws -> StatementKind {
+        try expect("currency")
+        let code = try parseName("a currency code, like USD")
+        guard accept("rates") else { return .currency(code: code, table: nil, column: nil) }
+        let table = try parseName("the table of rates")
+        try expectSymbol(".", "'.' and the column of rates (rates TABLE.COLUMN)")
+        return .currency(code: code, table: table, column: try parseName("the column of rates"))
+    }
+
+    /// lose-statement := "lose" "deal" deal-ref [ "as" name ] [ "because" STRING ] [ on-clause ]
     mutating func parseLose() throws -> StatementKind {
         try expect("lose")
         try expect("deal")
         let id = try parseRecordID("a deal id")
+        var stage: Identifier?
+        if accept("as") { stage = try parseName("a lost stage's name") }
         var reason: String?
         if accept("because") { reason = try parseString("a reason in quotes") }
+        if let stage { return .closeAs(id: id, won: false, stage: stage, reason: reason, on: try parseOnDate()) }
         return .lose(id: id, reason: reason, on: try parseOnDate())
     }
 

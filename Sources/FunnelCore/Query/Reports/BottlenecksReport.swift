@@ -31,6 +31,7 @@ struct BottlenecksReport {
         for r in 0..<deals.count {
             try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
+            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)
             let f = deals.funnel[r]

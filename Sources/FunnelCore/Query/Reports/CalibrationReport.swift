@@ -37,10 +37,11 @@ struct CalibrationReport {
         for r in 0..<deals.count {
             try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
+            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)
             let status = deals.status[r]
-            if status == .open || !ClosedWindow.contains(deals.closed[r], window) { continue }
+            if !status.isClosed || !ClosedWindow.contains(deals.closed[r], window) { continue }
             let f = deals.funnel[r]
             let furthest = positions.furthest(r, funnel: f, index: index, history: h)
             for step in grouping.rows.steps[f] ?? [] where furthest >= step.position {

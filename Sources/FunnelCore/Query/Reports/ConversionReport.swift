@@ -1,8 +1,9 @@
 /// `conversion`: the stage-to-stage funnel of a cohort (METRICS.md). The cohort is the
 /// deals created in the `during` window (all deals without one). One row per open stage,
-/// then the won stage, after the `by` groups:
+/// then each won stage, after the `by` groups:
 ///   reached          deals whose furthest position is at least the stage's (skipped
-///                    stages count as passed, a deal that moved back keeps its furthest)
+///                    stages count as passed, a deal that moved back keeps its furthest);
+///                    with several won stages, a won row counts the deals won there
 ///   next_rate        reached(next stage) / reached(this stage); none on the won row
 ///   cumulative_rate  reached(this stage) / reached(first stage)
 ///   lost             deals now lost whose last stage before losing was this one
@@ -40,6 +41,7 @@ struct ConversionReport {
         for r in 0..<deals.count {
             try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
+            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)
             if let (lo, hi) = window {
@@ -53,9 +55,13 @@ struct ConversionReport {
             var lostFrom = Empty.text
             let entries = index.range(of: r)
             if status == .lost, entries.count >= 2 { lostFrom = h.stage[Int(index.entries[entries.upperBound - 2])] }
-            for step in grouping.rows.steps[f] ?? [] {
+            let steps = grouping.rows.steps[f] ?? []
+            // With several won stages, each won row counts the deals that were won there.
+            let severalWon = steps.lazy.filter(\.isWon).count > 1
+            for step in steps {
                 let c = grouping.cell(g, step.row)
                 if furthest >= 1 { accs[c].started += 1 }
+                if step.isWon, severalWon, !entries.contains(where: { h.stage[Int(index.entries[$0])] == step.code }) { continue }
                 if furthest >= step.position {
                     accs[c].reached += 1
                     if !deals.amount[r].isNaN { accs[c].reachedAmount += deals.amount[r] }

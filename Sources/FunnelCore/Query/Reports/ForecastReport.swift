@@ -6,12 +6,15 @@ struct ForecastReport: GroupedKernel {
     let ctx: EvalContext
     let deals: DealTable
     let categories: [StageCategory]
+    /// Deals' own categories, which override their stages'.
+    let ownCategory: [Value]?
     var columns: [ResultColumn] { QuerySpec.of(.forecast).columns }
 
     init(_ ctx: EvalContext) {
         self.ctx = ctx
         deals = ctx.state.deals
         categories = ctx.slotInfo.map(\.category)
+        ownCategory = deals.custom["category"]
     }
 
     struct Acc {
@@ -22,7 +25,7 @@ struct ForecastReport: GroupedKernel {
 
     func includes(_ r: Int, window: (Int32, Int32)?) -> Bool {
         let status = deals.status[r]
-        if status == .lost { return false }
+        if status != .open && status != .won { return false }
         let day = status == .open ? deals.closeDate[r] : deals.closed[r]
         if let (lo, hi) = window, day == Empty.date || day < lo || day >= hi { return false }
         return true
@@ -39,7 +42,7 @@ struct ForecastReport: GroupedKernel {
         a.deals += 1
         a.amount += amount
         a.weighted += amount * ctx.probability(r)
-        switch categories[Int(deals.stageSlot[r])] {
+        switch ownCategory == nil ? categories[Int(deals.stageSlot[r])] : ctx.category(r, own: ownCategory) {
         case .commit: a.commit += amount; a.bestCase += amount
         case .best_case: a.bestCase += amount
         case .pipeline: break

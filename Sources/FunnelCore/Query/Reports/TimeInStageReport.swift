@@ -26,6 +26,7 @@ struct TimeInStageReport {
         for r in 0..<deals.count {
             try Cancellation.checkpoint(r)
             if let keep, !keep(r) { continue }
+            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
             let g = grouping.prepare(r)
             grouping.grow(&accs, Acc.init)
             visits.totals(r, window: window) { row, days in accs[grouping.cell(g, row)].days.append(days) }

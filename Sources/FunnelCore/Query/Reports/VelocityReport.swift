@@ -18,7 +18,7 @@ struct VelocityReport: GroupedKernel {
     var scan: String { "every deal; during keeps the closed deals closed in the window (open deals always count)" }
 
     func includes(_ r: Int, window: (Int32, Int32)?) -> Bool {
-        deals.status[r] == .open || ClosedWindow.contains(deals.closed[r], window)
+        deals.status[r] == .open || (deals.status[r].isClosed && ClosedWindow.contains(deals.closed[r], window))
     }
 
     func makeAccumulator() -> Acc { Acc() }
@@ -26,6 +26,7 @@ struct VelocityReport: GroupedKernel {
     func add(_ r: Int, to a: inout Acc) {
         switch deals.status[r] {
         case .open: a.open += 1
+        case .removed: break
         case .lost: a.lost += 1
         case .won:
             a.won += 1

@@ -13,7 +13,7 @@ struct WinRateReport: GroupedKernel {
     var scan: String { "won and lost deals; during keeps those closed in the window" }
 
     func includes(_ r: Int, window: (Int32, Int32)?) -> Bool {
-        deals.status[r] != .open && ClosedWindow.contains(deals.closed[r], window)
+        deals.status[r].isClosed && ClosedWindow.contains(deals.closed[r], window)
     }
 
     func makeAccumulator() -> Acc { Acc() }
