@@ -72,7 +72,11 @@ public final class Session {
         self.openStore = openStore
         self.committed = FunnelState()
         self.interpreter = Interpreter(state: FunnelState(), today: options.today)
+        interpreter.courier = CommandCourier()
+        interpreter.user = ProcessInfo.processInfo.environment["FUNNEL_USER"] ?? ProcessInfo.processInfo.environment["USER"]
         try refresh()
+        // A delivered notification's mark is committed at once (Delivery.swift).
+        interpreter.commitNow = { [unowned self] in try self.commitPending() }
     }
 
     public var state: FunnelState { interpreter.state }

@@ -163,7 +163,11 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
 
 @Suite struct ClauseTests {
     @Test func afterTheVerb() {
-        #expect(complete("forecast ") == clauses)
+        // forecast also starts the managers' reports.
+        #expect(complete("forecast ") == (["accuracy", "history", "rollup"] + clauses).sorted())
+        #expect(complete("forecast rollup ") == clauses)
+        #expect(complete("forecast history ") == ["for"])
+        #expect(complete("forecast history for 华东 ") == clauses)
         #expect(complete("deals ") == clauses)
         #expect(complete("pipeline w") == ["where"])
         #expect(complete("count ") == ["deals", "leads"])

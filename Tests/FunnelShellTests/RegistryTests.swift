@@ -22,6 +22,7 @@ struct RegistryTests {
         case .none: return words
         case .expression: return words + " amount"
         case .dealID: return words + " \"D-1\""
+        case .holder: return words + " for 华东"
         }
     }
 
@@ -68,10 +69,10 @@ struct RegistryTests {
 
     @Test func statementsStartWithTheirRegisteredWords() {
         #expect(complete("") == [
-            "ack", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "cycle", "deal",
-            "deals", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import", "lead",
-            "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "reopen", "rule", "set", "show",
-            "stale", "sum", "tasks", "time in stage", "velocity", "why", "win", "win rate",
+            "ack", "attainment", "avg", "bottlenecks", "calibration", "chart", "check", "conversion", "convert", "count", "cycle",
+            "deal", "deals", "deliver", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal", "import",
+            "lead", "leads", "lose", "max", "min", "move", "notifications", "person", "pipeline", "qualify", "quota", "reopen",
+            "rule", "set", "show", "stale", "submit", "sum", "tasks", "time in stage", "velocity", "why", "win", "win rate",
         ])
         // A word that starts no statement is named as such; a registered one never is.
         for word in StatementCatalog.leadingWords {

@@ -20,6 +20,8 @@ public enum DomainEvent: Sendable, Equatable {
     case leadConverted(id: String, deal: String)
     /// A bulk import: its rows and stage histories are in the segment, named by content.
     case imported(kind: String, file: String, segment: String, checksum: String, rows: Int)
+    /// People, quotas, submitted forecasts and deliveries (People.swift, PeopleEvents.swift).
+    case people(PeopleEvent)
 
     public struct FieldValue: Sendable, Equatable {
         public var name: String
@@ -56,6 +58,8 @@ public enum DomainEvent: Sendable, Equatable {
             return StoreEvent(on: day, type: "import", payload: [("kind", .string(kind)), ("file", .string(file)),
                                                                   ("segment", .string(segment)), ("checksum", .string(checksum)),
                                                                   ("rows", .number(Double(rows)))])
+        case .people(let e):
+            return peopleStoreEvent(e, on: day)
         }
     }
 
@@ -90,7 +94,7 @@ public enum DomainEvent: Sendable, Equatable {
                   case .number(let n)? = e["rows"], n >= 0, n == n.rounded(), n < 1e15 else { return nil }
             self = .imported(kind: k, file: f, segment: seg, checksum: sum, rows: Int(n))
         default:
-            guard let a = Self.automationEvent(e) else { return nil }
+            guard let a = Self.automationEvent(e) ?? Self.peopleEvent(e) else { return nil }
             self = a
         }
     }

@@ -36,7 +36,7 @@ extension DomainEvent {
         case .taskCreated(let t): return t.deal
         case .notified(let n): return n.deal
         case .declare, .dealCreated, .taskDone, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
-             .leadConverted, .imported:
+             .leadConverted, .imported, .people:
             return nil
         }
     }

@@ -10,6 +10,8 @@ public enum BuiltinFields {
         ("stale", .bool, false), ("weighted", .money, false),
         // The lead a deal was converted from (convert lead).
         ("lead", .text, false),
+        // The owner's manager, from the people declared with `person` (People.swift).
+        ("manager", .text, false),
     ]
     static let byName: [String: (type: ValueType, writable: Bool)] = {
         var d: [String: (ValueType, Bool)] = [:]

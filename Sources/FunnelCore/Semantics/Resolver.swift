@@ -117,10 +117,13 @@ public struct Resolver {
             try expectBool(filter, .record(.notifications), what: "a where condition")
         case .doneTask, .ack, .checkRules, .checkDesign, .showFields, .showFunnels, .showRules, .showTables:
             break
+        case .people(let p):
+            try checkPeopleStatement(p)
         }
     }
 
     mutating func checkQuery(_ q: Query) throws {
+        let q = try managerQueryPrecheck(q)
         queryColumns = ResultColumns.of(q.verb).map(\.name)
         defer { queryColumns = [] }
         try checkReportClauses(q)

@@ -15,6 +15,15 @@ public final class Interpreter {
     /// otherwise.
     public var importSource: any ImportSource = FileSystemSource()
 
+    /// Runs the store's delivery command for `deliver notifications` (Delivery.swift): the
+    /// host's, since the core starts no programs. Without one, delivery is refused.
+    public var courier: (any NotificationCourier)?
+    /// Commits what is pending at once: a delivered notification cannot be taken back, so its
+    /// mark must not wait for the end of the transaction (or be lost if a later statement fails).
+    public var commitNow: (() throws -> Void)?
+    /// Who is running funnel, for `submit forecast` without `by` (the host says; often $USER).
+    public var user: String?
+
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
 
@@ -175,6 +184,8 @@ public final class Interpreter {
             return .table(showRules())
         case .showTables:
             return .table(FunnelDescription.tables(state))
+        case .people(let p):
+            return try runPeopleStatement(p, file: file)
         }
     }
 

@@ -91,6 +91,9 @@ public enum QueryVerb: Equatable, Sendable {
     case conversion, leadConversion
     case winRate, timeInStage, cycle, velocity, stale, calibration, bottlenecks
     case history(deal: Expr)
+    /// Managers' reports (ManagerReports.swift): quotas, the hierarchy, submissions, accuracy.
+    case attainment, forecastRollup, forecastAccuracy
+    case forecastHistory(holder: Expr)
 
     /// The name used in messages ("statement not available yet", help).
     public var name: String {
@@ -113,6 +116,10 @@ public enum QueryVerb: Equatable, Sendable {
         case .calibration: return "calibration"
         case .bottlenecks: return "bottlenecks"
         case .history: return "history of deal"
+        case .attainment: return "attainment"
+        case .forecastRollup: return "forecast rollup"
+        case .forecastAccuracy: return "forecast accuracy"
+        case .forecastHistory: return "forecast history"
         }
     }
 }
@@ -258,6 +265,24 @@ public enum StatementKind: Equatable, Sendable {
     case showRules
     case showTables
     case dotCommand(String)
+    /// People, quotas, submitted forecasts and delivery (PeopleParser.swift).
+    case people(PeopleStatement)
+}
+
+/// A quota's or a submission's holder: `team 华东`, `person "li.wei"`, or a bare name that
+/// is looked up among the people and then the teams.
+public struct HolderRef: Equatable, Sendable {
+    /// "team" or "person" when written.
+    public var kind: String?
+    public var name: Identifier
+}
+
+public enum PeopleStatement: Equatable, Sendable {
+    case person(id: Expr, fields: [Assignment], on: Expr?)
+    case quota(holder: HolderRef, period: Window, amount: Expr, on: Expr?)
+    case submit(holder: HolderRef, period: Window, commit: Expr, bestCase: Expr, reason: String?, by: Identifier?, on: Expr?)
+    case deliveryCommand(command: Expr, timeout: Int?)
+    case deliver
 }
 
 public struct Statement: Equatable, Sendable {

@@ -10,6 +10,7 @@ public enum QueryKind: String, CaseIterable, Sendable {
     case countDeals, countLeads, sum, avg, min, max
     case pipeline, forecast, conversion, leadConversion, winRate, timeInStage, cycle, velocity, stale, calibration
     case bottlenecks, history
+    case attainment, forecastRollup, forecastAccuracy, forecastHistory
 }
 
 /// A clause of a query (`where`, `by`, ...), for the clauses a report refuses.
@@ -23,6 +24,8 @@ public struct QuerySpec: Sendable {
         case expression
         /// `history of deal "D-1"`.
         case dealID
+        /// `forecast history for 华东`.
+        case holder
     }
 
     /// A clause that means nothing for this report, refused before anything runs rather than
@@ -147,7 +150,7 @@ public struct QuerySpec: Sendable {
         QuerySpec(.leadConversion, ["conversion", "of", "leads"],
                   columns: [("leads", .integer), ("converted", .integer), ("rate", .rate), ("avg_days_to_deal", .days)],
                   chart: "rate", usage: "conversion of leads [by ...] [during W]"),
-    ]
+    ] + managerSpecs
 
     private static let byKind: [QueryKind: QuerySpec] = Dictionary(all.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -203,6 +206,10 @@ extension QueryVerb {
         case .calibration: return .calibration
         case .bottlenecks: return .bottlenecks
         case .history: return .history
+        case .attainment: return .attainment
+        case .forecastRollup: return .forecastRollup
+        case .forecastAccuracy: return .forecastAccuracy
+        case .forecastHistory: return .forecastHistory
         }
     }
 
@@ -231,6 +238,10 @@ extension QueryVerb {
         case .calibration: self = .calibration
         case .bottlenecks: self = .bottlenecks
         case .history: self = .history(deal: arg)
+        case .attainment: self = .attainment
+        case .forecastRollup: self = .forecastRollup
+        case .forecastAccuracy: self = .forecastAccuracy
+        case .forecastHistory: self = .forecastHistory(holder: arg)
         }
     }
 }

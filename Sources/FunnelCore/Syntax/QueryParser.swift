@@ -10,7 +10,8 @@ extension Parser {
     ///             | "count" [ "deals" | "leads" ] | ( "sum" | "avg" | "min" | "max" ) expr
     ///             | "pipeline" | "forecast" | "conversion" [ "of" "leads" ] | "win" "rate"
     ///             | "time" "in" "stage" | "cycle" | "velocity" | "stale" | "calibration"
-    ///             | "bottlenecks" | "history" "of" "deal" deal-ref
+    ///             | "bottlenecks" | "history" "of" "deal" deal-ref | "attainment"
+    ///             | "forecast" ( "rollup" | "accuracy" | "history" "for" name )
     mutating func parseQuery() throws -> Query {
         let start = current.range.start
         guard let first = current.keyword else { throw unexpected(expected: "a query") }
@@ -43,6 +44,10 @@ extension Parser {
         case .none: break
         case .expression: argument = try parseExpression()
         case .dealID: argument = try parseRecordID("a deal id")
+        case .holder:
+            try expect("for", "'for' and a team or a person (forecast history for 华东 during 2026-Q2)")
+            let name = try parseName("a team or a person")
+            argument = Expr(.string(name.text), name.range)
         }
         var q = Query(verb: QueryVerb(spec.kind, argument: argument), range: SourceRange(start, start))
         try parseClauses(&q)

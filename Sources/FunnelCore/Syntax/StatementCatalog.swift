@@ -6,7 +6,7 @@ public enum StatementCatalog {
     public static let statementWords = [
         "field", "funnel", "rule", "deal", "set", "move", "win", "lose", "reopen", "lead", "leads",
         "qualify", "disqualify", "convert", "import", "export", "why", "done", "ack", "check", "chart",
-        "show",
+        "show", "person", "quota", "submit", "deliver",
     ]
 
     /// Every word a statement can start with: the statements', then the queries'.
@@ -29,7 +29,7 @@ extension StatementKind {
     public var writes: Bool {
         switch self {
         case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .reopen, .lead, .qualify,
-             .disqualify, .convert, .importData, .doneTask, .ack, .checkRules:
+             .disqualify, .convert, .importData, .doneTask, .ack, .checkRules, .people:
             return true
         case .dotCommand(let text):
             return DotCommand.writes(text)

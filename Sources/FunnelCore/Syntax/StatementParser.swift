@@ -8,7 +8,8 @@ extension Parser {
     ///            | move-statement | win-statement | lose-statement | reopen-statement | lead-statement
     ///            | qualify-statement | disqualify-statement | convert-statement | import-statement
     ///            | export-statement | why-statement | done-statement | ack-statement
-    ///            | "check" [ "rules" ] | chart-statement | show-statement | query | DOT-COMMAND
+    ///            | "check" [ "rules" ] | chart-statement | show-statement | people-statement | query
+    ///            | DOT-COMMAND
     mutating func parseStatement() throws -> Statement {
         let start = current.range.start
         if case .dotCommand(let text) = current.kind {
@@ -46,6 +47,7 @@ extension Parser {
             kind = accept("rules") ? .checkRules : .checkDesign
         case "chart": kind = try parseChart()
         case "show": kind = try parseShow()
+        case "person", "quota", "submit", "deliver": kind = .people(try parsePeopleStatement())
         case _ where QuerySpec.leadingWords.contains(word):
             kind = .query(try parseQuery())
         default:
