@@ -678,7 +678,7 @@ extension Completion {
                 if n == 2 { return kw(["from"]) }
                 if n == 4 { return kw(["into"]) }
                 if n == 6 { return kw(["skip"]) }
-            case "history":
+            case "history", "people", "quotas":
                 if n == 2 { return kw(["from"]) }
             case "table":
                 if n == 3 { return kw(["from"]) }

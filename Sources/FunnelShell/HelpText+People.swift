@@ -5,7 +5,10 @@ extension HelpText {
     People, quotas and delivery (docs/managers.md):
       person "li.wei" { name: "李伟", team: "华东", manager: "zhang.min", email: "..." } [on DATE]
                                       -- again with an id changes the fields given, from DATE
-                                         on; the first record counts for every day before it
+                                         on; the first record counts from the start
+      import people from "people.csv" [(id = C, name = C, team = C, manager = C, email = C,
+        since = DATE_COLUMN)]          -- one record a row; an empty cell changes nothing
+      import quotas from "quotas.csv" [(holder = C, kind = C, period = C, amount = C)]
       quota [team|person] HOLDER during 2026-Q2|2026-04|2026 = 1.2M
                                       -- the same holder and period again replaces it;
                                          overlapping periods of one holder are an error

@@ -287,7 +287,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("leads qualify when b") == ["budget_confirmed"])
     }
     @Test func importStatements() {
-        #expect(complete("import ") == ["deals", "history", "leads", "table"])
+        #expect(complete("import ") == ["deals", "history", "leads", "people", "quotas", "table"])
         #expect(complete("import deals ") == ["from"])
         #expect(complete("import deals from ") == ["\"data/", "\"deals.csv\"", "\"export.csv\"", "\"my file.csv\""])
         #expect(complete("import deals from \"data/") == ["\"data/deals.csv\"", "\"data/won.csv\""])

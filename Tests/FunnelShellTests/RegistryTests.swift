@@ -83,7 +83,7 @@ struct RegistryTests {
     }
 
     @Test func importExportAndShowOfferEveryKind() {
-        #expect(complete("import ") == ["deals", "history", "leads", "table"])
+        #expect(complete("import ") == ["deals", "history", "leads", "people", "quotas", "table"])
         #expect(complete("export ") == ["deals", "history", "leads", "notifications", "tasks"])
         #expect(complete("show ") == ["fields", "funnel", "funnels", "rules", "tables"])
         for kind in StatementCatalog.importKinds {

@@ -19,17 +19,16 @@ public struct PeopleBook: Sendable {
     public var isEmpty: Bool { order.isEmpty }
 
     public struct PersonChange: Sendable, Equatable {
+        /// From when the change holds: `Int32.min` for a person's first record.
         public var day: Int32
         public var fields: [DomainEvent.FieldValue]
     }
 
-    /// One person's fields on `day`: each field as its latest change on or before that day
-    /// set it. The first record of a person describes them from the start (a directory
-    /// loaded today still says who owned last year's deals); later changes count from their day.
+    /// One person's fields on `day`: each field as its latest change on or before that day set it.
     public func person(_ id: String, on day: Int32) -> Person? {
         guard let list = changes[id] else { return nil }
         var p = Person(id: id)
-        for (i, c) in list.enumerated() where i == 0 || c.day <= day {
+        for c in list where c.day <= day {
             for f in c.fields {
                 let text: String? = { if case .text(let s) = f.value, !s.isEmpty { return s }; return nil }()
                 switch f.name {
@@ -97,7 +96,11 @@ public struct PeopleBook: Sendable {
     mutating func apply(_ e: PeopleEvent, on day: Int32) {
         switch e {
         case let .person(id, fields):
-            if changes[id] == nil { order.append(id) }
+            // The first record of a person describes them from the start, whatever its date (a
+            // directory loaded today still says who owned last year's deals); later records
+            // change the fields they give from their own day.
+            var day = day
+            if changes[id] == nil { order.append(id); day = Int32.min }
             var list = changes[id] ?? []
             // After every change dated on or before this one: same-day changes keep their order.
             let at = list.lastIndex(where: { $0.day <= day }).map { $0 + 1 } ?? 0

@@ -37,7 +37,12 @@ struct Exporter {
         let keep = try filter.map { try compiler.predicate($0) }
         let names = Self.storedFields + state.catalog.fieldOrder
         let exprs = names.map { Expr(.name($0), SourceRange(0, 0)) }
-        let evals = try exprs.map { try compiler.compile($0) }
+        let deals = state.deals, pool = state.pool
+        let evals = try exprs.map { e -> ExprCompiler.Eval in
+            // The stored team, not the owner's one a query's `team` falls back to (People.swift).
+            if case .name("team") = e.kind { return { r in deals.team[r] == Empty.text ? .null : .text(pool[deals.team[r]]) } }
+            return try compiler.compile(e)
+        }
         let columns = zip(names, exprs).map { ResultColumn($0, ColumnKinds.kind(of: $1, catalog: state.catalog)) }
         var rows: [[Value]] = []
         for r in 0..<state.deals.count {

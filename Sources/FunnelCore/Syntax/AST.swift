@@ -230,6 +230,8 @@ public enum ImportKind: Equatable, Sendable {
     case table(name: Identifier, key: Identifier)
     case history
     case leads
+    /// `import people` and `import quotas` (Import/PeopleImport.swift).
+    case people, quotas
 }
 
 public enum ExportKind: String, CaseIterable, Sendable { case deals, history, leads, tasks, notifications }

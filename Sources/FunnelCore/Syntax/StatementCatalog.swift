@@ -17,7 +17,7 @@ public enum StatementCatalog {
     }()
 
     /// What follows `import` (`import deals from ...`): the import parser's sources.
-    public static let importKinds = ["deals", "history", "leads", "table"]
+    public static let importKinds = ["deals", "history", "leads", "table", "people", "quotas"]
 
     /// What follows `show` as a statement (`show funnel NAME`, `show fields`, ...).
     public static let showObjects = ["funnel", "funnels", "fields", "rules", "tables"]
