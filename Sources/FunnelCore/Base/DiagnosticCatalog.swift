@@ -203,6 +203,7 @@ public enum DiagnosticCatalog {
         add("R789", .runtime, "a person with an empty id")
         add("R790", .runtime, "a quota or submitted figure that is negative or too large")
         add("R791", .runtime, "deliver notifications where no program can be run")
+        add("W030", .runtime, "deal owners who are not declared people, once people are declared (check)")
         return list
     }()
 

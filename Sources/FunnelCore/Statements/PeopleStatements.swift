@@ -33,6 +33,20 @@ extension Interpreter {
         return .none
     }
 
+    /// W030 (`check`): once people are declared, deal owners who are none of them get no team
+    /// or manager from the directory, which is most often a typo or a missing person.
+    func ownersWhoAreNoPerson() -> Diagnostic? {
+        guard !state.people.isEmpty else { return nil }
+        var codes = Set<Int32>()
+        for c in state.deals.owner where c != Empty.text { codes.insert(c) }
+        let names = codes.map { state.pool[$0] }.filter { !state.people.isPerson($0) }.sorted()
+        guard !names.isEmpty else { return nil }
+        let shown = names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", … and \(names.count - 20) more" : "")
+        return Diagnostic(.runtime, "W030", "\(names.count) deal owner\(names.count == 1 ? " is" : "s are") not a declared person: \(shown)",
+                          help: "their deals count for no team or manager but their own team field; declare them: person \"\(names[0])\" { team: \"...\" }",
+                          severity: .warning)
+    }
+
     func recordPerson(id idExpr: Expr, fields: [Assignment], on: Expr?, file: SourceFile) throws {
         let id = recordID(idExpr)
         guard !id.isEmpty else {
