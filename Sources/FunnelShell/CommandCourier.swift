@@ -9,7 +9,8 @@ import Darwin
 /// notification: `/bin/sh -c COMMAND` in its own process group, the JSON document on its
 /// standard input, its standard output and error read (not shown) so a full pipe never
 /// blocks it. Past the time limit, or once it has printed more than the output limit, the
-/// whole group is killed — a `sh -c "sleep 100"` leaves no sleeping child behind.
+/// whole group is killed — a `sh -c "sleep 100"` leaves no sleeping child behind. Once the
+/// program itself has exited, its status is the answer, whatever it left running.
 struct CommandCourier: NotificationCourier {
     func run(command: String, input: [UInt8], timeoutSeconds: Int, outputLimit: Int) -> CourierOutcome {
         var toChild: [Int32] = [0, 0], fromOut: [Int32] = [0, 0], fromErr: [Int32] = [0, 0]
@@ -23,6 +24,12 @@ struct CommandCourier: NotificationCourier {
         posix_spawn_file_actions_adddup2(&actions, fromOut[1], 1)
         posix_spawn_file_actions_adddup2(&actions, fromErr[1], 2)
         for fd in toChild + fromOut + fromErr { posix_spawn_file_actions_addclose(&actions, fd) }
+        // Nothing else of funnel's reaches the program: not the journal, not the writer lock
+        // (a child it leaves running would otherwise hold the store's lock).
+        let ours = Set(toChild + fromOut + fromErr)
+        for fd in Int32(3)..<Int32(min(getdtablesize(), 4096)) where !ours.contains(fd) && fcntl(fd, F_GETFD) != -1 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -50,7 +57,12 @@ struct CommandCourier: NotificationCourier {
         var stopped: CourierOutcome?
         var buffer = [UInt8](repeating: 0, count: 65_536)
         if input.isEmpty { close(inFD); inFD = -1 }
+        var status: Int32 = 0
+        var exited = false
         while !open.isEmpty || inFD >= 0 {
+            // The program's own exit decides, not the end of its output: a child it left in the
+            // background may hold the pipes open long after the delivery is done.
+            if waitpid(pid, &status, WNOHANG) == pid { exited = true; break }
             let remaining = deadline - monotonicSeconds()
             if remaining <= 0 {
                 stopped = .timedOut(seconds: timeoutSeconds, stderr: String(decoding: stderrTail, as: UTF8.self))
@@ -85,11 +97,22 @@ struct CommandCourier: NotificationCourier {
             }
             if printed > outputLimit { stopped = .tooMuchOutput(limit: outputLimit); break }
         }
+        if exited {
+            // What it wrote before exiting is still in the pipes: read it without waiting.
+            for fd in open where fd == fromErr[0] {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                while stderrTail.count < 65_536 {
+                    let n = read(fd, &buffer, buffer.count)
+                    if n <= 0 { break }
+                    stderrTail.append(contentsOf: buffer[0..<n])
+                }
+                if stderrTail.count > 4096 { stderrTail.removeFirst(stderrTail.count - 4096) }
+            }
+        }
         if stopped != nil { _ = kill(-pid, SIGKILL) }
         if inFD >= 0 { close(inFD) }
         for fd in open { close(fd) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if !exited { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
         if let stopped { return stopped }
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return exit == 0 ? .delivered : .failed(status: exit, stderr: String(decoding: stderrTail, as: UTF8.self))

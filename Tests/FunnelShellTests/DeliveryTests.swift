@@ -133,6 +133,18 @@ struct DeliveryTests {
         #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
     }
 
+    /// A program that leaves a child holding its output open is judged by its own exit: the
+    /// notifications are delivered, not timed out and sent again.
+    @Test func aProgramThatLeavesAChildRunningIsJudgedByItsExit() throws {
+        let (dir, base) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try FunnelProcess.run(["-c", #"deliver notifications via command "(sleep 5; true) & sh record.sh" timeout 3 seconds"#,
+                                       "-c", "check rules"] + base, cwd: dir, timeout: 20)
+        #expect(r.exitCode == 0)
+        #expect(r.stdout == "checked 3 rules against 1 open deal: 3 notifications, 0 tasks\ndelivered 2 notifications\n")
+        #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
+    }
+
     @Test func deliveringWithoutACommandSaysHowToDeclareOne() throws {
         let dir = try FunnelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
