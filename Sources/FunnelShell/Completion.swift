@@ -654,7 +654,13 @@ extension Completion {
             case "conversion":
                 if n == 1 { return kw(["of"]) + query(from: 1) }
                 return word(1, "of") ? query(from: 3) : query(from: 1)
-            case "deals", "pipeline", "forecast", "cycle", "velocity", "stale", "calibration", "bottlenecks",
+            case "forecast":
+                // The managers' reports: forecast rollup, accuracy, history for HOLDER.
+                if n == 1 { return kw(["accuracy", "history", "rollup"]) + query(from: 1) }
+                if word(1, "rollup") || word(1, "accuracy") { return query(from: 2) }
+                if word(1, "history") { return n == 2 ? kw(["for"]) : n == 3 ? [] : query(from: 4) }
+                return query(from: 1)
+            case "deals", "pipeline", "cycle", "velocity", "stale", "calibration", "bottlenecks", "attainment",
                  "tasks", "notifications":
                 return query(from: 1)
             case "where", "by", "order", "limit", "during", "as":
@@ -690,7 +696,7 @@ extension Completion {
                 if n == 2 { return kw(["from"]) }
                 if n == 4 { return kw(["into"]) }
                 if n == 6 { return kw(["skip"]) }
-            case "history":
+            case "history", "people", "quotas":
                 if n == 2 { return kw(["from"]) }
             case "table":
                 if n == 3 { return kw(["from"]) }

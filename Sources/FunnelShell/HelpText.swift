@@ -8,11 +8,11 @@ public enum HelpText {
     public static func topic(_ name: String?) -> String? {
         switch name?.lowercased() {
         case nil: return overview
-        case "statements"?, "statement"?: return statements
+        case "statements"?, "statement"?: return statements + "\n" + peopleStatements
         case "queries"?, "query"?: return queries
-        case "metrics"?, "metric"?: return metrics
+        case "metrics"?, "metric"?: return metrics + "\n" + managerMetrics
         case "commands"?, "dot-commands"?, "dot"?: return commands
-        case "all"?: return [overview, statements, queries, metrics, commands].joined(separator: "\n\n")
+        case "all"?: return [overview, statements + "\n" + peopleStatements, queries, metrics + "\n" + managerMetrics, commands].joined(separator: "\n\n")
         default: return nil
         }
     }

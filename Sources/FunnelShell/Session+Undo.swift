@@ -134,6 +134,8 @@ extension Session {
     /// what it takes back left out. False when the events are for the ordinary path.
     /// The journal events that take others back.
     static let erasingEventTypes: Set<String> = ["delete-deal", "restore-deal", "undo"]
+    /// The journal events of people, quotas, submissions and deliveries, which the snapshot does not hold.
+    static let peopleEventTypes: Set<String> = ["person", "quota", "forecast-submit", "delivery-command", "delivered"]
 
     func loadErasingJournal(_ events: [StoreEvent]) throws -> Bool {
         guard committed.log.isEmpty, committed.lastSeq == 0,

@@ -95,7 +95,11 @@ public final class Session {
         self.openStore = openStore
         self.committed = FunnelState()
         self.interpreter = Interpreter(state: FunnelState(), today: options.today)
+        interpreter.courier = CommandCourier()
+        interpreter.user = ProcessInfo.processInfo.environment["FUNNEL_USER"] ?? ProcessInfo.processInfo.environment["USER"]
         try refresh()
+        // A delivered notification's mark is committed at once (Delivery.swift).
+        interpreter.commitNow = { [unowned self] in try self.commitPending() }
     }
 
     public var state: FunnelState { interpreter.state }
@@ -113,7 +117,8 @@ public final class Session {
         var (events, newPosition) = try store.readCommitted(after: position)
         // The snapshot holds no erasures: a deletion or undo after it means the whole journal
         // is replayed, as for a store without a snapshot.
-        if committed.logPrefix != nil, events.contains(where: { Self.erasingEventTypes.contains($0.type) }) {
+        // Nor people, quotas and deliveries (PeopleBook): those too mean a whole replay.
+        if committed.logPrefix != nil, events.contains(where: { Self.erasingEventTypes.contains($0.type) || Self.peopleEventTypes.contains($0.type) }) {
             committed = FunnelState()
             position = 0
             snapshotPosition = 0
@@ -284,8 +289,12 @@ public final class Session {
     /// journal and segments have grown enough since the last one (SnapshotCache.rewriteAfterBytes).
     func writeSnapshotIfDue(journalEnd: Int64) {
         // A state with erasures replays its whole log whenever it changes (Erasure.swift); the
-        // snapshot does not hold them, so such a store is not snapshotted.
-        guard committed.erasure.isEmpty, let files = store.snapshots,
+        // snapshot holds neither them nor people, quotas and deliveries, so such a store is not
+        // snapshotted (it replays its journal, as before snapshots).
+        let people = committed.people
+        guard committed.erasure.isEmpty,
+              people.order.isEmpty, people.quotas.isEmpty, people.submissions.isEmpty, people.delivery == nil, people.delivered.isEmpty,
+              let files = store.snapshots,
               journalEnd - snapshotPosition + unsnapshottedBytes >= SnapshotCache.rewriteAfterBytes,
               SnapshotCache.write(committed, to: files, latestChange: max(journalLatestChange, latestChange)) != nil else { return }
         snapshotPosition = journalEnd

@@ -6,7 +6,7 @@ import Testing
 /// rewrites the file.
 struct GrammarFileTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let sources = ["Parser", "StatementParser", "DeclarationParser", "ImportParser", "QueryParser",
+    static let sources = ["Parser", "StatementParser", "DeclarationParser", "PeopleParser", "ImportParser", "QueryParser",
                           "ExpressionParser", "DotCommand", "Lexer"]
 
     static let header = """

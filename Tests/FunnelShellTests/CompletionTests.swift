@@ -163,7 +163,11 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
 
 @Suite struct ClauseTests {
     @Test func afterTheVerb() {
-        #expect(complete("forecast ") == clauses)
+        // forecast also starts the managers' reports.
+        #expect(complete("forecast ") == (["accuracy", "history", "rollup"] + clauses).sorted())
+        #expect(complete("forecast rollup ") == clauses)
+        #expect(complete("forecast history ") == ["for"])
+        #expect(complete("forecast history for 华东 ") == clauses)
         #expect(complete("deals ") == clauses)
         #expect(complete("pipeline w") == ["where"])
         #expect(complete("count ") == ["deals", "leads"])
@@ -283,7 +287,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("leads qualify when b") == ["budget_confirmed"])
     }
     @Test func importStatements() {
-        #expect(complete("import ") == ["deals", "history", "leads", "table"])
+        #expect(complete("import ") == ["deals", "history", "leads", "people", "quotas", "table"])
         #expect(complete("import deals ") == ["from"])
         #expect(complete("import deals from ") == ["\"data/", "\"deals.csv\"", "\"export.csv\"", "\"my file.csv\""])
         #expect(complete("import deals from \"data/") == ["\"data/deals.csv\"", "\"data/won.csv\""])

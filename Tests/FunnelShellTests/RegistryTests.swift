@@ -23,6 +23,7 @@ struct RegistryTests {
         case .expression: return words + " amount"
         case .dealID: return words + " \"D-1\""
         case .since: return words + " since 2026-03-01"
+        case .holder: return words + " for 华东"
         }
     }
 
@@ -69,11 +70,11 @@ struct RegistryTests {
 
     @Test func statementsStartWithTheirRegisteredWords() {
         #expect(complete("") == [
-            "ack", "avg", "bottlenecks", "calibration", "changes", "chart", "check", "conversion", "convert", "count", "currency",
-            "cycle", "deal", "deals", "delete", "disqualify", "done", "export", "field", "forecast", "funnel", "history of deal",
-            "import", "lead", "leads", "lose", "max", "min", "move", "notifications", "pipeline", "qualify", "rename", "reopen",
-            "report", "restore", "rule", "set", "show", "stale", "sum", "tasks", "time in stage", "undo", "velocity", "why", "win",
-            "win rate",
+            "ack", "attainment", "avg", "bottlenecks", "calibration", "changes", "chart", "check", "conversion", "convert", "count",
+            "currency", "cycle", "deal", "deals", "delete", "deliver", "disqualify", "done", "export", "field", "forecast", "funnel",
+            "history of deal", "import", "lead", "leads", "lose", "max", "min", "move", "notifications", "person", "pipeline",
+            "qualify", "quota", "rename", "reopen", "report", "restore", "rule", "set", "show", "stale", "submit", "sum", "tasks",
+            "time in stage", "undo", "velocity", "why", "win", "win rate",
         ])
         // A word that starts no statement is named as such; a registered one never is.
         for word in StatementCatalog.leadingWords {
@@ -84,7 +85,7 @@ struct RegistryTests {
     }
 
     @Test func importExportAndShowOfferEveryKind() {
-        #expect(complete("import ") == ["deals", "history", "leads", "table"])
+        #expect(complete("import ") == ["deals", "history", "leads", "people", "quotas", "table"])
         #expect(complete("export ") == ["deals", "history", "leads", "notifications", "tasks"])
         #expect(complete("show ") == ["fields", "funnel", "funnels", "rules", "tables"])
         for kind in StatementCatalog.importKinds {

@@ -221,6 +221,24 @@ public enum DiagnosticCatalog {
         add("E462", .name, "currency ... rates TABLE.COLUMN with a column the table lacks")
         add("E460", .type, "an import's on needs a date")
         add("E461", .name, "as snapshot with skip errors: a row left out would remove its deal")
+        // People, quotas, submitted forecasts and delivery (issue 14).
+        add("E520", .syntax, "a delivery command that is empty, or a delivery timeout out of range")
+        add("E521", .name, "a person field that does not exist (name, team, manager, email)")
+        add("E522", .type, "a quota or forecast period that is not a month, a quarter or a year")
+        add("E523", .type, "a person field whose value is not text in quotes")
+        add("E524", .name, "a managers' report with a clause it does not take (a group, order, a missing during)")
+        add("E526", .type, "a quota or submitted figure that is not an amount")
+        add("R780", .runtime, "a quota, submission or history for an unknown team or person")
+        add("R781", .runtime, "a quota whose period overlaps another quota of the same holder")
+        add("R782", .runtime, "a manager cycle (A manages B manages A)")
+        add("R783", .runtime, "a holder name that is both a person and a team")
+        add("R784", .runtime, "deliver notifications without a delivery command declared")
+        add("R785", .runtime, "the delivery command failed, hung past its time limit or printed too much")
+        add("R788", .runtime, "notifications whose role names no declared person (a warning)")
+        add("R789", .runtime, "a person with an empty id")
+        add("R790", .runtime, "a quota or submitted figure that is negative or too large")
+        add("R791", .runtime, "deliver notifications where no program can be run")
+        add("W030", .runtime, "deal owners who are not declared people, once people are declared (check)")
         return list
     }()
 
@@ -235,6 +253,7 @@ public enum DiagnosticCatalog {
             ("E0", "Lexical errors (nothing runs; exit 65)"), ("E1", "Syntax errors (nothing runs; exit 65)"),
             ("E2", "Name errors (nothing runs; exit 65)"), ("E3", "Type errors (nothing runs; exit 65)"),
             ("E4", "History, charts, reports and CRM data: reasons, undo, history and changes queries, chart and report clauses, currencies and snapshot imports (nothing runs; exit 65)"),
+            ("E52", "People, quotas and the managers' reports (nothing runs; exit 65)"),
             ("R", "Statements that fail while running"), ("I", "Imports"), ("S", "The store"),
             ("C", "Session commands"), ("F", "Script files"), ("W", "Design warnings from `funnel check`"),
         ]

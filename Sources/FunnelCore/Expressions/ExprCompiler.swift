@@ -127,7 +127,8 @@ public struct ExprCompiler {
         switch name {
         case "name": return deals.name
         case "owner": return deals.owner
-        case "team": return deals.team
+        case "team": return ctx.teams
+        case "manager": return ctx.managers
         case "source": return deals.source
         case "product": return deals.product
         case "account": return deals.account
@@ -250,7 +251,10 @@ public struct ExprCompiler {
         case "id": return { r in .text(d.ids[r]) }
         case "name": return text(d.name)
         case "owner": return text(d.owner)
-        case "team": return text(d.team)
+        case "team": return text(c.teams)
+        case "manager":
+            if let m = c.managers { return text(m) }
+            return { _ in .null }
         case "source": return text(d.source)
         case "product": return text(d.product)
         case "account": return text(d.account)

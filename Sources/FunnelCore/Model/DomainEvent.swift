@@ -34,6 +34,8 @@ public enum DomainEvent: Sendable, Equatable {
     case tasksClosed(ids: [Int])
     /// A bulk import: its rows and stage histories are in the segment, named by content.
     case imported(kind: String, file: String, segment: String, checksum: String, rows: Int)
+    /// People, quotas, submitted forecasts and deliveries (People.swift, PeopleEvents.swift).
+    case people(PeopleEvent)
 
     public struct FieldValue: Sendable, Equatable {
         public var name: String
@@ -80,6 +82,8 @@ public enum DomainEvent: Sendable, Equatable {
             return StoreEvent(on: day, type: "import", payload: [("kind", .string(kind)), ("file", .string(file)),
                                                                   ("segment", .string(segment)), ("checksum", .string(checksum)),
                                                                   ("rows", .number(Double(rows)))])
+        case .people(let e):
+            return peopleStoreEvent(e, on: day)
         }
     }
 
@@ -125,7 +129,7 @@ public enum DomainEvent: Sendable, Equatable {
                   case .number(let n)? = e["rows"], n >= 0, n == n.rounded(), n < 1e15 else { return nil }
             self = .imported(kind: k, file: f, segment: seg, checksum: sum, rows: Int(n))
         default:
-            guard let a = Self.automationEvent(e) ?? Self.historyEvent(e) else { return nil }
+            guard let a = Self.automationEvent(e) ?? Self.historyEvent(e) ?? Self.peopleEvent(e) else { return nil }
             self = a
         }
     }

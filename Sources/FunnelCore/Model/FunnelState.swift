@@ -20,6 +20,8 @@ public struct FunnelState: Sendable {
     public var notifications = NotificationTable()
     public var leads = LeadTable()
     public var firedRules = Set<RuleFiring>()
+    /// People, quotas, submitted forecasts and deliveries (People.swift).
+    public var people = PeopleBook()
     /// Set while `asOf` rebuilds a past day from part of the log: a later-dated event an
     /// automation record refers to may be missing then, and the record is left out.
     var partialReplay = false
@@ -134,7 +136,8 @@ public struct FunnelState: Sendable {
                 }
                 continue
             }
-            if case .declare = e.event {} else if case .stageRenamed = e.event {} else if e.day > day { continue }
+            // People events count whatever their date too: every lookup in them names its day.
+            if case .declare = e.event {} else if case .stageRenamed = e.event {} else if case .people = e.event {} else if e.day > day { continue }
             // A change dated before its deal's creation (`set deal ... on` an earlier day)
             // waits for the deal: on a day before the deal existed there is nothing to change.
             if let id = e.event.changedDealID, s.row(of: id) == nil { continue }
@@ -236,6 +239,8 @@ public struct FunnelState: Sendable {
             renameStage(funnel: funnel, from: from, to: to)
         case .tasksClosed(let ids):
             try closeTasks(ids, on: day)
+        case .people(let e):
+            applyPeople(e, on: day)
         }
     }
 

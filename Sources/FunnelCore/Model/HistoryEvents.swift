@@ -121,6 +121,14 @@ extension DomainEvent {
         case .tasksClosed(let ids): return ids.count == 1 ? "task \(ids[0]) closed with its deal" : "\(ids.count) tasks closed with their deal"
         case let .imported(kind, file, _, _, rows): return "import \(kind) from \(file) (\(rows) row\(rows == 1 ? "" : "s"))"
         case let .closedAs(id, stage, _): return "deal \"\(id)\" closed as \(stage)"
+        case .people(let p):
+            switch p {
+            case .person(let id, _): return "person \"\(id)\" recorded"
+            case .quota: return "a quota recorded"
+            case .submitted: return "a forecast submitted"
+            case .deliveryCommand: return "the delivery command declared"
+            case .delivered: return "a notification delivered"
+            }
         case let .snapshot(funnel, removed, returned):
             return "snapshot of \(funnel): \(removed.count) deal\(removed.count == 1 ? "" : "s") removed, \(returned.count) back"
         }

@@ -39,7 +39,7 @@ extension DomainEvent {
         case .taskCreated(let t): return t.deal
         case .notified(let n): return n.deal
         case .declare, .dealCreated, .snapshot, .taskDone, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
-             .leadConverted, .imported, .dealDeleted, .dealRestored, .undone, .stageRenamed, .tasksClosed:
+             .leadConverted, .imported, .dealDeleted, .dealRestored, .undone, .stageRenamed, .tasksClosed, .people:
             return nil
         }
     }

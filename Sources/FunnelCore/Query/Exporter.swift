@@ -37,7 +37,7 @@ struct Exporter {
         let keep = try filter.map { try compiler.predicate($0) }
         let names = Self.storedFields + state.catalog.fieldOrder
         let exprs = names.map { Expr(.name($0), SourceRange(0, 0)) }
-        let deals = state.deals
+        let deals = state.deals, pool = state.pool
         // A deal's own probability and category, empty when it takes its stage's: the file then
         // re-imports to the same overrides, and a stage's later change still reaches the others.
         let ownCategory = deals.custom["category"]
@@ -45,6 +45,8 @@ struct Exporter {
             switch name {
             case "probability": return { r in deals.probability[r].isNaN ? .null : .number(deals.probability[r]) }
             case "category": return { r in ownCategory.map { r < $0.count ? $0[r] : .null } ?? .null }
+            // The stored team, not the owner's one a query's `team` falls back to (People.swift).
+            case "team": return { r in deals.team[r] == Empty.text ? .null : .text(pool[deals.team[r]]) }
             default: return try compiler.compile(e)
             }
         }

@@ -41,7 +41,15 @@ struct QueryRunner {
         case .deals: return try DealListReport(runner: self).run(plan)
         case .countDeals, .sum, .avg, .min, .max: return try execute(AggregateReport(self, verb: q.verb), plan)
         case .pipeline: return try execute(PipelineReport(ctx), plan)
-        case .forecast: return try execute(ForecastReport(ctx), plan)
+        case .forecast:
+            if let step = ForecastSeries.step(of: q, catalog: ctx.state.catalog) { return try ForecastSeries(runner: self).run(plan, step: step) }
+            return SubmissionReports(runner: self).annotate(try execute(ForecastReport(ctx), plan), plan)
+        case .attainment: return try AttainmentReport(runner: self).run(plan)
+        case .forecastRollup: return try RollupReport(runner: self).run(plan)
+        case .forecastAccuracy: return try AccuracyReport(runner: self).run(plan)
+        case .forecastHistory:
+            guard case .forecastHistory(let holder) = q.verb else { return ResultTable(columns: checked.spec.columns) }
+            return try SubmissionReports(runner: self).history(plan, holder: holder)
         case .winRate: return try execute(WinRateReport(ctx), plan)
         case .cycle: return try execute(CycleReport(ctx), plan)
         case .velocity: return try execute(VelocityReport(ctx), plan)
@@ -91,6 +99,10 @@ struct QueryRunner {
         case .tasks: scan = "tasks; during keeps those due in the window"
         case .notifications: scan = "notifications; during keeps those made in the window"
         case .leads, .countLeads, .leadConversion: scan = "leads; during keeps those created in the window"
+        case .attainment: scan = AttainmentReport.scan
+        case .forecastRollup: scan = RollupReport.scan
+        case .forecastAccuracy: scan = AccuracyReport.scan
+        case .forecastHistory: scan = SubmissionReports.historyScan
         }
         let rows = checked.spec.readsDeals ? runner.ctx.state.deals.count
             : checked.spec.kind == .tasks ? runner.ctx.state.tasks.count

@@ -13,6 +13,8 @@ public enum BuiltinFields {
         // CRM exports carry both per deal: the forecast category (the deal's own, else its
         // stage's, as with probability) and the ISO code of the amount's currency.
         ("category", .text, true), ("currency", .text, true),
+        // The owner's manager, from the people declared with `person` (People.swift).
+        ("manager", .text, false),
     ]
 
     /// Built-in fields that take only some values, as `one of` does for a declared field.

@@ -94,6 +94,17 @@ public enum ImportChecks {
                 throw Diagnostic(.name, "I017", "import leads needs the lead's id: id = COLUMN", file: file, range: s.range,
                                  help: "map the column that identifies a lead: (id = COLUMN, ...)")
             }
+        case .people, .quotas:
+            let targets = kind == .people ? ["id", "name", "team", "manager", "email", "since"] : ["holder", "kind", "period", "amount"]
+            if let first = options.stageMap.first {
+                throw Diagnostic(.syntax, "I019", "stages ( ... ) applies to import deals and import history", file: file, range: first.1.range)
+            }
+            for m in mapping where m.enteredStage != nil || !targets.contains(m.target.text) {
+                throw Diagnostic(.name, "I016", "import \(kind == .people ? "people" : "quotas") maps " + targets.joined(separator: ", ")
+                                    + ", not '\(m.enteredStage.map { "entered \($0.text)" } ?? m.target.text)'",
+                                 file: file, range: m.target.range,
+                                 help: Suggest.closest(to: m.target.text, in: targets).map { "did you mean '\($0)'?" })
+            }
         }
     }
 
@@ -294,7 +305,7 @@ extension Resolver {
         case .table(let name, _):
             // Known columns let `TABLE[KEY].COLUMN` be checked in later statements.
             catalog.tables[name.text] = header ?? catalog.tables[name.text] ?? []
-        case .history, .leads:
+        case .history, .leads, .people, .quotas:
             for m in mapping { _ = try type(of: m.value, .importRow) }
         }
     }

@@ -141,10 +141,13 @@ public struct Resolver {
             break
         case .checkRules, .checkDesign, .showFields, .showFunnels, .showRules, .showTables:
             break
+        case .people(let p):
+            try checkPeopleStatement(p)
         }
     }
 
     mutating func checkQuery(_ q: Query) throws {
+        let q = try managerQueryPrecheck(q)
         queryColumns = ResultColumns.of(q.verb).map(\.name)
         defer { queryColumns = [] }
         try checkReportClauses(q)

@@ -31,6 +31,7 @@ extension Interpreter {
         for source in sources {
             warnings += Lint.warnings(Parser.parse(source).statements, file: source, catalog: catalog)
         }
+        if let w = ownersWhoAreNoPerson() { warnings.append(w) }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let summary = "checked \(plural(catalog.funnelOrder.count, "funnel")) and \(plural(catalog.ruleOrder.count, "rule")): "
             + plural(warnings.count, "warning")

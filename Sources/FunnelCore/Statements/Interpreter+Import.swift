@@ -61,6 +61,9 @@ extension Interpreter {
                 + Self.filtered(outcome.skippedByFilter)
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
+        case .people, .quotas:
+            return try importPeopleFile(kind, file: fileExpr, mapping: mapping, options: options, script: script)
+
         case .leads:
             let outcome = try LeadImporter(state: state, today: today, script: script, options: options, source: importSource)
                 .run(file: fileExpr, mapping: mapping)

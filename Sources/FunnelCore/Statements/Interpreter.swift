@@ -15,6 +15,15 @@ public final class Interpreter {
     /// otherwise.
     public var importSource: any ImportSource = FileSystemSource()
 
+    /// Runs the store's delivery command for `deliver notifications` (Delivery.swift): the
+    /// host's, since the core starts no programs. Without one, delivery is refused.
+    public var courier: (any NotificationCourier)?
+    /// Commits what is pending at once: a delivered notification cannot be taken back, so its
+    /// mark must not wait for the end of the transaction (or be lost if a later statement fails).
+    public var commitNow: (() throws -> Void)?
+    /// Who is running funnel, for `submit forecast` without `by` (the host says; often $USER).
+    public var user: String?
+
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
     /// The target stage of the move whose gates are being checked, where a refusal points.
@@ -225,6 +234,8 @@ public final class Interpreter {
             // The session carries out `undo` itself; one that reaches here was written where it cannot run.
             throw Diagnostic(.syntax, "E431", "undo takes back an entry of the REPL and is typed there on its own", file: file, range: s.range,
                              help: "to take back the last run on a store: funnel undo --last-run")
+        case .people(let p):
+            return try runPeopleStatement(p, file: file)
         }
     }
 

@@ -80,6 +80,10 @@ extension Interpreter {
         // Worked out first, recorded after (and after the batch's copy of the state is gone).
         let (events, output) = try timeRuleEvents()
         for e in events { try record(e, on: today) }
+        // With a delivery command declared, what is new goes out at once (Delivery.swift).
+        if state.people.delivery != nil, courier != nil {
+            return try Self.combine(output, try deliverNotifications(file: file, range: executing?.range))
+        }
         return output
     }
 
@@ -146,6 +150,20 @@ extension Interpreter {
             return e.day > today
         }
         return later ? try state.asOf(today) : state
+    }
+
+    /// Two outputs of one statement, messages joined and warnings kept.
+    static func combine(_ a: StatementOutput, _ b: StatementOutput) -> StatementOutput {
+        func split(_ o: StatementOutput) -> (String?, [Diagnostic]) {
+            switch o {
+            case .message(let m): return (m, [])
+            case let .withWarnings(inner, w): let (m, more) = split(inner); return (m, more + w)
+            default: return (nil, [])
+            }
+        }
+        let (ma, wa) = split(a), (mb, wb) = split(b)
+        let message = StatementOutput.message([ma, mb].compactMap { $0 }.joined(separator: "\n"))
+        return wa.isEmpty && wb.isEmpty ? message : .withWarnings(message, wa + wb)
     }
 
     /// Which of the condition's fields are empty for the deal, for the report.

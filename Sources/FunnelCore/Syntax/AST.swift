@@ -92,6 +92,9 @@ public enum QueryVerb: Equatable, Sendable {
     case winRate, timeInStage, cycle, velocity, stale, calibration, bottlenecks
     case history(deal: Expr)
     case changes(since: Expr?)
+    /// Managers' reports (ManagerReports.swift): quotas, the hierarchy, submissions, accuracy.
+    case attainment, forecastRollup, forecastAccuracy
+    case forecastHistory(holder: Expr)
 
     /// The name used in messages ("statement not available yet", help).
     public var name: String {
@@ -115,6 +118,10 @@ public enum QueryVerb: Equatable, Sendable {
         case .bottlenecks: return "bottlenecks"
         case .history: return "history of deal"
         case .changes: return "changes"
+        case .attainment: return "attainment"
+        case .forecastRollup: return "forecast rollup"
+        case .forecastAccuracy: return "forecast accuracy"
+        case .forecastHistory: return "forecast history"
         }
     }
 }
@@ -233,6 +240,8 @@ public enum ImportKind: Equatable, Sendable {
     case table(name: Identifier, key: Identifier)
     case history
     case leads
+    /// `import people` and `import quotas` (Import/PeopleImport.swift).
+    case people, quotas
 }
 
 public enum ExportKind: String, CaseIterable, Sendable { case deals, history, leads, tasks, notifications }
@@ -282,6 +291,8 @@ public enum StatementKind: Equatable, Sendable {
     case stageMap(StageMapping, on: Expr?)
     /// The REPL's `undo` (and a clear error anywhere else).
     case undo
+    /// People, quotas, submitted forecasts and delivery (PeopleParser.swift).
+    case people(PeopleStatement)
 }
 
 /// Where the open deals of a stage go when a funnel is redeclared without it: `rename`
@@ -307,6 +318,22 @@ public struct FunnelView: Equatable, Sendable {
     /// `by amount`: bars measure the amount that reached each stage rather than the deals.
     public var byAmount: Bool { clauses.groups.count == 1 && clauses.groups[0].kind == .name("amount") }
     public init(funnel: Identifier?, clauses: Query) { self.funnel = funnel; self.clauses = clauses }
+}
+
+/// A quota's or a submission's holder: `team 华东`, `person "li.wei"`, or a bare name that
+/// is looked up among the people and then the teams.
+public struct HolderRef: Equatable, Sendable {
+    /// "team" or "person" when written.
+    public var kind: String?
+    public var name: Identifier
+}
+
+public enum PeopleStatement: Equatable, Sendable {
+    case person(id: Expr, fields: [Assignment], on: Expr?)
+    case quota(holder: HolderRef, period: Window, amount: Expr, on: Expr?)
+    case submit(holder: HolderRef, period: Window, commit: Expr, bestCase: Expr, reason: String?, by: Identifier?, on: Expr?)
+    case deliveryCommand(command: Expr, timeout: Int?)
+    case deliver
 }
 
 public struct Statement: Equatable, Sendable {

@@ -142,18 +142,33 @@ extension Parser {
         return TaskSpec(title: title, role: role, due: due)
     }
 
-    /// action := task-spec | "notify" name STRING
+    /// action := task-spec | "notify" recipient STRING
+    /// recipient := "manager" "of" "owner" | "team" name | name
     mutating func parseAction() throws -> Action {
         if check("task") {
             let t = try parseTaskSpec()
             return .task(title: t.title, role: t.role, due: t.due)
         }
         if accept("notify") {
-            let role = try parseName("who to notify")
+            var role = try parseName("who to notify").text
+            // `manager of owner` and `team 华东` name people the delivery finds (Delivery.swift).
+            if role == "manager", accept("of") {
+                try expect("owner", "'owner' (notify manager of owner \"...\")")
+                role = "manager of owner"
+            } else if role == "team", Self.startsTeamName(current, then: token(at: 1)) {
+                role = "team " + (try parseName("a team")).text
+            }
             let message = try parseString("the message in quotes")
-            return .notify(role: role.text, message: message)
+            return .notify(role: role, message: message)
         }
         throw unexpected(expected: "an action: task \"...\" or notify ROLE \"...\"")
+    }
+
+    /// After `notify team`: a team's name (a word, or a string before the message's string).
+    static func startsTeamName(_ t: Token, then next: Token) -> Bool {
+        if case .word = t.kind { return true }
+        if case .string = t.kind, case .string = next.kind { return true }
+        return false
     }
 
     /// rule-decl := "rule" name ( ( "on" ( "enter" | "exit" ) name [ "in" name ] )

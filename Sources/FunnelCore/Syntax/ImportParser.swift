@@ -5,7 +5,7 @@ extension Parser {
     /// import-source := "deals" "from" STRING "into" name [ "as" "snapshot" ]
     ///                | "table" name "from" STRING "key" name
     ///                | "history" "from" STRING
-    ///                | "leads" "from" STRING
+    ///                | "leads" "from" STRING | "people" "from" STRING | "quotas" "from" STRING
     mutating func parseImport() throws -> StatementKind {
         try expect("import")
         let kind: ImportKind
@@ -30,8 +30,14 @@ extension Parser {
         } else if accept("leads") {
             file = try parseFileName()
             kind = .leads
+        } else if accept("people") {
+            file = try parseFileName()
+            kind = .people
+        } else if accept("quotas") {
+            file = try parseFileName()
+            kind = .quotas
         } else {
-            throw unexpected(expected: "deals, table, history or leads")
+            throw unexpected(expected: "deals, table, history, leads, people or quotas")
         }
         var options = ImportOptions()
         options.snapshot = snapshotImport

@@ -10,6 +10,7 @@ public enum QueryKind: String, CaseIterable, Sendable {
     case countDeals, countLeads, sum, avg, min, max
     case pipeline, forecast, conversion, leadConversion, winRate, timeInStage, cycle, velocity, stale, calibration
     case bottlenecks, history, changes
+    case attainment, forecastRollup, forecastAccuracy, forecastHistory
 }
 
 /// A clause of a query (`where`, `by`, ...), for the clauses a report refuses.
@@ -25,6 +26,8 @@ public struct QuerySpec: Sendable {
         case dealID
         /// `changes since 2026-03-01`: an optional `since DATE`.
         case since
+        /// `forecast history for 华东`.
+        case holder
     }
 
     /// A clause that means nothing for this report, refused before anything runs rather than
@@ -155,7 +158,7 @@ public struct QuerySpec: Sendable {
         QuerySpec(.leadConversion, ["conversion", "of", "leads"],
                   columns: [("leads", .integer), ("converted", .integer), ("rate", .rate), ("avg_days_to_deal", .days)],
                   chart: "rate", usage: "conversion of leads [by ...] [during W]"),
-    ]
+    ] + managerSpecs
 
     private static let byKind: [QueryKind: QuerySpec] = Dictionary(all.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -212,6 +215,10 @@ extension QueryVerb {
         case .bottlenecks: return .bottlenecks
         case .history: return .history
         case .changes: return .changes
+        case .attainment: return .attainment
+        case .forecastRollup: return .forecastRollup
+        case .forecastAccuracy: return .forecastAccuracy
+        case .forecastHistory: return .forecastHistory
         }
     }
 
@@ -241,6 +248,10 @@ extension QueryVerb {
         case .bottlenecks: self = .bottlenecks
         case .history: self = .history(deal: arg)
         case .changes: self = .changes(since: argument)
+        case .attainment: self = .attainment
+        case .forecastRollup: self = .forecastRollup
+        case .forecastAccuracy: self = .forecastAccuracy
+        case .forecastHistory: self = .forecastHistory(holder: arg)
         }
     }
 }

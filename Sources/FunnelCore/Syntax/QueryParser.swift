@@ -11,7 +11,8 @@ extension Parser {
     ///             | "pipeline" | "forecast" | "conversion" [ "of" "leads" ] | "win" "rate"
     ///             | "time" "in" "stage" | "cycle" | "velocity" | "stale" | "calibration"
     ///             | "bottlenecks" | "history" "of" "deal" deal-ref [ "fields" name { "," name } ]
-    ///             | "changes" [ "since" expr ]
+    ///             | "changes" [ "since" expr ] | "attainment"
+    ///             | "forecast" ( "rollup" | "accuracy" | "history" "for" name )
     mutating func parseQuery() throws -> Query {
         let start = current.range.start
         guard let first = current.keyword else { throw unexpected(expected: "a query") }
@@ -45,6 +46,10 @@ extension Parser {
         case .expression: argument = try parseExpression()
         case .dealID: argument = try parseRecordID("a deal id")
         case .since: if accept("since") { argument = try parseExpression() }
+        case .holder:
+            try expect("for", "'for' and a team or a person (forecast history for 华东 during 2026-Q2)")
+            let name = try parseName("a team or a person")
+            argument = Expr(.string(name.text), name.range)
         }
         var q = Query(verb: QueryVerb(spec.kind, argument: argument), range: SourceRange(start, start))
         if spec.argument == .dealID, accept("fields") {

@@ -6,7 +6,7 @@ public enum StatementCatalog {
     public static let statementWords = [
         "field", "funnel", "rule", "deal", "set", "move", "win", "lose", "reopen", "lead", "leads",
         "qualify", "disqualify", "convert", "import", "export", "why", "done", "ack", "check", "chart",
-        "report", "show", "delete", "restore", "rename", "undo", "currency",
+        "report", "show", "delete", "restore", "rename", "undo", "currency", "person", "quota", "submit", "deliver",
     ]
 
     /// Every word a statement can start with: the statements', then the queries'.
@@ -17,7 +17,7 @@ public enum StatementCatalog {
     }()
 
     /// What follows `import` (`import deals from ...`): the import parser's sources.
-    public static let importKinds = ["deals", "history", "leads", "table"]
+    public static let importKinds = ["deals", "history", "leads", "table", "people", "quotas"]
 
     /// What follows `show` as a statement (`show funnel NAME`, `show fields`, ...).
     public static let showObjects = ["funnel", "funnels", "fields", "rules", "tables"]
@@ -29,7 +29,7 @@ extension StatementKind {
     public var writes: Bool {
         switch self {
         case .field, .funnel, .rule, .leadGate, .deal, .setDeal, .move, .win, .lose, .closeAs, .currency, .reopen, .lead, .qualify,
-             .disqualify, .convert, .importData, .doneTask, .ack, .checkRules, .deleteDeal, .restoreDeal, .stageMap, .undo:
+             .disqualify, .convert, .importData, .doneTask, .ack, .checkRules, .deleteDeal, .restoreDeal, .stageMap, .undo, .people:
             return true
         case .dotCommand(let text):
             return DotCommand.writes(text)

@@ -10,7 +10,7 @@ extension Parser {
     ///            | export-statement | why-statement | done-statement | ack-statement
     ///            | "check" [ "rules" ] | chart-statement | report-statement | show-statement
     ///            | delete-statement | restore-statement | rename-statement | move-deals-statement | "undo"
-    ///            | query | DOT-COMMAND
+    ///            | people-statement | query | DOT-COMMAND
     mutating func parseStatement() throws -> Statement {
         let start = current.range.start
         if case .dotCommand(let text) = current.kind {
@@ -57,6 +57,7 @@ extension Parser {
         case "chart": kind = try parseChart()
         case "report": kind = try parseReport()
         case "show": kind = try parseShow()
+        case "person", "quota", "submit", "deliver": kind = .people(try parsePeopleStatement())
         case _ where QuerySpec.leadingWords.contains(word):
             kind = .query(try parseQuery())
         default:
