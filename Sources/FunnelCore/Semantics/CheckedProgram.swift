@@ -11,7 +11,17 @@ public struct CheckedProgram: Sendable {
 
     /// Whether running the program records events (the run then takes the writer lock).
     public var writes: Bool { statements.contains { $0.statement.kind.writes } }
-    public var hasQuery: Bool { statements.contains { $0.query != nil } }
+    /// Whether the program reads figures: a query, or `chart funnel` and `report`, whose queries
+    /// funnel builds itself (the "no store yet" and "today is early" warnings are for these).
+    public var hasQuery: Bool {
+        statements.contains { s in
+            if s.query != nil { return true }
+            switch s.statement.kind {
+            case .chartFunnel, .report: return true
+            default: return false
+            }
+        }
+    }
 }
 
 public struct CheckedStatement: Sendable {
