@@ -209,22 +209,7 @@ extension ImportPayload {
                           created: try r.column(Int32.self, count: n), closed: try r.column(Int32.self, count: n), fields: [])
         let fieldCount = try r.int()
         for _ in 0..<fieldCount {
-            let fieldName = try r.string()
-            let column: BatchColumn
-            switch try r.u8() {
-            case 1: column = .text(try r.column(Int32.self, count: n))
-            case 2:
-                let c = try r.doubles()
-                guard c.count == n else { throw r.damaged("a column has \(c.count) values for \(n) rows") }
-                column = .number(c)
-            case 3: column = .date(try r.column(Int32.self, count: n))
-            case 4: column = .bool(try r.column(UInt8.self, count: n))
-            default: throw r.damaged("field \(fieldName) has an unknown type")
-            }
-            if case .text(let codes) = column, codes.contains(where: { $0 < -1 || $0 >= Int32(strings.count) }) {
-                throw r.damaged("field \(fieldName) refers to text it does not hold")
-            }
-            b.fields.append(BatchField(name: fieldName, column: column))
+            b.fields.append(try readField(&r, count: n, strings: strings.count))
         }
         b.entryRow = try r.raw(Int32.self)
         let e = b.entryRow.count
