@@ -1,13 +1,14 @@
 import Foundation
 import FunnelCore
 
-/// What the fuzzer feeds funnel: one input, read as a script, a CSV file, a store's journal or
-/// a session command (the first byte chooses), through the same public entry points the
+/// What the fuzzer feeds funnel: one input, read as a script, a CSV file, a store's journal,
+/// a session command, an import segment or a snapshot (the first byte chooses), through the same public entry points the
 /// shell uses. Anything that traps here is a crash a user could cause with a file; the
 /// committed corpus (Tests/Fuzz/corpus) replays in `FuzzCorpusTests` so a crash found once
 /// stays fixed. scripts/fuzz builds the libFuzzer binary and runs it.
 public enum FuzzTarget {
-    public enum Mode: UInt8, CaseIterable, Sendable { case script, csv, journal, sessionCommand }
+    /// New modes go at the end, so the committed corpus (first bytes 0–3) keeps its meaning.
+    public enum Mode: UInt8, CaseIterable, Sendable { case script, csv, journal, sessionCommand, segment, snapshot }
 
     public static func run(_ input: [UInt8]) {
         guard let first = input.first else { return }
@@ -17,6 +18,8 @@ public enum FuzzTarget {
         case .csv: readCSV(body)
         case .journal: replayJournal(body)
         case .sessionCommand: _ = try? DotCommand.parse(String(decoding: body, as: UTF8.self))
+        case .segment: _ = try? ImportPayload.decode(body, name: "fuzz.seg")
+        case .snapshot: openSnapshot(body)
         }
     }
 
@@ -58,6 +61,18 @@ public enum FuzzTarget {
         for e in read.events {
             guard let event = DomainEvent(e) else { continue }
             try? state.apply(event, on: e.on)
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// The bytes as a store's snapshot: the header and table read, every section checked as
+    /// `funnel verify` does, and the state decoded as a reader opening the store does.
+    static func openSnapshot(_ body: [UInt8]) {
+        body.withUnsafeBytes { raw in
+            guard let file = try? SnapshotFileReader(raw) else { return }
+            _ = file.firstDamage()
+            _ = try? SnapshotCodec.decode(file)
         }
     }
 }

@@ -108,11 +108,12 @@ public final class Session {
     /// itself are already applied and are skipped by sequence number.
     func refresh() throws {
         if position == 0, committed.lastSeq == 0, let files = store.snapshots,
-           let opened = SnapshotCache.open(files, loadSegment: segmentLoader()) {
+           let opened = SnapshotCache.open(files, loadSegment: segmentLoader()),
+           let resumed = try store.resume(afterSnapshot: opened.header) {
             committed = opened.state
-            position = opened.header.journalPosition
+            position = resumed
             latestChange = max(latestChange, opened.header.latestChange)
-            snapshotPosition = position
+            snapshotPosition = opened.header.journalPosition
         }
         var (events, newPosition) = try store.readCommitted(after: position)
         // The snapshot holds no erasures: a deletion or undo after it means the whole journal
@@ -153,7 +154,10 @@ public final class Session {
         // A snapshot missing, stale or damaged is rebuilt quietly once replaying costs more
         // than writing it; any process may do it (SnapshotCache.write).
         unsnapshottedBytes += Int64(importedRows) * Self.importedRowBytes
-        if !events.isEmpty { writeSnapshotIfDue(journalEnd: newPosition) }
+        // A team store's cursor is a seq; its snapshot measures growth in its cache's journal.
+        if !events.isEmpty {
+            writeSnapshotIfDue(journalEnd: store is FileStore ? newPosition : store.snapshots?.committedEndOfJournal()?.position ?? 0)
+        }
     }
 
     /// About what an imported row costs to replay, in journal bytes, so a large import makes

@@ -342,8 +342,12 @@ struct Verify: ParsableCommand {
                  + (report.segments > 0 ? ", \(report.segments) segment\(report.segments == 1 ? "" : "s")" : "")
                  + (report.uncommittedTailLines > 0 ? ", \(report.uncommittedTailLines) uncommitted line(s) at the end (an interrupted write; ignored)" : "")
                  + (report.temporaryFiles.isEmpty ? "" : ", \(report.temporaryFiles.count) temporary segment file(s) of an interrupted write (the next write removes them)")
+                 + (report.snapshotTemporaryFiles.isEmpty ? "" : ", \(report.snapshotTemporaryFiles.count) temporary snapshot file(s) of an interrupted snapshot write (the next write removes them)")
                  + (report.problems.isEmpty ? "; no problems" : "; \(report.problems.count) problem(s)"))
         for line in report.takenBack { out.line("taken back: " + line) }
+        if let note = report.snapshotNote {
+            out.line("note: the snapshot is not used: \(note); it is only a cache, and the next command rebuilds it from the journal")
+        }
         out.flush(); err.flush()
         throw ExitCode(report.problems.isEmpty ? ExitStatus.success : ExitStatus.io)
     }

@@ -377,6 +377,44 @@ struct PostgresStoreTests {
         _ = try team.sql("UPDATE funnel.events SET data = replace(data, '10000', '20000') WHERE seq = 2")
         #expect(try team.run(["--format", "csv", "-c", "sum amount"], cache: "b").stdout == "sum\n20000\n")
     }
+
+    /// A client that opened a large store before keeps its snapshot in its cache: it reads the
+    /// state from there and only the events since from the server, with the server's figures.
+    /// A snapshot of events the database no longer holds is not used.
+    @Test func theSnapshotInTheLocalCacheIsUsedOnlyWhileTheDatabaseHoldsItsEvents() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        var csv = "id,amount\n"
+        for i in 0..<30_000 { csv += "P-\(i),\(i % 100 + 1)\n" }
+        let file = team.scratch.appendingPathComponent("deals.csv")
+        try Data(csv.utf8).write(to: file)
+        #expect(try team.run(["-c", Self.setup], cache: "a").exitCode == 0)
+        let r = try team.run(["-c", "import deals from \"\(file.path)\" into F (id = id, amount = amount)"], cache: "a")
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let storeID = try team.sql("SELECT value FROM funnel.meta WHERE name = 'store_id'")
+        let oid = try team.sql("SELECT oid FROM pg_database WHERE datname = current_database()")
+        let cache = team.scratch.appendingPathComponent("a/funnel/\(storeID)-\(oid)")
+        // The import was large enough for its writer to leave a snapshot in its cache.
+        #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent("snapshot").path))
+        let query = ["--format", "csv", "-c", "count deals\nsum amount"]
+        // 30,000 deals of 1..100 each: 300 rounds of 5,050, plus the setup's deal of 10,000.
+        let figures = "deals\n30001\nsum\n1525000\n"
+        #expect(try team.run(query, cache: "fresh").stdout == figures)
+        // Another client's run: the snapshot's owner reads just that tail.
+        #expect(try team.run(["-c", "deal \"N-1\" in F { amount: 5 }"], cache: "b").exitCode == 0)
+        #expect(try team.run(query, cache: "a").stdout == "deals\n30002\nsum\n1525005\n")
+        // Proof that the snapshot is read: with every copy of the segment damaged, a client
+        // that must replay fails, and the one with the snapshot answers.
+        _ = try team.sql("UPDATE funnel.segments SET bytes = 'damaged'::bytea")
+        try FileManager.default.removeItem(at: cache.appendingPathComponent("segments"))
+        #expect(try team.run(query, cache: "fresh2").exitCode == 74)
+        #expect(try team.run(query, cache: "a") == .init(stdout: "deals\n30002\nsum\n1525005\n", stderr: "", exitCode: 0))
+        // The database restored from a backup taken before the import: the snapshot is of
+        // events it does not hold, so it is not used, and the figures are the database's.
+        _ = try team.sql("DELETE FROM funnel.events WHERE seq >= 3")
+        #expect(try team.run(query, cache: "a") == .init(stdout: "deals\n1\nsum\n10000\n", stderr: "", exitCode: 0))
+    }
 }
 
 /// A psql process kept open, to hold a lock while the test does something else.

@@ -8,9 +8,14 @@ extension FunnelState {
     /// The payload of a segment the journal names, checked against the checksum it records.
     func loadPayload(segment: String, checksum: String) throws -> ImportPayload {
         let bytes = try loadSegment(segment)
-        let actual = Segment.checksum(bytes)
-        guard actual == checksum else {
-            throw SegmentReader.damage(segment, "its checksum is \(actual), but the journal recorded \(checksum)")
+        // Every loader checks the bytes against the segment's name, which holds their checksum
+        // (Store.readSegment), or hands over bytes this process just made; when the journal
+        // recorded that same checksum, a second pass over the bytes would find nothing new.
+        if Segment.parse(name: segment)?.checksum != checksum {
+            let actual = Segment.checksum(bytes)
+            guard actual == checksum else {
+                throw SegmentReader.damage(segment, "its checksum is \(actual), but the journal recorded \(checksum)")
+            }
         }
         return try ImportPayload.decode(bytes, name: segment)
     }

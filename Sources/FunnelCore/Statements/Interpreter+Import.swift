@@ -109,6 +109,9 @@ extension Interpreter {
     /// restates them (most often the deal's creation in its first stage); they are not new,
     /// and announcing them again would make their key tasks a second time.
     func announceStageChanges(_ b: DealBatch, rows: [Int], known: Set<KnownStageChange> = []) throws {
+        // Most imports run into a funnel with no stage automation and no open tasks: then no
+        // change can do anything, and asking row by row costs more than the import itself.
+        guard stageChangesCanRunAutomation || state.tasks.status.contains(.open) else { return }
         for k in 0..<b.entryCount {
             if !known.isEmpty, known.contains(KnownStageChange(batch: b, entry: k)) { continue }
             let from = b.entryFrom[k] < 0 ? nil : b.strings[Int(b.entryFrom[k])]

@@ -81,6 +81,23 @@ extension RuleDef {
 }
 
 extension Interpreter {
+    /// Whether a stage change can run anything at all: a stage with key tasks or `on enter`/
+    /// `on exit` actions, or a rule on entering or leaving a stage. Without one, a change makes
+    /// no task and no notification (closing a closed deal's open tasks aside).
+    var stageChangesCanRunAutomation: Bool {
+        let catalog = state.catalog
+        for name in catalog.funnelOrder {
+            for stage in catalog.funnels[name]?.stages ?? []
+            where !stage.tasks.isEmpty || !stage.onEnter.isEmpty || !stage.onExit.isEmpty { return true }
+        }
+        return catalog.ruleOrder.contains { name in
+            switch catalog.rules[name]?.trigger {
+            case .onEnter?, .onExit?: return true
+            case .when?, nil: return false
+            }
+        }
+    }
+
     /// The stage automation of one change, in this order: the left stage's `on exit`
     /// actions, `on exit` rules, the entered stage's key tasks, its `on enter` actions,
     /// `on enter` rules (rules in the order they were declared). A rule's `where` and the

@@ -23,7 +23,7 @@ extension FileStore {
             let temporary = segmentsPath + "/" + Self.temporaryPrefix + "\(getpid())-" + name
             let fd = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
             do throws(FileIO.Failure) {
-                try FileIO.write(fd, path: temporary, bytes, at: 0)
+                try CrashPoint.write(.segmentHalfWritten, fd, path: temporary, bytes, at: 0)
                 try FileIO.sync(fd, path: temporary)
                 close(fd)
             } catch {

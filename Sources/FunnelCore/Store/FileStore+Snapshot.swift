@@ -38,7 +38,7 @@ extension FileStore {
         do throws(FileIO.Failure) {
             let fd = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
             do throws(FileIO.Failure) {
-                try FileIO.write(fd, path: temporary, bytes, at: 0)
+                try CrashPoint.write(.snapshotHalfWritten, fd, path: temporary, bytes, at: 0)
                 close(fd)
             } catch {
                 close(fd)
@@ -55,11 +55,10 @@ extension FileStore {
         }
     }
 
-    /// Removes the temporary snapshot files a killed process left. Readers write snapshots
-    /// too, without the lock: removing one a reader is still writing only makes its rename
-    /// fail, which it ignores.
-    func removeSnapshotTemporaries() {
-        guard let dir = opendir(directoryPath) else { return }
+    /// The temporary snapshot files (`snapshot.tmp-PID-N`) in the store: left by a process
+    /// killed while writing one, or being written right now. `funnel verify` lists them.
+    public func snapshotTemporaryFiles() -> [String] {
+        guard let dir = opendir(directoryPath) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -68,8 +67,15 @@ extension FileStore {
             }
             if name.hasPrefix("snapshot" + Self.temporaryPrefix) { names.append(name) }
         }
+        return names.sorted()
+    }
+
+    /// Removes the temporary snapshot files a killed process left. Readers write snapshots
+    /// too, without the lock: removing one a reader is still writing only makes its rename
+    /// fail, which it ignores.
+    func removeSnapshotTemporaries() {
         let prefix = directoryPath == "/" ? "" : directoryPath
-        for name in names { _ = unlink(prefix + "/" + name) }
+        for name in snapshotTemporaryFiles() { _ = unlink(prefix + "/" + name) }
     }
 
     /// The journal's commit line that ends at `position` (without its newline), or nil when

@@ -317,7 +317,7 @@ public final class FileStore: Store {
             JournalLine.appendCommit(seq, to: &out)
         }
         do {
-            try FileIO.write(fd, path: journalPath, out, at: end)
+            try CrashPoint.write(.journalHalfWritten, fd, path: journalPath, out, at: end)
             try FileIO.sync(fd, path: journalPath)
         } catch {
             // Not acknowledged, so not committed: take it back rather than leave a

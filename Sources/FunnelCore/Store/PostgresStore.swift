@@ -18,6 +18,9 @@ public final class PostgresStore: Store {
     /// The seq up to which the cache holds this database's events, when known to match.
     private var cacheHolds: Int64?
     private var inTransaction = false
+    /// The events after a snapshot's seq, read while checking it (`resume(afterSnapshot:)`),
+    /// handed out by the next `readCommitted` from that seq.
+    private var tailAfterSnapshot: (after: Int64, events: [StoreEvent])?
 
     public init(url: String, cacheRoot: String? = nil) {
         self.url = url
@@ -49,6 +52,11 @@ public final class PostgresStore: Store {
         if position == 0, let cache {
             return try readThrough(cache)
         }
+        if let read = tailAfterSnapshot, read.after == position {
+            tailAfterSnapshot = nil
+            remember(read.events, after: position)
+            return (read.events, read.events.last?.seq ?? position)
+        }
         let tail = try fetch(after: position)
         remember(tail, after: position)
         return (tail, tail.last?.seq ?? position)
@@ -73,6 +81,32 @@ public final class PostgresStore: Store {
         let all = try fetch(after: 0)
         remember(all, after: 0)
         return (all, all.last?.seq ?? 0)
+    }
+
+    // MARK: - The snapshot in the local cache
+
+    /// The snapshot lives in the local cache, beside its copy of the events: a client that
+    /// opened the store before reads the state from it and only the events since from the
+    /// server, as a file store does.
+    public var snapshots: FileStore? {
+        try? connect()
+        return cache?.files
+    }
+
+    /// A snapshot matched the cache's copy of the events (SnapshotCache.open); it is used only
+    /// if the database still holds, at the snapshot's seq, the very event the cache holds
+    /// there, and every event below it, as the cache's own check on opening asks.
+    public func resume(afterSnapshot header: SnapshotHeader) throws -> Int64? {
+        try connect()
+        guard let cache, header.seq > 0 else { return nil }
+        let cached = cache.load()
+        guard let last = cached.last(where: { $0.seq == header.seq }),
+              let tail = try fetch(after: header.seq, expecting: last) else { return nil }
+        // The cache grows on from the snapshot only when it ends there; a cache ahead of it
+        // (another client on this machine) is left as it is.
+        cacheHolds = cached.last?.seq == header.seq ? header.seq : nil
+        tailAfterSnapshot = (header.seq, tail)
+        return header.seq
     }
 
     /// Adds events just read or written to the cache when it holds everything before them.
@@ -267,6 +301,8 @@ public final class PostgresStore: Store {
                              help: error.connectionLost ? "run it again once the server is back" : nil)
         }
         inTransaction = false
+        // The cache holds what the run committed, so its own snapshot can be written from it.
+        for bytes in segments { cache?.storeSegment(bytes) }
         if let first = written.first { remember(written, after: first.seq - 1) }
         return written
     }

@@ -175,7 +175,7 @@ struct SegmentReader {
         blob.withUnsafeBufferPointer { b in
             for i in 1..<offsets.count {
                 let lo = Int(offsets[i - 1]), hi = Int(offsets[i])
-                guard lo <= hi else { ok = false; return }
+                guard lo <= hi, hi <= b.count else { ok = false; return }
                 out.append(String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self))
             }
         }

@@ -126,6 +126,8 @@ public struct SnapshotFileReader {
     public let header: SnapshotHeader
     private let bytes: UnsafeRawBufferPointer
     private var table: [(tag: String, flags: UInt32, range: Range<Int>, checksum: UInt64)] = []
+    /// Where the section table ends and the bodies begin.
+    private let bodiesStart: Int
 
     public init(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes = bytes
@@ -139,8 +141,9 @@ public struct SnapshotFileReader {
         let tableStart = 48 + (markCount + 7) / 8 * 8
         guard count <= 4096, markCount <= 4096, tableStart + 32 * count <= bytes.count else { throw SnapshotProblem("truncated header") }
         let tableEnd = tableStart + 32 * count
+        bodiesStart = tableEnd
         guard SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: bytes[24..<tableEnd])) == u64(16) else {
-            throw SnapshotProblem("header checksum")
+            throw SnapshotProblem("the header (bytes 24–\(tableEnd - 1)) fails its checksum")
         }
         header = SnapshotHeader(seq: Int64(bitPattern: u64(24)), journalPosition: Int64(bitPattern: u64(32)),
                                 latestChange: Int32(bitPattern: u32(40)), journalMark: Array(bytes[48..<(48 + markCount)]))
@@ -149,7 +152,7 @@ public struct SnapshotFileReader {
             let tag = String(decoding: bytes[at..<(at + 4)], as: UTF8.self)
             let offset = u64(at + 8), length = u64(at + 16)
             guard offset >= UInt64(tableEnd), offset % 8 == 0, length <= UInt64(bytes.count), offset <= UInt64(bytes.count) - length else {
-                throw SnapshotProblem("section \(tag) lies outside the file")
+                throw SnapshotProblem("section \(tag) (table entry at byte \(at)) lies outside the file")
             }
             table.append((tag, u32(at + 4), Int(offset)..<Int(offset + length), u64(at + 24)))
         }
@@ -166,8 +169,33 @@ public struct SnapshotFileReader {
         while t.utf8.count < 4 { t += " " }
         guard let s = table.first(where: { $0.tag == t }) else { return nil }
         let body = UnsafeRawBufferPointer(rebasing: bytes[s.range])
-        guard SnapshotFormat.checksum(body) == s.checksum else { throw SnapshotProblem("section \(tag) checksum") }
+        guard SnapshotFormat.checksum(body) == s.checksum else { throw Self.checksumProblem(s.tag, s.range) }
         return SnapshotSectionReader(body, tag: tag)
+    }
+
+    /// The first damage anywhere in the file, for `funnel verify`, which reads every byte
+    /// where a reader opens only the sections it needs: a section failing its checksum, or a
+    /// byte of the zero padding between and after sections that is not zero.
+    public func firstDamage() -> SnapshotProblem? {
+        var covered = bodiesStart
+        for s in table.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            if covered < s.range.lowerBound, let gap = nonZero(covered..<s.range.lowerBound) { return gap }
+            let body = UnsafeRawBufferPointer(rebasing: bytes[s.range])
+            if SnapshotFormat.checksum(body) != s.checksum { return Self.checksumProblem(s.tag, s.range) }
+            covered = max(covered, s.range.upperBound)
+        }
+        return covered < bytes.count ? nonZero(covered..<bytes.count) : nil
+    }
+
+    private func nonZero(_ gap: Range<Int>) -> SnapshotProblem? {
+        guard !gap.isEmpty, let at = gap.first(where: { bytes[$0] != 0 }) else { return nil }
+        return SnapshotProblem("byte \(at), padding outside every section, is not zero")
+    }
+
+    private static func checksumProblem(_ tag: String, _ range: Range<Int>) -> SnapshotProblem {
+        let name = String(tag.prefix { $0 != " " })
+        return SnapshotProblem(range.isEmpty ? "section \(name) fails its checksum"
+                               : "section \(name) (bytes \(range.lowerBound)–\(range.upperBound - 1)) fails its checksum")
     }
 }
 

@@ -33,12 +33,25 @@ public protocol Store: AnyObject {
     /// A segment's bytes, checked against its name: a missing or damaged segment is an `.io`
     /// error naming it.
     func readSegment(_ name: String) throws -> [UInt8]
+
+    /// Where the snapshot (docs/store.md, "The snapshot") lives: a cache of the state, never
+    /// the truth. A file store keeps it beside its journal; a team store in its local cache.
+    var snapshots: FileStore? { get }
+
+    /// The cursor to read on from after opening from a snapshot with `header`, or nil when
+    /// the store no longer holds what the snapshot is of (then it is not used).
+    func resume(afterSnapshot header: SnapshotHeader) throws -> Int64?
+}
+
+extension FileStore {
+    public var snapshots: FileStore? { self }
+
+    /// The snapshot already matched this journal's commit line at its position
+    /// (SnapshotCache.open); reading goes on from there.
+    public func resume(afterSnapshot header: SnapshotHeader) throws -> Int64? { header.journalPosition }
 }
 
 extension Store {
-    /// The snapshot (docs/store.md, "The snapshot"), for stores that keep one: a cache of the
-    /// state, never the truth. The team store keeps none (yet): its clients replay.
-    public var snapshots: FileStore? { self as? FileStore }
 
     /// One run: the import segments its events name, then its events, committed together.
     public func commit(events: [StoreEvent], segments: [[UInt8]]) throws -> [StoreEvent] {

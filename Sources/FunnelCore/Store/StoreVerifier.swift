@@ -20,6 +20,11 @@ public struct VerifyReport: Sendable, Equatable {
     /// Temporary segment files (`segments/.tmp-PID-NAME`): left by a writer that was killed
     /// or failed, or being written right now. Harmless; the next writer removes them.
     public var temporaryFiles: [String] = []
+    /// Temporary snapshot files (`snapshot.tmp-PID-N`) of a process killed while writing one.
+    public var snapshotTemporaryFiles: [String] = []
+    /// Why the snapshot cannot be used (damaged, or of another journal), or nil. A note, not a
+    /// problem: the snapshot is a cache, and the next command rebuilds it from the journal.
+    public var snapshotNote: String?
     /// What committed deletions, restores and undos took back, one line each in journal
     /// order: the journal keeps the deleted facts, and verify says they are deleted.
     public var takenBack: [String] = []
@@ -53,6 +58,7 @@ public enum StoreVerifier {
         let segments = checkJournal(store.journalPath, &report)
         checkSegments(segments, store: store, &report)
         report.temporaryFiles = store.temporaryFiles()
+        checkSnapshot(store, &report)
         return report
     }
 
