@@ -221,6 +221,7 @@ public enum DiagnosticCatalog {
         add("E462", .name, "currency ... rates TABLE.COLUMN with a column the table lacks")
         add("E460", .type, "an import's on needs a date")
         add("E461", .name, "as snapshot with skip errors: a row left out would remove its deal")
+        add("E480", .name, "export ... bom or no bom to a file that is not .csv")
         // People, quotas, submitted forecasts and delivery (issue 14).
         add("E520", .syntax, "a delivery command that is empty, or a delivery timeout out of range")
         add("E521", .name, "a person field that does not exist (name, team, manager, email)")

@@ -266,7 +266,7 @@ public enum StatementKind: Equatable, Sendable {
     case disqualify(id: Expr, reason: String, on: Expr?)
     case convert(lead: Expr, deal: Expr, funnel: Identifier?, on: Expr?)
     case importData(kind: ImportKind, file: Expr, mapping: [MappingItem], options: ImportOptions)
-    case export(kind: ExportKind, filter: Expr?, columns: [Expr]?, file: Expr)
+    case export(kind: ExportKind, filter: Expr?, columns: [Expr]?, file: Expr, bom: Bool? = nil)
     case why(id: Expr, to: Identifier)
     case doneTask(id: Int?, title: String?, deal: Expr?, on: Expr?)
     case ack(id: Int?, filter: Expr?, on: Expr?)
