@@ -44,6 +44,7 @@ public enum HelpText {
         lost Abandoned
       }
       currency USD [rates TABLE.COLUMN] -- report money in USD; rates: units per USD
+      currency USD rates T.Rate for IsoCode from StartDate [until NextStartDate]  -- dated rates
       rule NAME on enter|exit STAGE [in FUNNEL] [where CONDITION] do ACTION
       rule NAME when CONDITION do ACTION     -- checked by `check rules`
       leads qualify when CONDITION           -- the lead qualification gate (one, replaced)

@@ -82,13 +82,15 @@ public struct Resolver {
             try checkDate(on)
         case let .win(_, on), let .lose(_, _, on), let .qualify(_, on), let .disqualify(_, _, on):
             try checkDate(on)
-        case let .currency(code, table, column):
-            if let table, let column, let columns = catalog.tables[table.text], !columns.contains(column.text) {
-                throw Diagnostic(.name, "E462", "table \(table.text) has no column '\(column.text)'", file: file, range: column.range,
-                                 help: Suggest.closest(to: column.text, in: columns).map { "did you mean '\($0)'?" }
-                                    ?? "its columns are: " + columns.joined(separator: ", "))
+        case let .currency(code, table, column, dated):
+            if let table, let columns = catalog.tables[table.text] {
+                for c in [column, dated?.code, dated?.start, dated?.end].compactMap({ $0 }) where !columns.contains(c.text) {
+                    throw Diagnostic(.name, "E462", "table \(table.text) has no column '\(c.text)'", file: file, range: c.range,
+                                     help: Suggest.closest(to: c.text, in: columns).map { "did you mean '\($0)'?" }
+                                        ?? "its columns are: " + columns.joined(separator: ", "))
+                }
             }
-            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text)
+            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text, dated: dated)
         case let .closeAs(_, _, stage, _, on):
             try checkStage(stage, funnel: nil)
             try checkDate(on)

@@ -147,7 +147,7 @@ public final class Interpreter {
         case .rule(let d):
             try record(.declare(what: "rule", name: d.name.text, source: file.text(s.range)), on: today)
             return .none
-        case .currency(let code, _, _):
+        case .currency(let code, _, _, _):
             try record(.declare(what: "currency", name: code.text, source: file.text(s.range)), on: today)
             return .none
         case .leadGate:
