@@ -65,6 +65,25 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    /// Tab Tab lists the stages in funnel order (readline would sort them by code point:
+    /// 初步接洽 方案呈现 赢单 输单 需求分析), and inside `owner = "` the owners in the store, not
+    /// the field names quoted.
+    @Test func tabListsStagesInFunnelOrderAndValuesInsideAString() throws {
+        let p = try start()
+        try p.send("move deal \"C-2\" to \t\t")
+        let stages = PTYProcess.plain(try p.expect("输单"))
+        let order = ["初步接洽", "需求分析", "方案呈现", "赢单", "输单"].map { stages.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil }, "\(stages.debugDescription)")
+        let found = order.compactMap { $0 }
+        #expect(found == found.sorted(), "\(stages.debugDescription)")
+        try p.send("\u{15}deals where owner = \"\t\t")
+        let owners = PTYProcess.plain(try p.expect("\"王芳\""))
+        #expect(owners.contains("\"li\""), "\(owners.debugDescription)")
+        #expect(!owners.contains("amount") && !owners.contains("\"owner\""), "\(owners.debugDescription)")
+        try p.send("\u{15}.quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     /// A typo inside a pasted block: one error, with a did-you-mean, and the lines after it
     /// are part of the same entry (not each "unknown statement").
     @Test func aTypoInAPastedBlockIsOneError() throws {
