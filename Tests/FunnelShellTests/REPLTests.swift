@@ -295,6 +295,32 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    /// Too many columns for 40: the table is cut to fit and never wrapped — the columns that
+    /// do not fit are left out as one `…` column, named on a last line, and no header is cut.
+    @Test func tooManyColumnsAreLeftOutNotWrapped() throws {
+        let p = try PTYProcess(executable: FunnelProcess.executable.path, arguments: ["--store", store.path],
+                               environment: ["TERM": "dumb", "NO_COLOR": "1", "HOME": dir.path, "FUNNEL_TODAY": "2026-03-15",
+                                             "FUNNEL_HISTORY": dir.appendingPathComponent("history").path],
+                               columns: 40, rows: 20)
+        try p.expect("funnel> ")
+        try p.send("deals show id, owner, team, stage, funnel, amount, created, close_date\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("id ") }), header + 4 < lines.count else {
+            Issue.record("no table in \(out.debugDescription)")
+            return
+        }
+        #expect(Array(lines[header...(header + 4)]) == [
+            "id   owner  team  stage     funnel    …",
+            "---  -----  ----  --------  --------  -",
+            "C-1  王芳   华东  初步接洽  企业销售  …",
+            "C-2  li     East  初步接洽  企业销售  …",
+            "(3 columns not shown: amount, created, …",
+        ])
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     @Test func colourOnlyOnATerminalWithoutNoColor() throws {
         let coloured = try start(["NO_COLOR": "", "TERM": "xterm"])
         try coloured.send("forcast\r")
