@@ -399,7 +399,7 @@ public final class Session {
         sink.write(text)
         sink.close()
         if sink.failed {
-            unlink(staged)
+            if staged != path { unlink(staged) }
             stagedFiles.forget(staged)
             throw Diagnostic(.io, "R131", "cannot write \(path)", file: file, range: target.range)
         }
