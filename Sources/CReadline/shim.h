@@ -70,6 +70,9 @@ static inline void funnel_set_completer_quote_characters(const char *s) {
 static inline void funnel_set_completion_suppress_append(int v) { rl_completion_suppress_append = v; }
 static inline void funnel_set_completion_suppress_quote(int v) { rl_completion_suppress_quote = v; }
 static inline void funnel_set_attempted_completion_over(int v) { rl_attempted_completion_over = v; }
+// Readline sorts the matches unless told not to; stages are offered in funnel order.
+static inline void funnel_set_sort_completion_matches(int v) { rl_sort_completion_matches = v; }
+static inline void funnel_set_ignore_completion_duplicates(int v) { rl_ignore_completion_duplicates = v; }
 static inline void funnel_set_catch_signals(int v) { rl_catch_signals = v; }
 static inline void funnel_set_readline_name(const char *s) { rl_readline_name = s ? strdup(s) : NULL; }
 static inline void funnel_set_streams(FILE *in, FILE *out) {

@@ -19,6 +19,13 @@ public protocol CompletionCatalog {
     /// Paths starting with `prefix` as typed (relative to the current directory); directories
     /// end in `/`. `Completion.paths(matching:)` implements this over the file system.
     func files(matching prefix: String) -> [String]
+    /// The values a text field holds in the store, for completing inside `owner = "`; empty
+    /// when there are too many to list or the field is not text.
+    func values(of field: String) -> [String]
+}
+
+extension CompletionCatalog {
+    public func values(of field: String) -> [String] { [] }
 }
 
 /// Tab completion as a pure function of the text, the cursor and the catalog.
@@ -48,7 +55,8 @@ public enum Completion {
     static let fieldTypes = ["bool", "date", "money", "number", "percent", "text"]
 
     /// Candidates for the text before `cursor`, a UTF-8 byte offset into `line` (readline's
-    /// `rl_point`). Sorted and without duplicates.
+    /// `rl_point`). Without duplicates, and sorted — except stage names, which come in funnel
+    /// order (the order a deal moves through them), as `stageNames` lists them.
     public static func candidates(line: String, cursor: Int, catalog: any CompletionCatalog) -> [String] {
         let prefix = textBefore(line, cursor: cursor)
         if let dot = dotCommandCandidates(prefix, catalog: catalog) { return finish(dot) }
@@ -73,7 +81,9 @@ public enum Completion {
         }
         let statement = currentStatement(tokens)
         let items = Context(t: statement, catalog: catalog).items()
-        return finish(render(items, partial: partial, catalog: catalog))
+        let inOrder = !items.isEmpty && items.allSatisfy { if case .stage = $0 { return true } else { return false } }
+        let rendered = render(items, partial: partial, catalog: catalog)
+        return inOrder ? distinct(rendered) : finish(rendered)
     }
 
     /// Where `candidate` starts replacing the text before `cursor` (a UTF-8 byte offset): the
@@ -194,6 +204,13 @@ public enum Completion {
         case keyword(String)
         /// Written bare when it can be, else quoted.
         case name(String)
+        /// A stage: written as a name, and listed in funnel order.
+        case stage(String)
+        /// A field or a table where an operand goes: written bare, and never offered inside a
+        /// string (`owner = "` wants a value, not `"owner"`).
+        case operand(String)
+        /// A value a field holds, written as a string.
+        case value(String)
         /// Always written as a string (deal ids).
         case quoted(String)
         /// A file path inside a string.
@@ -210,6 +227,12 @@ public enum Completion {
 
     static func finish(_ candidates: [String]) -> [String] {
         Array(Set(candidates)).sorted()
+    }
+
+    /// Without duplicates, in the order given.
+    static func distinct(_ candidates: [String]) -> [String] {
+        var seen = Set<String>()
+        return candidates.filter { seen.insert($0).inserted }
     }
 
     static func asciiLower(_ s: some StringProtocol) -> String {
@@ -260,9 +283,16 @@ public enum Completion {
                 case .word(let w): if keywordMatches(k, w) { out.append(k) }
                 case .string: break
                 }
-            case .name(let n), .quoted(let n):
+            case .operand(let n):
+                switch partial {
+                case .empty: out.append(n)
+                case .word(let w): if n.hasPrefix(w) { out.append(n) }
+                case .string: break
+                }
+            case .name(let n), .stage(let n), .quoted(let n), .value(let n):
                 var alwaysQuoted = false
                 if case .quoted = item { alwaysQuoted = true }
+                if case .value = item { alwaysQuoted = true }
                 let quoted = quote(n)
                 let form = alwaysQuoted || !isBareName(n) ? quoted : n
                 switch partial {
@@ -451,12 +481,12 @@ extension Completion {
         let catalog: any CompletionCatalog
 
         func kw(_ words: [String]) -> [Item] { words.map(Item.keyword) }
-        var fields: [Item] { catalog.fieldNames.map(Item.name) }
-        var stages: [Item] { catalog.stageNames.map(Item.name) }
+        var fields: [Item] { catalog.fieldNames.map(Item.operand) }
+        var stages: [Item] { catalog.stageNames.map(Item.stage) }
         var funnels: [Item] { catalog.funnelNames.map(Item.name) }
         var dealIDs: [Item] { catalog.dealIDs.map(Item.quoted) }
         /// What can start an operand: a field, or a reference table for `TABLE[KEY].COLUMN`.
-        var operandStart: [Item] { fields + catalog.tableNames.map(Item.name) }
+        var operandStart: [Item] { fields + catalog.tableNames.map(Item.operand) }
         func isField(_ name: String) -> Bool { catalog.fieldNames.contains(name) }
 
         func items() -> [Item] {
@@ -678,7 +708,7 @@ extension Completion {
             if n == 3 { return fields }
             let last = t[n - 1]
             if last.isPunct(",") { return fields }
-            if last.isPunct("=") { return specialValues(t[n - 2]) ?? [] }
+            if last.isPunct("=") { return specialValues(t[n - 2]) ?? storedValues(t[n - 2]) }
             if last.kind == .word && (t[n - 2].isPunct(",") || n == 4) { return [] }  // wants `=`
             return kw(["on"])
         }
@@ -804,7 +834,7 @@ extension Completion {
                 switch last.text {
                 case "=", "==", "!=", "<>", "<", "<=", ">", ">=":
                     guard let prev else { return operandStart }
-                    return specialValues(prev) ?? operandStart
+                    return specialValues(prev) ?? storedValues(prev) + operandStart
                 case "(", ",":
                     if let open = unmatchedOpen(e, "(", ")") {
                         if open >= 2 && e[open - 1].isWord("in") {
@@ -835,6 +865,13 @@ extension Completion {
             case .string, .number:
                 return afterOperand
             }
+        }
+
+        /// What a text field holds in the store, offered inside a string only (outside one,
+        /// an operand may be another field).
+        func storedValues(_ subject: Token) -> [Item] {
+            guard subject.kind == .word, isField(subject.text) else { return [] }
+            return catalog.values(of: subject.text).map(Item.value)
         }
 
         /// Values compared with a field that has a known set of them.

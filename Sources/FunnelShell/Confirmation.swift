@@ -9,7 +9,7 @@ enum Confirmation {
         case .field(let d): return "field \(d.name.text) declared"
         case .funnel(let d): return "funnel \(d.name.text) declared"
         case .rule(let d): return "rule \(d.name.text) declared"
-        case .currency(let code, _, _): return "reporting currency \(code.text)"
+        case .currency(let code, _, _, _): return "reporting currency \(code.text)"
         case .leadGate: return "lead qualification gate declared"
         case .deal(let d, _, _, _): return "deal \(id(d)) created"
         case .setDeal(let d, let a, _): return "deal \(id(d)): " + a.map(\.field.text).joined(separator: ", ") + " set"

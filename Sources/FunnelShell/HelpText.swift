@@ -44,6 +44,7 @@ public enum HelpText {
         lost Abandoned
       }
       currency USD [rates TABLE.COLUMN] -- report money in USD; rates: units per USD
+      currency USD rates T.Rate for IsoCode from StartDate [until NextStartDate]  -- dated rates
       rule NAME on enter|exit STAGE [in FUNNEL] [where CONDITION] do ACTION
       rule NAME when CONDITION do ACTION     -- checked by `check rules`
       leads qualify when CONDITION           -- the lead qualification gate (one, replaced)
@@ -79,7 +80,8 @@ public enum HelpText {
     is reported as file:line: column: reason and nothing from the file is kept, unless
     skip errors keeps the other rows. Importing a known id updates the deal and appends a
     changed stage to its history. export deals without show writes every stored field;
-    a .csv file gets CRLF lines and, with non-ASCII text, a UTF-8 BOM for Excel.
+    a .csv file gets CRLF lines and, with non-ASCII text, a UTF-8 BOM for Excel
+    (`to "x.csv" bom` always writes the BOM, `no bom` never); a run that fails writes no file.
 
     Taking mistakes back (the journal is never edited; docs/language.md):
       delete deal "D-1" because "entered twice"   -- in no report on any day; the id is free

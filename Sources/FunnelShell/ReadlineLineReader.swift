@@ -145,6 +145,11 @@ public final class ReadlineLineReader: LineReader {
         funnel_set_attempted_completion_over(1)
         funnel_set_completion_suppress_quote(1)
         funnel_set_completion_suppress_append(0)
+        // The candidates come in the order to show them (stages in funnel order) and without
+        // duplicates; readline would sort them by code point, and its duplicate removal
+        // relies on that sort, so both are left to `Completion.candidates`.
+        funnel_set_sort_completion_matches(0)
+        funnel_set_ignore_completion_duplicates(0)
         guard let reader = active, let completer = reader.completer, let text,
               let buffer = funnel_line_buffer() else { return nil }
         let bytes = UnsafeRawBufferPointer(start: buffer, count: max(0, Int(funnel_line_end())))

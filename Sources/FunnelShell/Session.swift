@@ -55,6 +55,8 @@ public final class Session {
     /// Confirmations of this entry's changes, held until the entry commits: a change rolled
     /// back must not be shown as done.
     var heldConfirmations: [String] = []
+    /// Files this entry wrote, kept under temporary names until it commits (StagedFiles.swift).
+    var stagedFiles = StagedFiles()
     /// What this session has committed, for `funnel run`'s closing line.
     public private(set) var keptStatements = 0
     var keptEvents: [(type: String, count: Int)] = []
@@ -216,6 +218,8 @@ public final class Session {
             return d.exitCode
         } catch {
             report([Diagnostic(.io, "S000", "\(error)")])
+            interpreter.reset(to: committed)
+            dropConfirmations()
             return ExitStatus.io
         }
     }
@@ -263,6 +267,7 @@ public final class Session {
             keptStatements += succeeded
             mark("end")
             try commitPending()
+            try publishFiles(file: file)
             releaseConfirmations()
             shownConfirmations = 0
         }
@@ -324,8 +329,8 @@ public final class Session {
         case .table(let t):
             if case .query(let q) = s.kind, let target = q.output {
                 try writeTable(t, to: target, file: file)
-            } else if case .export(_, _, _, let target) = s.kind {
-                try writeTable(t, to: target, file: file)
+            } else if case .export(_, _, _, let target, let bom) = s.kind {
+                try writeTable(t, to: target, bom: bom, file: file)
             } else {
                 let format = currentFormat
                 write(Renderer.render(t, as: format, options: renderOptions(for: format)))
@@ -353,17 +358,22 @@ public final class Session {
     }
 
     /// `... to "file.csv"`: the format follows the extension.
-    func writeTable(_ t: ResultTable, to target: Expr, file: SourceFile) throws {
+    func writeTable(_ t: ResultTable, to target: Expr, bom: Bool? = nil, file: SourceFile) throws {
         guard case .string(let name) = target.kind else { return }
         let path = Self.resolvePath(name, relativeTo: file)
         guard let format = OutputFormat.forFile(name) else { throw OutputFormat.unknownExtension(name, file: file, range: target.range) }
-        guard let sink = OutputSink.file(path) else {
-            throw Diagnostic(.io, "R131", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: target.range)
+        let staged = stagedFiles.path(for: path)
+        guard let sink = OutputSink.file(staged) else {
+            let reason = String(cString: strerror(errno))
+            stagedFiles.forget(staged)
+            throw Diagnostic(.io, "R131", "cannot write \(path): \(reason)", file: file, range: target.range)
         }
         // A .csv file is for spreadsheets: CRLF lines and, for non-ASCII text, a BOM.
-        if format == .csv { sink.write(DelimitedRenderer.csvFile(t)) } else { sink.line(Renderer.render(t, as: format)) }
+        if format == .csv { sink.write(DelimitedRenderer.csvFile(t, bom: bom)) } else { sink.line(Renderer.render(t, as: format)) }
         sink.close()
         if sink.failed {
+            if staged != path { unlink(staged) }
+            stagedFiles.forget(staged)
             throw Diagnostic(.io, "R131", "cannot write \(path)", file: file, range: target.range)
         }
         if !options.quiet { write("wrote \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") to \(name)") }
@@ -384,13 +394,17 @@ public final class Session {
     func writeDocument(_ text: String, to target: Expr, what: String, file: SourceFile) throws {
         guard case .string(let name) = target.kind else { return }
         let path = Self.resolvePath(name, relativeTo: file)
-        guard let sink = OutputSink.file(path) else {
-            throw Diagnostic(.io, "R131", "cannot write \(path): \(String(cString: strerror(errno)))", file: file, range: target.range)
+        let staged = stagedFiles.path(for: path)
+        guard let sink = OutputSink.file(staged) else {
+            let reason = String(cString: strerror(errno))
+            stagedFiles.forget(staged)
+            throw Diagnostic(.io, "R131", "cannot write \(path): \(reason)", file: file, range: target.range)
         }
         sink.write(text)
         sink.close()
         if sink.failed {
-            unlink(path)
+            if staged != path { unlink(staged) }
+            stagedFiles.forget(staged)
             throw Diagnostic(.io, "R131", "cannot write \(path)", file: file, range: target.range)
         }
         if !options.quiet { write("wrote \(what) to \(name)") }
@@ -431,9 +445,18 @@ public final class Session {
         out.flush()
     }
 
-    /// The entry was rolled back: its changes were never made.
+    /// The entry committed: the files it wrote take their names.
+    func publishFiles(file: SourceFile) throws {
+        if let failed = stagedFiles.publish().first {
+            throw Diagnostic(.io, "R131", "cannot write \(failed.target): \(failed.reason)", file: file)
+        }
+    }
+
+    /// The entry was rolled back: its changes were never made, and the files it wrote are
+    /// removed.
     func dropConfirmations() {
-        if !heldConfirmations.isEmpty || shownConfirmations > 0 {
+        let droppedFiles = stagedFiles.discard()
+        if !heldConfirmations.isEmpty || shownConfirmations > 0 || droppedFiles > 0 {
             out.line("rolled back: nothing from this entry was kept")
             out.flush()
         }
@@ -497,6 +520,7 @@ public final class Session {
     }
 
     public func close() {
+        stagedFiles.discard()
         outputSink?.close()
         onceSink?.close()
         out.flush()
@@ -636,6 +660,7 @@ public final class Session {
         // The file is one transaction, like `run FILE`: when a statement in it fails, none of
         // its changes are kept (and what ran before `.read` is untouched).
         let savepoint = interpreter.savepoint()
+        let filesBefore = stagedFiles.entries.count
         let outerMappings = interpreter.plannedMappings
         interpreter.plannedMappings.merge(Interpreter.mappings(following: program.statements, file: source)) { $1 }
         defer { interpreter.plannedMappings = outerMappings }
@@ -644,10 +669,12 @@ public final class Session {
         let status: Int32
         do { status = try runTransaction(program.statements, file: source) } catch {
             interpreter.rollback(to: savepoint)
+            stagedFiles.discard(from: filesBefore)
             throw error
         }
         if status != ExitStatus.success {
             interpreter.rollback(to: savepoint)
+            stagedFiles.discard(from: filesBefore)
             throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it was kept", file: file, range: statement.range)
         }
     }

@@ -100,8 +100,8 @@ let pipelineExample = ResultTable(
             "------------  ------  -------",
             "需求分析与…   li.wei  120,000",
         ].joined(separator: "\n"))
-        // Never below 8 columns; numbers are never cut.
-        #expect(TableRenderer.render(t, maxWidth: 10) == [
+        // Never below 8 columns, and numbers are never cut: at 25 columns (8 + 6 + 7 + 4) it fits.
+        #expect(TableRenderer.render(t, maxWidth: 25) == [
             "stage     owner    amount",
             "--------  ------  -------",
             "需求分…   li.wei  120,000",
@@ -109,8 +109,63 @@ let pipelineExample = ResultTable(
         #expect(TableRenderer.render(t, maxWidth: 80) == TableRenderer.render(t))
     }
 
+    /// Narrower than the cut columns: the table is not left to wrap. Columns are left out from
+    /// the right, shown as one `…` column, and a line names them (cut to the width too).
+    @Test func columnsThatDoNotFitAreLeftOutNotWrapped() {
+        let t = ResultTable(
+            columns: [ResultColumn("stage", .text), ResultColumn("owner", .text), ResultColumn("amount", .money)],
+            rows: [[.text("需求分析与方案设计阶段"), .text("li.wei"), .number(120_000)]],
+            total: [.text("total"), .null, .number(120_000)])
+        // 24 < 25: amount goes; stage takes 24 - 3 - 2 - 6 = 13 columns.
+        #expect(TableRenderer.render(t, maxWidth: 24) == [
+            "stage          owner   …",
+            "-------------  ------  -",
+            "需求分析与方…  li.wei  …",
+            "-------------  ------  -",
+            "total          -       …",
+            "(1 column not shown: am…",
+        ].joined(separator: "\n"))
+        // Only the first column fits: never fewer than one.
+        #expect(TableRenderer.render(t, maxWidth: 10) == [
+            "stage     …",
+            "--------  -",
+            "需求分…   …",
+            "--------  -",
+            "total     …",
+            "(2 column…",
+        ].joined(separator: "\n"))
+        let wide = TableRenderer.render(t, maxWidth: 60)
+        #expect(wide == TableRenderer.render(t))
+        for width in [12, 20, 24, 30, 40] {
+            let lines = TableRenderer.render(t, maxWidth: width).split(separator: "\n")
+            #expect(lines.allSatisfy { DisplayWidth.of(String($0)) <= width }, "width \(width)")
+        }
+        #expect(!TableRenderer.render(t, maxWidth: 39).contains("not shown"))
+        // One column short: the stage is cut by one, nothing is left out.
+        #expect(TableRenderer.render(t, maxWidth: 38).split(separator: "\n").map(String.init) == [
+            "stage                  owner    amount",
+            "---------------------  ------  -------",
+            "需求分析与方案设计阶…  li.wei  120,000",
+            "---------------------  ------  -------",
+            "total                  -       120,000",
+        ])
+    }
+
+    @Test func aHeaderIsNeverCut() {
+        let t = ResultTable(columns: [ResultColumn("aaaaaaaaaaaa", .text), ResultColumn("bbbbbbbbbbbb", .text)],
+                            rows: [[.text("x"), .text("y")]])
+        #expect(TableRenderer.render(t, maxWidth: 40) == "aaaaaaaaaaaa  bbbbbbbbbbbb\n------------  ------------\nx             y")
+        #expect(TableRenderer.render(t, maxWidth: 21) == [
+            "aaaaaaaaaaaa  …",
+            "------------  -",
+            "x             …",
+            "(1 column not shown:…",
+        ].joined(separator: "\n"))
+    }
+
     @Test func maxWidthShrinksTiedColumnsInTurn() {
-        let t = ResultTable(columns: [ResultColumn("aaaaaaaaaaaa", .text), ResultColumn("bbbbbbbbbbbb", .text)])
-        #expect(TableRenderer.render(t, maxWidth: 21) == "aaaaaaaa…  bbbbbbbbb…\n---------  ----------")
+        let t = ResultTable(columns: [ResultColumn("a", .text), ResultColumn("b", .text)],
+                            rows: [[.text("aaaaaaaaaaaa"), .text("bbbbbbbbbbbb")]])
+        #expect(TableRenderer.render(t, maxWidth: 21) == "a          b\n---------  ----------\naaaaaaaa…  bbbbbbbbb…")
     }
 }

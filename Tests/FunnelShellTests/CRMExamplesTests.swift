@@ -101,6 +101,37 @@ struct CRMExamplesTests {
                 + "2026-02-27,stage,Proposal,Closed Lost,22,,import data/OpportunityHistory.csv\n")
     }
 
+    /// With the org's dated rates, each deal converts at the rate of its CloseDate (Salesforce's
+    /// rule for opportunities, and funnel's: the day it closed, else its expected close date),
+    /// checked against sqlite3 joining each opportunity to the period that holds its CloseDate.
+    @Test func salesforceDatedRatesMatchSQLite() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("sf.store")
+        let setup = try runExample("salesforce", store: store, scripts: ["setup.funnel", "import.funnel", "dated_rates.funnel"])
+        #expect(setup.exitCode == 0, "\(setup.stderr)")
+        #expect(setup.stderr == "")
+        func dated(_ sql: String) throws -> String {
+            try sqlite(sql, tables: [(Self.sfData.appendingPathComponent("Opportunity.csv").path, "o"),
+                                     (Self.sfData.appendingPathComponent("DatedConversionRate.csv").path, "r")],
+                       encoding: "WINDOWS-1252", dir: dir)
+        }
+        let from = "from o join r on r.IsoCode = o.CurrencyIsoCode and o.CloseDate >= r.StartDate and o.CloseDate < r.NextStartDate"
+        // Every opportunity has exactly one period.
+        #expect(try dated("select count(*) \(from)") == "12\n")
+        #expect(try funnel("pipeline", store: store)
+                == (try dated("select o.StageName, count(*), sum(\(Self.usd)), sum(\(Self.usd) * o.Probability / 100) \(from) where \(Self.sfOpen) group by o.StageName order by \(Self.sfStageOrder)")))
+        let weighted = "sum(case when \(Self.sfOpen) then \(Self.usd) * o.Probability / 100 else 0 end)"
+        let won = "sum(case when o.StageName = 'Closed Won' then \(Self.usd) else 0 end)"
+        #expect(try funnel("forecast", store: store)
+                == (try dated("select sum(\(Self.sfOpen)), sum(case when \(Self.sfOpen) then \(Self.usd) else 0 end), \(weighted), sum(case when \(Self.sfOpen) and \(Self.sfCategory) = 'Commit' then \(Self.usd) else 0 end), sum(case when \(Self.sfOpen) and \(Self.sfCategory) in ('Commit', 'Best Case') then \(Self.usd) else 0 end), \(won), \(won) + \(weighted) \(from)")))
+        #expect(try funnel("sum(amount) by currency", store: store)
+                == (try dated("select o.CurrencyIsoCode, sum(\(Self.usd)) \(from) group by o.CurrencyIsoCode order by o.CurrencyIsoCode")))
+        // The rate changed on 2026-03-01: the undated table's figure differs for MXN and COP.
+        #expect(try funnel("sum(amount) where currency = \"MXN\"", store: store) == "55000\n")
+        #expect(try sf("select sum(\(Self.usd)) from o join r on r.IsoCode = o.CurrencyIsoCode where o.CurrencyIsoCode = 'MXN'", dir: dir) == "60000\n")
+    }
+
     @Test func aDealInACurrencyWithoutARateIsAnError() throws {
         let dir = try FunnelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -194,9 +225,9 @@ struct CRMExamplesTests {
     @Test func theExampleAnalysisScriptsRun() throws {
         let dir = try FunnelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for name in ["salesforce", "hubspot"] {
+        for (name, scripts) in [("salesforce", ["analysis.funnel", "dated_rates.funnel"]), ("hubspot", ["analysis.funnel"])] {
             let r = try runExample(name, store: dir.appendingPathComponent("\(name).store"),
-                                   scripts: ["setup.funnel", "import.funnel", "analysis.funnel"])
+                                   scripts: ["setup.funnel", "import.funnel"] + scripts)
             #expect(r.exitCode == 0, "\(name): \(r.stderr)")
             #expect(r.stderr == "")
         }

@@ -10,7 +10,9 @@ struct FakeCatalog: CompletionCatalog {
     var funnelNames = ["Enterprise", "SMB", "大客户"]
     var dealIDs = ["D-1001", "D-1002", "D-2001"]
     var tableNames = ["teams"]
+    var fieldValues: [String: [String]] = [:]
     func tableColumns(_ table: String) -> [String] { table == "teams" ? ["manager", "region"] : [] }
+    func values(of field: String) -> [String] { fieldValues[field] ?? [] }
     /// One directory level at a time, like a file system.
     func files(matching prefix: String) -> [String] {
         let tree: [String: [String]] = [
@@ -34,7 +36,8 @@ let operands = ["amount", "budget_confirmed", "close_date", "created", "funnel",
                 "stage", "status", "team", "teams", "预算金额"]
 let fields = ["amount", "budget_confirmed", "close_date", "created", "funnel", "id", "name", "owner", "region",
               "stage", "status", "team", "预算金额"]
-let stages = ["\"Closed Lost\"", "\"Closed Won\"", "Discovery", "Negotiation", "Proposal", "Qualification",
+/// In funnel order, as the catalog lists them: not sorted.
+let stages = ["Qualification", "Discovery", "Proposal", "Negotiation", "\"Closed Won\"", "\"Closed Lost\"",
               "方案呈现", "需求分析"]
 let funnels = ["Enterprise", "SMB", "大客户"]
 let ids = ["\"D-1001\"", "\"D-1002\"", "\"D-2001\""]
@@ -131,9 +134,9 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("deals where stage >= Pro") == ["Proposal"])
         #expect(complete("deals where stage>=Pro") == ["Proposal"])
         #expect(complete("deals where stage >= pro") == [])
-        #expect(complete("deals where stage = \"Clo") == ["\"Closed Lost\"", "\"Closed Won\""])
+        #expect(complete("deals where stage = \"Clo") == ["\"Closed Won\"", "\"Closed Lost\""])
         #expect(complete("deals where stage = \"Closed W") == ["\"Closed Won\""])
-        #expect(complete("deals where stage = Clo") == ["\"Closed Lost\"", "\"Closed Won\""])
+        #expect(complete("deals where stage = Clo") == ["\"Closed Won\"", "\"Closed Lost\""])
         #expect(complete("deals where stage = 方") == ["方案呈现"])
         #expect(complete("deals where stage in (") == stages)
         #expect(complete("deals where stage in (Proposal, N") == ["Negotiation"])
@@ -423,5 +426,71 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("rename stage ") == stages)
         #expect(complete("rename stage Discovery ") == ["to"])
         #expect(complete("rename stage Discovery to Proposal ") == ["in", "on"])
+    }
+}
+
+/// Issue 16 item 7: stages in funnel order, values (not quoted field names) inside a string.
+@Suite struct CompletionOrderAndValueTests {
+    func complete(_ text: String, values: [String: [String]] = [:], stages: [String]? = nil) -> [String] {
+        var catalog = FakeCatalog()
+        catalog.fieldValues = values
+        if let stages { catalog.stageNames = stages }
+        return Completion.candidates(line: text, cursor: text.utf8.count, catalog: catalog)
+    }
+
+    @Test func stagesComeInFunnelOrderNotCodePointOrder() {
+        let order = ["初步接洽", "需求分析", "方案呈现", "商务谈判", "赢单", "输单"]
+        // Code-point order would be 初步接洽 商务谈判 方案呈现 赢单 输单 需求分析.
+        #expect(order.sorted() != order)
+        #expect(complete("move deal \"D-1001\" to ", stages: order) == order)
+        #expect(complete("deals where stage >= ", stages: order) == order)
+        #expect(complete("move deals from ", stages: order) == order)
+        #expect(complete("deals where stage in (", stages: ["Lead", "Demo", "Won"]) == ["Lead", "Demo", "Won"])
+        // A stage of two funnels is offered once, where it first comes.
+        #expect(complete("move deal \"D-1001\" to ", stages: ["Lead", "Demo", "Won", "Lost"]) == ["Lead", "Demo", "Won", "Lost"])
+        // Other lists stay sorted.
+        #expect(complete("deals where funnel = ") == ["Enterprise", "SMB", "大客户"])
+    }
+
+    @Test func insideAStringAfterAComparisonOnlyStoredValues() {
+        // Before, every field name was offered quoted: "amount", "owner", ...
+        #expect(complete("deals where owner = \"") == [])
+        #expect(complete("deals where owner != \"li") == [])
+        let values = ["owner": ["ana.park", "li.wei", "sam.ortiz"]]
+        #expect(complete("deals where owner = \"", values: values) == ["\"ana.park\"", "\"li.wei\"", "\"sam.ortiz\""])
+        #expect(complete("deals where owner = \"li", values: values) == ["\"li.wei\""])
+        #expect(complete("deals where owner = \"x", values: values) == [])
+        #expect(complete("set deal \"D-1001\" owner = \"s", values: values) == ["\"sam.ortiz\""])
+        // Outside a string the operands stay, after the values.
+        #expect(complete("deals where owner = ", values: values) == ["\"ana.park\"", "\"li.wei\"", "\"sam.ortiz\""] + operands)
+        // A field with no values listed (too many, or not text) offers nothing inside a string.
+        #expect(complete("deals where name = \"", values: values) == [])
+        // Stage names are still offered inside a string: they are values of `stage`.
+        #expect(complete("deals where stage = \"Clo", values: values) == ["\"Closed Won\"", "\"Closed Lost\""])
+    }
+
+    /// The session's catalog lists a text field's stored values, sorted, and none when there
+    /// are more than it lists.
+    @Test func sessionCatalogListsStoredValues() throws {
+        let file = SourceFile(name: "v.funnel", text: """
+            field region text
+            field seats number
+            funnel F { stage A probability 10%; won W; lost L }
+            deal "1" in F { owner: "li.wei", team: "East", region: "华东", seats: 3 }
+            deal "2" in F { owner: "ana.park", team: "East", region: "华北" }
+            deal "3" in F { owner: "li.wei" }
+            """)
+        let program = try Compiler.compile(file, catalog: Catalog()).get()
+        let interpreter = Interpreter(state: FunnelState(), today: 20_500)
+        for s in program.statements { _ = try interpreter.execute(s, file: file) }
+        let catalog = SessionCatalog(state: interpreter.state)
+        #expect(catalog.values(of: "owner") == ["ana.park", "li.wei"])
+        #expect(catalog.values(of: "team") == ["East"])
+        #expect(catalog.values(of: "region") == ["华东", "华北"])
+        #expect(catalog.values(of: "seats") == [])
+        #expect(catalog.values(of: "source") == [])
+        #expect(catalog.values(of: "nope") == [])
+        #expect(Completion.candidates(line: "deals where region = \"华", cursor: "deals where region = \"华".utf8.count, catalog: catalog)
+            == ["\"华东\"", "\"华北\""])
     }
 }

@@ -255,4 +255,67 @@ struct ImportExportTests {
         #expect(back.exitCode == 0, "\(back.stderr)")
         #expect(try query("deals show id, name, amount", in: dir, store: "b.store").stdout == "id,name,amount\nC-1,\"华为, 云迁移\",300000\n")
     }
+
+    /// `bom` and `no bom` override the default: a mark on an ASCII file, none on a Chinese one.
+    @Test func exportBomOptionWritesOrOmitsTheMark() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run("""
+            funnel 漏斗 { stage 接洽 probability 10%; won 赢单; lost 输单 }
+            deal "C-1" in 漏斗 { name: "华为", amount: 300k } on 2026-01-05
+            export deals show id, name to "zh.csv" no bom
+            export deals show id, amount to "ascii.csv" bom
+            export deals show id, name to "zh-default.csv"
+
+            """, in: dir, extra: ["--today", "2026-03-15"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout == "wrote 1 row to zh.csv\nwrote 1 row to ascii.csv\nwrote 1 row to zh-default.csv\n")
+        let zh = try Data(contentsOf: dir.appendingPathComponent("zh.csv"))
+        #expect(Array(zh) == Array("id,name\r\nC-1,华为\r\n".utf8))
+        let ascii = try Data(contentsOf: dir.appendingPathComponent("ascii.csv"))
+        #expect(Array(ascii) == [0xEF, 0xBB, 0xBF] + Array("id,amount\r\nC-1,300000\r\n".utf8))
+        let zhDefault = try Data(contentsOf: dir.appendingPathComponent("zh-default.csv"))
+        #expect(Array(zhDefault) == [0xEF, 0xBB, 0xBF] + Array("id,name\r\nC-1,华为\r\n".utf8))
+    }
+
+    /// A run that fails after it exported keeps no file: the export, a query's `to FILE`, a
+    /// chart and the report are moved into place only when the run commits. An old file of
+    /// the same name is left as it was, and no temporary file is left beside it.
+    @Test func aFailedRunKeepsNoFileItWrote() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "old export\n".write(to: dir.appendingPathComponent("deals.csv"), atomically: true, encoding: .utf8)
+        let script = """
+            funnel F { stage A probability 10%; won W; lost L }
+            deal "X-1" in F { amount: 10 } on 2026-01-05
+            export deals show id, amount to "deals.csv"
+            pipeline to "pipeline.json"
+            chart pipeline by stage to "pipeline.svg"
+            report F to "report.html"
+            win deal "X-9"
+
+            """
+        let failed = try run(script, in: dir, extra: ["--today", "2026-03-15"])
+        #expect(failed.exitCode == 1)
+        #expect(failed.stdout == """
+            wrote 1 row to deals.csv
+            wrote 1 row to pipeline.json
+            wrote chart to pipeline.svg
+            wrote report to report.html
+            rolled back: nothing from this entry was kept
+
+            """)
+        #expect(failed.stderr.hasPrefix("script.funnel:7:10: error[R101]: no deal \"X-9\"\n"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["deals.csv", "s.store", "script.funnel"])
+        #expect(try text(dir.appendingPathComponent("deals.csv")) == "old export\n")
+
+        // The same run without the failing line writes all four, and nothing else.
+        let kept = try run(script.replacingOccurrences(of: "win deal \"X-9\"\n", with: ""), in: dir, store: "t.store",
+                           extra: ["--today", "2026-03-15"])
+        #expect(kept.exitCode == 0, "\(kept.stderr)")
+        let after = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(after == ["deals.csv", "pipeline.json", "pipeline.svg", "report.html", "s.store", "script.funnel", "t.store"])
+        #expect(try text(dir.appendingPathComponent("deals.csv")) == "id,amount\r\nX-1,10\r\n")
+    }
 }

@@ -65,6 +65,25 @@ struct REPLTests {
         #expect(try p.waitForExit() == .exited(0))
     }
 
+    /// Tab Tab lists the stages in funnel order (readline would sort them by code point:
+    /// 初步接洽 方案呈现 赢单 输单 需求分析), and inside `owner = "` the owners in the store, not
+    /// the field names quoted.
+    @Test func tabListsStagesInFunnelOrderAndValuesInsideAString() throws {
+        let p = try start()
+        try p.send("move deal \"C-2\" to \t\t")
+        let stages = PTYProcess.plain(try p.expect("输单"))
+        let order = ["初步接洽", "需求分析", "方案呈现", "赢单", "输单"].map { stages.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil }, "\(stages.debugDescription)")
+        let found = order.compactMap { $0 }
+        #expect(found == found.sorted(), "\(stages.debugDescription)")
+        try p.send("\u{15}deals where owner = \"\t\t")
+        let owners = PTYProcess.plain(try p.expect("\"王芳\""))
+        #expect(owners.contains("\"li\""), "\(owners.debugDescription)")
+        #expect(!owners.contains("amount") && !owners.contains("\"owner\""), "\(owners.debugDescription)")
+        try p.send("\u{15}.quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
     /// A typo inside a pasted block: one error, with a did-you-mean, and the lines after it
     /// are part of the same entry (not each "unknown statement").
     @Test func aTypoInAPastedBlockIsOneError() throws {
@@ -272,6 +291,32 @@ struct REPLTests {
         #expect(table.count == 3)
         #expect(table.allSatisfy { $0.count <= 40 })
         #expect(table.contains { $0.contains("Enterprise platform") && $0.contains("…") && $0.hasSuffix("100,000") })
+        try p.send("\u{04}")
+        #expect(try p.waitForExit() == .exited(0))
+    }
+
+    /// Too many columns for 40: the table is cut to fit and never wrapped — the columns that
+    /// do not fit are left out as one `…` column, named on a last line, and no header is cut.
+    @Test func tooManyColumnsAreLeftOutNotWrapped() throws {
+        let p = try PTYProcess(executable: FunnelProcess.executable.path, arguments: ["--store", store.path],
+                               environment: ["TERM": "dumb", "NO_COLOR": "1", "HOME": dir.path, "FUNNEL_TODAY": "2026-03-15",
+                                             "FUNNEL_HISTORY": dir.appendingPathComponent("history").path],
+                               columns: 40, rows: 20)
+        try p.expect("funnel> ")
+        try p.send("deals show id, owner, team, stage, funnel, amount, created, close_date\r")
+        let out = PTYProcess.plain(try p.expect("funnel> "))
+        let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("id ") }), header + 4 < lines.count else {
+            Issue.record("no table in \(out.debugDescription)")
+            return
+        }
+        #expect(Array(lines[header...(header + 4)]) == [
+            "id   owner  team  stage     funnel    …",
+            "---  -----  ----  --------  --------  -",
+            "C-1  王芳   华东  初步接洽  企业销售  …",
+            "C-2  li     East  初步接洽  企业销售  …",
+            "(3 columns not shown: amount, created, …",
+        ])
         try p.send("\u{04}")
         #expect(try p.waitForExit() == .exited(0))
     }

@@ -77,8 +77,9 @@ final class PendingRead: @unchecked Sendable {
         let pending = PendingRead(reader, prompt: "funnel> ")
         try terminal.expect("funnel> ")
         try terminal.send("deals where stage >= \"Closed \t\t")
-        try terminal.expect("\"Closed Lost\"")
+        // In funnel order: won before lost, as the catalog lists them (not sorted).
         try terminal.expect("\"Closed Won\"")
+        try terminal.expect("\"Closed Lost\"")
         try terminal.send("W\t\r")
         #expect(pending.wait() == .line("deals where stage >= \"Closed Won\" "))
     }

@@ -1,13 +1,26 @@
 #!/usr/bin/env python3
-"""Writes data/Opportunity.csv, data/OpportunityHistory.csv and data/CurrencyType.csv: a small,
+"""Writes data/Opportunity.csv, data/OpportunityHistory.csv, data/CurrencyType.csv and
+data/DatedConversionRate.csv: a small,
 synthetic Salesforce org export with the quirks of real ones — Windows-1252 encoding (accented
 names and descriptions), CRLF lines, amounts in four currencies with the org's rate table
 (units of each currency per one USD, the corporate currency), three closed stages (Closed Won,
-Closed Lost, Closed - No Decision), whole-number Probability, ForecastCategoryName per deal
+Closed Lost, Closed - No Decision), the dated rates of an org with "dated exchange rates" on
+(MXN and COP change on 2026-03-01), whole-number Probability, ForecastCategoryName per deal
 (Pipeline, Best Case, Commit, Closed, Omitted), and timestamps in OpportunityHistory.
 Run it from this folder; the files are committed, so this is needed only to change the data."""
 
 rates = [("USD", "1", "true"), ("MXN", "17.5", "false"), ("COP", "4000", "false"), ("PEN", "3.75", "false")]
+
+# Id, IsoCode, ConversionRate, StartDate, NextStartDate: Salesforce starts each currency's first
+# period on 0001-01-01 and ends its last on 9999-12-31; a period ends the day before NextStartDate.
+dated_rates = [
+    ("04w5g00000000A1", "USD", "1", "0001-01-01", "9999-12-31"),
+    ("04w5g00000000A2", "MXN", "17.5", "0001-01-01", "2026-03-01"),
+    ("04w5g00000000A3", "MXN", "20", "2026-03-01", "9999-12-31"),
+    ("04w5g00000000A4", "COP", "4000", "0001-01-01", "2026-03-01"),
+    ("04w5g00000000A5", "COP", "5000", "2026-03-01", "9999-12-31"),
+    ("04w5g00000000A6", "PEN", "3.75", "0001-01-01", "9999-12-31"),
+]
 
 # Id, Name, StageName, Amount, CurrencyIsoCode, Probability, ForecastCategoryName, CreatedDate, CloseDate, Description
 opportunities = [
@@ -50,6 +63,7 @@ def write(name, header, rows):
         f.write(text.encode("windows-1252"))
 
 write("CurrencyType.csv", ("IsoCode", "ConversionRate", "IsCorporate"), rates)
+write("DatedConversionRate.csv", ("Id", "IsoCode", "ConversionRate", "StartDate", "NextStartDate"), dated_rates)
 write("Opportunity.csv", ("Id", "Name", "StageName", "Amount", "CurrencyIsoCode", "Probability", "ForecastCategoryName",
                           "CreatedDate", "CloseDate", "Description"), opportunities)
 history = []

@@ -218,9 +218,12 @@ public enum DiagnosticCatalog {
         add("R700", .runtime, "win or lose as a stage that is not a won (lost) stage of the deal's funnel")
         add("R701", .runtime, "reopen of a deal a snapshot import removed")
         add("R702", .runtime, "a deal in a currency the reporting currency has no rate for")
+        add("R710", .runtime, "a deal whose day is before the first dated rate of its currency, or after the last one ends")
+        add("R711", .runtime, "a table of dated rates that cannot give one rate per day (a start that is not a date, a rate that is not positive, two rates from one day)")
         add("E462", .name, "currency ... rates TABLE.COLUMN with a column the table lacks")
         add("E460", .type, "an import's on needs a date")
         add("E461", .name, "as snapshot with skip errors: a row left out would remove its deal")
+        add("E480", .name, "export ... bom or no bom to a file that is not .csv")
         // People, quotas, submitted forecasts and delivery (issue 14).
         add("E520", .syntax, "a delivery command that is empty, or a delivery timeout out of range")
         add("E521", .name, "a person field that does not exist (name, team, manager, email)")

@@ -341,10 +341,13 @@ public struct ExprCompiler {
         }
     }
 
+    /// `+` of two texts joins them (`text("G-") + id` gives "G-1"), unless both read as plain
+    /// numbers: CSV cells are text, and `amount = list + extra` over a file's columns adds.
     static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value) -> Value {
         if case .text = a, let x = numeric(a), numeric(b) != nil || b.date != nil { return arithmetic(op, .number(x), b) }
         if case .text = b, let y = numeric(b), a.number != nil || a.date != nil { return arithmetic(op, a, .number(y)) }
         switch (a, b) {
+        case let (.text(x), .text(y)) where op == .add: return .text(x + y)
         case let (.number(x), .number(y)):
             switch op {
             case .add: return .number(x + y)

@@ -320,8 +320,8 @@ public struct FunnelState: Sendable {
             catalog.declare(funnel: f)
         case .rule(let d):
             catalog.declare(rule: RuleDef(name: d.name.text, trigger: d.trigger, filter: d.filter, action: d.action, source: file))
-        case let .currency(code, table, column):
-            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text)
+        case let .currency(code, table, column, dated):
+            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text, dated: dated)
         case .leadGate(let e):
             catalog.leadGate = e
             catalog.leadGateSource = file

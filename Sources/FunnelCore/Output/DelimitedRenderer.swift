@@ -23,10 +23,11 @@ public enum DelimitedRenderer {
     /// the letter (every line ends in CRLF), and a UTF-8 byte order mark when the file has
     /// any non-ASCII text, without which Excel reads UTF-8 as the system's code page (Chinese
     /// text turns to mojibake). An ASCII-only file has no mark, so it stays plain ASCII for
-    /// every other tool. funnel's own import skips the mark.
-    public static func csvFile(_ t: ResultTable) -> String {
+    /// every other tool. funnel's own import skips the mark. `bom` (`export ... bom` or
+    /// `no bom`) writes the mark always or never.
+    public static func csvFile(_ t: ResultTable, bom wanted: Bool? = nil) -> String {
         let text = csv(t, lineEnd: "\r\n")
-        let bom = text.utf8.contains(where: { $0 >= 0x80 }) ? "\u{FEFF}" : ""
+        let bom = (wanted ?? text.utf8.contains(where: { $0 >= 0x80 })) ? "\u{FEFF}" : ""
         return text.isEmpty ? "" : bom + text + "\r\n"
     }
 

@@ -10,6 +10,7 @@ struct CurrencyConversion {
 
     func convert(_ state: FunnelState) throws -> FunnelState {
         guard let own = state.deals.custom["currency"] else { return state }
+        if currency.startColumn != nil { return try convertDated(state, own) }
         var rateOf: [String: Double] = [currency.code: 1]
         var out = state
         var amounts = state.deals.amount
@@ -34,5 +35,55 @@ struct CurrencyConversion {
                              file: file, range: range, help: help)
         }
         return n
+    }
+
+    /// Dated rates: each deal at the rate in effect on its day (`rateDay`). A day before the
+    /// currency's first rate, or past the end of the last one, is error R710 naming the deal,
+    /// the day and the rates there are — never the nearest rate, which would quietly give a
+    /// figure the table does not hold.
+    func convertDated(_ state: FunnelState, _ own: [Value]) throws -> FunnelState {
+        guard let name = currency.table, let table = state.tables[name] else {
+            for r in 0..<min(own.count, state.deals.count) {
+                if case .text(let code) = own[r], code != currency.code, !state.deals.amount[r].isNaN {
+                    _ = try rate(code, state: state, deal: state.deals.ids[r])
+                }
+            }
+            return state
+        }
+        let rates = try DatedRates(table: table, currency: currency, file: file, range: range)
+        let column = currency.column ?? ""
+        var out = state
+        var amounts = state.deals.amount
+        for r in 0..<amounts.count {
+            guard r < own.count, case .text(let code) = own[r], code != currency.code, !amounts[r].isNaN else { continue }
+            let (day, which) = Self.rateDay(state.deals, row: r)
+            let deal = state.deals.ids[r]
+            let on = "\(Calendar.format(day)) (its \(which))"
+            switch rates.lookup(code, on: day) {
+            case .rate(let n):
+                amounts[r] = ((amounts[r] / n) * 100).rounded() / 100
+            case .noRate:
+                throw Diagnostic(.runtime, "R702", "deal \"\(deal)\" is in \(code), and table \(name) has no \(column) for \(code)",
+                                 file: file, range: range, help: "add rates for \(code) to table \(name), or correct the deal's currency")
+            case .before(let first):
+                throw Diagnostic(.runtime, "R710", "deal \"\(deal)\" is in \(code) on \(on), before the first rate for \(code) in table \(name) (from \(Calendar.format(first)))",
+                                 file: file, range: range, help: "add a rate for \(code) from \(Calendar.format(day)) or earlier to table \(name), or correct the deal's \(which)")
+            case .ended(let p):
+                throw Diagnostic(.runtime, "R710", "deal \"\(deal)\" is in \(code) on \(on), after table \(name)'s rate for \(code) from \(Calendar.format(p.start)) ended (it holds until \(Calendar.format((p.end ?? p.start) - 1)))",
+                                 file: file, range: range, help: "add a rate for \(code) from \(Calendar.format(p.end ?? p.start)) to table \(name), or correct the deal's \(which)")
+            }
+        }
+        out.deals.amount = amounts
+        return out
+    }
+
+    /// The day whose rate converts a deal, as Salesforce's dated exchange rates do for
+    /// opportunities (by close date): the day it was won or lost; while open, its expected
+    /// `close_date`; with neither, the day it was created. An `as of` query converts the deals
+    /// as they stood that day, so a deal open then counts at its expected close date's rate.
+    static func rateDay(_ deals: DealTable, row r: Int) -> (day: Int32, field: String) {
+        if deals.closed[r] != Empty.date { return (deals.closed[r], "closed date") }
+        if deals.closeDate[r] != Empty.date { return (deals.closeDate[r], "close_date") }
+        return (deals.created[r], "created date")
     }
 }

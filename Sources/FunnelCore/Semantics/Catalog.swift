@@ -51,6 +51,15 @@ public struct ReportingCurrency: Sendable, Equatable {
     public var code: String
     public var table: String?
     public var column: String?
+    /// Dated rates: the columns of the currency code and of the days each rate is in effect.
+    public var codeColumn: String?
+    public var startColumn: String?
+    public var endColumn: String?
+
+    public init(code: String, table: String?, column: String?, dated: RateDates? = nil) {
+        self.code = code; self.table = table; self.column = column
+        codeColumn = dated?.code.text; startColumn = dated?.start.text; endColumn = dated?.end?.text
+    }
 }
 
 public struct FieldDef: Sendable, Equatable {

@@ -82,13 +82,15 @@ public struct Resolver {
             try checkDate(on)
         case let .win(_, on), let .lose(_, _, on), let .qualify(_, on), let .disqualify(_, _, on):
             try checkDate(on)
-        case let .currency(code, table, column):
-            if let table, let column, let columns = catalog.tables[table.text], !columns.contains(column.text) {
-                throw Diagnostic(.name, "E462", "table \(table.text) has no column '\(column.text)'", file: file, range: column.range,
-                                 help: Suggest.closest(to: column.text, in: columns).map { "did you mean '\($0)'?" }
-                                    ?? "its columns are: " + columns.joined(separator: ", "))
+        case let .currency(code, table, column, dated):
+            if let table, let columns = catalog.tables[table.text] {
+                for c in [column, dated?.code, dated?.start, dated?.end].compactMap({ $0 }) where !columns.contains(c.text) {
+                    throw Diagnostic(.name, "E462", "table \(table.text) has no column '\(c.text)'", file: file, range: c.range,
+                                     help: Suggest.closest(to: c.text, in: columns).map { "did you mean '\($0)'?" }
+                                        ?? "its columns are: " + columns.joined(separator: ", "))
+                }
             }
-            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text)
+            catalog.reportingCurrency = ReportingCurrency(code: code.text, table: table?.text, column: column?.text, dated: dated)
         case let .closeAs(_, _, stage, _, on):
             try checkStage(stage, funnel: nil)
             try checkDate(on)
@@ -103,9 +105,13 @@ public struct Resolver {
             try checkDate(on)
         case let .importData(kind, fileExpr, mapping, options):
             try checkImport(s, kind: kind, fileExpr: fileExpr, mapping: mapping, options: options)
-        case let .export(kind, filter, columns, target):
+        case let .export(kind, filter, columns, target, bom):
             if case .string(let name) = target.kind {
-                if OutputFormat.forFile(name) == nil { throw OutputFormat.unknownExtension(name, file: file, range: target.range) }
+                guard let format = OutputFormat.forFile(name) else { throw OutputFormat.unknownExtension(name, file: file, range: target.range) }
+                if let bom, format != .csv {
+                    throw Diagnostic(.name, "E480", "\(bom ? "bom" : "no bom") is for a .csv file, and '\(name)' is not one", file: file, range: target.range,
+                                     help: "a byte order mark is only written to .csv files; leave out \(bom ? "bom" : "no bom")")
+                }
                 writtenFiles.insert(name)
             }
             let scope: Scope = kind == .deals ? .deal : .loose
@@ -502,6 +508,8 @@ public struct Resolver {
                 return .bool
             case .add, .sub, .mul, .div:
                 let lt = try type(of: l, scope), rt = try type(of: r, scope)
+                // `"G-" + text(id)`: joined as text, unless both read as numbers (see arithmetic).
+                if op == .add, lt == .text || rt == .text, lt == .text || lt == .any, rt == .text || rt == .any { return .any }
                 if lt == .any || rt == .any { return .any }
                 if lt.isNumeric, rt.isNumeric {
                     if lt == .money || rt == .money { return .money }
@@ -510,7 +518,8 @@ public struct Resolver {
                 if lt == .date, rt == .date, op == .sub { return .number }
                 if lt == .date, rt == .duration || rt.isNumeric, op == .add || op == .sub { return .date }
                 if lt == .duration || rt == .duration, lt == .date || rt == .date, op == .add { return .date }
-                throw Diagnostic(.type, "E312", "cannot \(opVerb(op)) \(article(lt)) and \(article(rt))", file: file, range: e.range)
+                throw Diagnostic(.type, "E312", "cannot \(opVerb(op)) \(article(lt)) and \(article(rt))", file: file, range: e.range,
+                                 help: op == .add && (lt == .text || rt == .text) ? "to join them as text, make both text: text(...) + text(...)" : nil)
             }
         }
     }

@@ -147,7 +147,7 @@ public final class Interpreter {
         case .rule(let d):
             try record(.declare(what: "rule", name: d.name.text, source: file.text(s.range)), on: today)
             return .none
-        case .currency(let code, _, _):
+        case .currency(let code, _, _, _):
             try record(.declare(what: "currency", name: code.text, source: file.text(s.range)), on: today)
             return .none
         case .leadGate:
@@ -198,7 +198,7 @@ public final class Interpreter {
             return .table(FunnelDescription.fields(state.catalog))
         case let .importData(kind, fileExpr, mapping, options):
             return try runImport(kind, file: fileExpr, mapping: mapping, options: options, script: file)
-        case let .export(kind, filter, columns, _):
+        case let .export(kind, filter, columns, _, _):
             return .table(try Exporter(state: state, today: today, file: file).table(kind: kind, filter: filter, columns: columns, range: s.range))
         case .dotCommand(let text):
             return .sessionCommand(text)

@@ -259,14 +259,14 @@ public enum StatementKind: Equatable, Sendable {
     /// `win deal "X" as STAGE` / `lose deal "X" as STAGE`: closing into a named outcome stage.
     case closeAs(id: Expr, won: Bool, stage: Identifier, reason: String?, on: Expr?)
     /// `currency USD [rates TABLE.COLUMN]`: the reporting currency and where rates come from.
-    case currency(code: Identifier, table: Identifier?, column: Identifier?)
+    case currency(code: Identifier, table: Identifier?, column: Identifier?, dated: RateDates? = nil)
     case reopen(id: Expr, to: Identifier?, on: Expr?)
     case lead(id: Expr, fields: [Assignment], on: Expr?)
     case qualify(id: Expr, on: Expr?)
     case disqualify(id: Expr, reason: String, on: Expr?)
     case convert(lead: Expr, deal: Expr, funnel: Identifier?, on: Expr?)
     case importData(kind: ImportKind, file: Expr, mapping: [MappingItem], options: ImportOptions)
-    case export(kind: ExportKind, filter: Expr?, columns: [Expr]?, file: Expr)
+    case export(kind: ExportKind, filter: Expr?, columns: [Expr]?, file: Expr, bom: Bool? = nil)
     case why(id: Expr, to: Identifier)
     case doneTask(id: Int?, title: String?, deal: Expr?, on: Expr?)
     case ack(id: Int?, filter: Expr?, on: Expr?)
@@ -340,4 +340,14 @@ public struct Statement: Equatable, Sendable {
     public var kind: StatementKind
     public var range: SourceRange
     public init(_ kind: StatementKind, _ range: SourceRange) { self.kind = kind; self.range = range }
+}
+
+/// `currency USD rates fx.ConversionRate for IsoCode from StartDate [until NextStartDate]`: the
+/// table holds several rates per currency, each in effect from a day (Salesforce's
+/// DatedConversionRate), so the table's key is any unique column and these name the columns
+/// of the currency code and of the dates.
+public struct RateDates: Sendable, Equatable {
+    public var code: Identifier
+    public var start: Identifier
+    public var end: Identifier?
 }

@@ -154,7 +154,7 @@ extension Parser {
     }
 
     /// export-statement := "export" ( "deals" | "history" | "leads" | "tasks" | "notifications" )
-    ///                     [ "where" expr ] [ "show" expr-list ] "to" STRING
+    ///                     [ "where" expr ] [ "show" expr-list ] "to" STRING [ "bom" | "no" "bom" ]
     mutating func parseExport() throws -> StatementKind {
         try expect("export")
         guard let w = current.keyword, let kind = ExportKind(rawValue: w) else {
@@ -173,6 +173,9 @@ extension Parser {
         let t = current
         guard case .string(let s) = t.kind else { throw unexpected(expected: "a file name in quotes") }
         advance()
-        return .export(kind: kind, filter: filter, columns: columns, file: Expr(.string(s), t.range))
+        // A .csv file gets a byte order mark when it has non-ASCII text unless told.
+        var bom: Bool?
+        if accept("bom") { bom = true } else if current.isKeyword("no"), token(at: 1).isKeyword("bom") { advance(); advance(); bom = false }
+        return .export(kind: kind, filter: filter, columns: columns, file: Expr(.string(s), t.range), bom: bom)
     }
 }

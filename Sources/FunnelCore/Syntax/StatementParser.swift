@@ -147,14 +147,20 @@ extension Parser {
         return .win(id: id, on: try parseOnDate())
     }
 
-    /// currency-decl := "currency" name [ "rates" name "." name ]
+    /// currency-decl := "currency" name [ "rates" name "." name [ "for" name "from" name [ "until" name ] ] ]
     mutating func parseCurrency() throws -> StatementKind {
         try expect("currency")
         let code = try parseName("a currency code, like USD")
         guard accept("rates") else { return .currency(code: code, table: nil, column: nil) }
         let table = try parseName("the table of rates")
         try expectSymbol(".", "'.' and the column of rates (rates TABLE.COLUMN)")
-        return .currency(code: code, table: table, column: try parseName("the column of rates"))
+        let column = try parseName("the column of rates")
+        guard accept("for") else { return .currency(code: code, table: table, column: column) }
+        let codeColumn = try parseName("the column of currency codes (for IsoCode)")
+        try expect("from", "'from' and the column of the day each rate starts (from StartDate)")
+        let start = try parseName("the column of the day each rate starts")
+        let end = accept("until") ? try parseName("the column of the day each rate ends (until NextStartDate)") : nil
+        return .currency(code: code, table: table, column: column, dated: RateDates(code: codeColumn, start: start, end: end))
     }
 
     /// lose-statement := "lose" "deal" deal-ref [ "as" name ] [ "because" STRING ] [ on-clause ]
