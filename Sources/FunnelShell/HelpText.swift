@@ -237,7 +237,13 @@ public enum HelpText {
     history of deal  one row per change, oldest first: at (its date), field (stage or
                      the field), old, new, days_in_previous (stage rows: days since the
                      stage change before), forced_reason, recorded_by (script:line or
-                     import FILE); `fields F, ...` keeps those fields' rows.
+                     import FILE); `fields F, ...` keeps those fields' rows. Without
+                     fields, a restored deal's deletion (new: the reason) and restore
+                     are rows too, and each undo of its changes (old: what it took back).
+    deals changed    since D (D to today) / during W: the rows of history of deal, for
+                     every deal the where keeps (its fields at the end of the period),
+                     dated in the period, in date order: at, id, field, old, new,
+                     recorded_by. A deleted deal's changes are not listed.
     changes          the pipeline waterfall of a period (since D: D to today; during W:
                      W, which then also limits close dates): per group, movement rows
                      opening, created, moved_in (from an earlier stage), moved_back_in

@@ -162,8 +162,8 @@ public enum DiagnosticCatalog {
         add("R507", .runtime, "a disqualified lead")
         // Dated facts (history that tells the truth).
         add("E400", .name, "history of deal ... fields naming a field that does not exist")
-        add("E401", .name, "changes without since DATE or during WINDOW")
-        add("R601", .runtime, "changes since a day after today")
+        add("E401", .name, "changes or deals changed without since DATE or during WINDOW")
+        add("R601", .runtime, "changes or deals changed since a day after today")
         add("R600", .runtime, "a backdated move whose exit criteria hold only thanks to a fact dated after it")
         add("R508", .runtime, "a conversion refused by the lead gate")
         add("R509", .runtime, "a conversion dated before the lead was created")

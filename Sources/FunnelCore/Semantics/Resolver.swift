@@ -218,7 +218,8 @@ public struct Resolver {
             && catalog.fields[name.text] == nil {
             let known = ["stage"] + BuiltinFields.names + catalog.fieldOrder
             throw Diagnostic(.name, "E400", "history of deal has no field '\(name.text)'", file: file, range: name.range,
-                             help: Suggest.closest(to: name.text, in: known).map { "did you mean '\($0)'?" }
+                             help: (Suggest.closest(to: name.text, in: known) ?? Suggest.expansion(of: name.text, in: known))
+                                .map { "did you mean '\($0)'?" }
                                 ?? "name fields the deal has, or stage")
         }
     }

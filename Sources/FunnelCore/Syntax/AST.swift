@@ -92,6 +92,8 @@ public enum QueryVerb: Equatable, Sendable {
     case winRate, timeInStage, cycle, velocity, stale, calibration, bottlenecks
     case history(deal: Expr)
     case changes(since: Expr?)
+    /// `deals changed since D`: every recorded change of every deal in a period.
+    case dealChanges(since: Expr?)
     /// Managers' reports (ManagerReports.swift): quotas, the hierarchy, submissions, accuracy.
     case attainment, forecastRollup, forecastAccuracy
     case forecastHistory(holder: Expr)
@@ -118,6 +120,7 @@ public enum QueryVerb: Equatable, Sendable {
         case .bottlenecks: return "bottlenecks"
         case .history: return "history of deal"
         case .changes: return "changes"
+        case .dealChanges: return "deals changed"
         case .attainment: return "attainment"
         case .forecastRollup: return "forecast rollup"
         case .forecastAccuracy: return "forecast accuracy"
