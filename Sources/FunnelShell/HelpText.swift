@@ -67,6 +67,9 @@ public enum HelpText {
         team = teams[sales_agent].manager, amount = coalesce(close_value, 0),
         created = COLUMN, closed = COLUMN, entered STAGE = COLUMN, FIELD = EXPR, ...)
       import history from "file.csv" [OPTIONS] (deal = COLUMN, stage = COLUMN, at = COLUMN [, forced = COLUMN])
+      import history from "file.csv" [OPTIONS] (deal = COLUMN, at = COLUMN, field = COLUMN, old = COLUMN,
+        new = COLUMN) fields ("StageName" = stage, "CloseDate" = close_date, ...)
+                                      -- one row per change (Salesforce's OpportunityFieldHistory)
       export deals|history|leads|tasks|notifications [where C] [show E, ...] to "file.csv"
     Options: skip errors, without rules, delimiter ";" (or "\t"), decimal ",",
     date format "MM/dd/yyyy", encoding "gbk" (utf-16, gb18030, windows-1252, latin-1),

@@ -122,6 +122,10 @@ public enum DiagnosticCatalog {
         add("I021", .syntax, "an unknown encoding")
         add("I022", .runtime, "a lead field kept as text because of a few cells (a warning)")
         add("I023", .type, "column(...) without a column name in quotes")
+        // A field history in the long shape (Salesforce's OpportunityFieldHistory).
+        add("I030", .syntax, "fields ( ... ) on an import that is not import history")
+        add("I031", .name, "a fields ( ... ) entry naming a field import history cannot record")
+        add("I032", .name, "a long-shape import history (field = COLUMN) mapping a target other than deal, at, field, old, new")
         // Running statements.
         add("R101", .runtime, "no deal with that id (or none yet on the as of day)")
         add("R102", .runtime, "a new deal's field given another field instead of a value")
