@@ -227,6 +227,14 @@ struct HistoryOpsTests {
         2026-03-15  undone  amount = 11,000 on 2026-03-01                                   -                    -  -              <entry>:1
 
         """)
+        // deals changed lists the same rows for every deal.
+        #expect(try funnel(["-c", "deals changed since 2026-03-15 show id, field, recorded_by"]).stdout == """
+        id  field   recorded_by
+        --  ------  ----------------------
+        A   undone  funnel undo --last-run
+        A   undone  <entry>:1
+
+        """)
         // Nothing it took back is in the deal: its amount and stage are as before.
         #expect(try funnel(["-c", "deals show id, stage, amount"]).stdout == "id  stage  amount\n--  -----  ------\nA   Lead   10,000\n")
     }
