@@ -168,6 +168,7 @@ public enum DiagnosticCatalog {
         add("E400", .name, "history of deal ... fields naming a field that does not exist")
         add("E401", .name, "changes or deals changed without since DATE or during WINDOW")
         add("R601", .runtime, "changes or deals changed since a day after today")
+        add("E440", .type, "changes since or deals changed since something that is not a day")
         add("R600", .runtime, "a backdated move whose exit criteria hold only thanks to a fact dated after it")
         add("R508", .runtime, "a conversion refused by the lead gate")
         add("R509", .runtime, "a conversion dated before the lead was created")
