@@ -690,7 +690,13 @@ extension Completion {
                 if word(1, "rollup") || word(1, "accuracy") { return query(from: 2) }
                 if word(1, "history") { return n == 2 ? kw(["for"]) : n == 3 ? [] : query(from: 4) }
                 return query(from: 1)
-            case "deals", "pipeline", "cycle", "velocity", "stale", "calibration", "bottlenecks", "attainment",
+            case "deals":
+                // deals changed since DATE (or during WINDOW, a clause): every deal's changes.
+                if n == 1 { return kw(["changed"]) + query(from: 1) }
+                guard word(1, "changed") else { return query(from: 1) }
+                if n == 2 { return kw(["since"]) + query(from: 2) }
+                return word(2, "since") ? (n == 3 ? [] : query(from: 4)) : query(from: 2)
+            case "pipeline", "cycle", "velocity", "stale", "calibration", "bottlenecks", "attainment",
                  "tasks", "notifications":
                 return query(from: 1)
             case "where", "by", "order", "limit", "during", "as":

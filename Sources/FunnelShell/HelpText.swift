@@ -68,6 +68,9 @@ public enum HelpText {
         team = teams[sales_agent].manager, amount = coalesce(close_value, 0),
         created = COLUMN, closed = COLUMN, entered STAGE = COLUMN, FIELD = EXPR, ...)
       import history from "file.csv" [OPTIONS] (deal = COLUMN, stage = COLUMN, at = COLUMN [, forced = COLUMN])
+      import history from "file.csv" [OPTIONS] (deal = COLUMN, at = COLUMN, field = COLUMN, old = COLUMN,
+        new = COLUMN) fields ("StageName" = stage, "CloseDate" = close_date, ...)
+                                      -- one row per change (Salesforce's OpportunityFieldHistory)
       export deals|history|leads|tasks|notifications [where C] [show E, ...] to "file.csv"
     Options: skip errors, without rules, delimiter ";" (or "\t"), decimal ",",
     date format "MM/dd/yyyy", encoding "gbk" (utf-16, gb18030, windows-1252, latin-1),
@@ -239,7 +242,13 @@ public enum HelpText {
     history of deal  one row per change, oldest first: at (its date), field (stage or
                      the field), old, new, days_in_previous (stage rows: days since the
                      stage change before), forced_reason, recorded_by (script:line or
-                     import FILE); `fields F, ...` keeps those fields' rows.
+                     import FILE); `fields F, ...` keeps those fields' rows. Without
+                     fields, a restored deal's deletion (new: the reason) and restore
+                     are rows too, and each undo of its changes (old: what it took back).
+    deals changed    since D (D to today) / during W: the rows of history of deal, for
+                     every deal the where keeps (its fields at the end of the period),
+                     dated in the period, in date order: at, id, field, old, new,
+                     recorded_by. A deleted deal's changes are not listed.
     changes          the pipeline waterfall of a period (since D: D to today; during W:
                      W, which then also limits close dates): per group, movement rows
                      opening, created, moved_in (from an earlier stage), moved_back_in

@@ -36,7 +36,8 @@ extension Session {
             return try store.withWriterLock {
                 try refresh()
                 try refuseForeignRun(after: target, file: file, range: statements[0].statement.range)
-                try interpreter.recordUndo(first: target.lowerBound, last: target.upperBound)
+                try interpreter.recordUndo(first: target.lowerBound, last: target.upperBound,
+                                           origin: "\(file.name):\(file.line(of: statements[0].statement.range.start))")
                 try commitPending()
                 undoable.removeAll { $0 == target }
                 writeLine("undone: \(Self.events(target)) taken back")
@@ -73,7 +74,7 @@ extension Session {
                     throw Diagnostic(.runtime, "R655", "another writer committed \(Self.events(now)) while you were asked: \(summary(of: now)); nothing was undone",
                                      help: "run funnel undo --last-run again to see what the last run is now")
                 }
-                try interpreter.recordUndo(first: target.lowerBound, last: target.upperBound)
+                try interpreter.recordUndo(first: target.lowerBound, last: target.upperBound, origin: "funnel undo --last-run")
                 try commitPending()
                 writeLine("undone: \(Self.events(target)) taken back")
                 return ExitStatus.success
@@ -147,7 +148,7 @@ extension Session {
                 throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",
                                  help: "run `funnel verify`; the journal may have been edited by hand")
             }
-            logged.append(FunnelState.LoggedEvent(event, on: e.on))
+            logged.append(FunnelState.LoggedEvent(event, on: e.on, origin: e.origin))
             if e.type != "declare" { latestChange = max(latestChange, e.on) }
         }
         do {

@@ -171,7 +171,10 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("forecast rollup ") == clauses)
         #expect(complete("forecast history ") == ["for"])
         #expect(complete("forecast history for 华东 ") == clauses)
-        #expect(complete("deals ") == clauses)
+        // deals also starts deals changed since DATE.
+        #expect(complete("deals ") == (["changed"] + clauses).sorted())
+        #expect(complete("deals changed ") == (["since"] + clauses).sorted())
+        #expect(complete("deals changed since 2026-03-01 ") == clauses)
         #expect(complete("pipeline w") == ["where"])
         #expect(complete("count ") == ["deals", "leads"])
         #expect(complete("count deals ") == clauses)

@@ -202,6 +202,43 @@ struct HistoryOpsTests {
         #expect(early.stderr.contains("warning[S031]: today (2026-01-01) is before the store's last change (2026-01-05)"))
     }
 
+    /// What an undo took back stays in the deal's history: one row per undo, saying what it
+    /// took back of the deal and what asked for it (`funnel undo --last-run`, a REPL entry),
+    /// also read back by a new process.
+    @Test func historyOfDealListsWhatUndoTookBack() throws {
+        #expect(try funnel(["-c", "set deal \"A\" amount = 12k on 2026-02-01; move deal \"A\" to Proposal on 2026-02-03"]).exitCode == 0)
+        #expect(try funnel(["undo", "--last-run", "--yes"]).exitCode == 0)
+        let p = try start()
+        try p.send("set deal \"A\" amount = 11k on 2026-03-01\r")
+        try p.expect("funnel> ")
+        try p.send("undo\r")
+        try p.expect("take it back? (y/N) ")
+        try p.send("y\r")
+        try p.expect("funnel> ")
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+        let h = try funnel(["-c", "history of deal \"A\""])
+        #expect(h.stderr == "")
+        #expect(h.stdout == """
+        at          field   old                                                             new   days_in_previous  forced_reason  recorded_by
+        ----------  ------  --------------------------------------------------------------  ----  ----------------  -------------  ----------------------
+        2026-01-05  stage   -                                                               Lead                 -  -              <command line>:7
+        2026-03-15  undone  amount = 12,000 on 2026-02-01; moved to Proposal on 2026-02-03  -                    -  -              funnel undo --last-run
+        2026-03-15  undone  amount = 11,000 on 2026-03-01                                   -                    -  -              <entry>:1
+
+        """)
+        // deals changed lists the same rows for every deal.
+        #expect(try funnel(["-c", "deals changed since 2026-03-15 show id, field, recorded_by"]).stdout == """
+        id  field   recorded_by
+        --  ------  ----------------------
+        A   undone  funnel undo --last-run
+        A   undone  <entry>:1
+
+        """)
+        // Nothing it took back is in the deal: its amount and stage are as before.
+        #expect(try funnel(["-c", "deals show id, stage, amount"]).stdout == "id  stage  amount\n--  -----  ------\nA   Lead   10,000\n")
+    }
+
     @Test func verifyListsDeletionsAndRestores() throws {
         #expect(try funnel(["-c", "delete deal \"A\" because \"a test deal\"", "-c", "restore deal \"A\"",
                             "-c", "delete deal \"A\" because \"entered twice\""]).exitCode == 0)

@@ -200,6 +200,41 @@ struct PostgresStoreTests {
         #expect(try team.run(["-c", "pipeline"], url: copy) == (try team.run(["-c", "pipeline"])))
     }
 
+    /// Deletions, restores and undos on a team store: verify lists what they took back, as it
+    /// does for a directory, and history of deal shows them the same way on both.
+    @Test func verifyListsWhatWasTakenBackAsTheFileStoreDoes() throws {
+        let team = try Team()
+        defer { team.remove() }
+        #expect(try team.run(["init"]).exitCode == 0)
+        let local = team.scratch.appendingPathComponent("local.store").path
+        let steps = [Self.setup, "delete deal \"d1\" because \"a test\"", "restore deal \"d1\"", "set deal \"d1\" amount = 12k"]
+        for step in steps {
+            #expect(try team.run(["-c", step]).exitCode == 0)
+            #expect(try FunnelProcess.run(["--store", local, "-c", step]).exitCode == 0)
+        }
+        #expect(try team.run(["undo", "--last-run", "--yes"]).exitCode == 0)
+        #expect(try FunnelProcess.run(["--store", local, "undo", "--last-run", "--yes"]).exitCode == 0)
+        let takenBack = """
+            taken back: event 3: deal "d1" deleted on 2026-03-15 because a test
+            taken back: event 4: deal "d1" restored on 2026-03-15
+            taken back: event 6: events 5 to 5 undone on 2026-03-15
+
+            """
+        #expect(try team.run(["verify"]) == .init(stdout: "\(team.url): 6 events in 5 commits; no problems\n" + takenBack, stderr: "", exitCode: 0))
+        #expect(try FunnelProcess.run(["verify", "--store", local]).stdout == "\(local): 6 events in 5 commits; no problems\n" + takenBack)
+        let history = try team.run(["-c", "history of deal \"d1\""], cache: "fresh")
+        #expect(history == (try FunnelProcess.run(["--store", local, "-c", "history of deal \"d1\""])))
+        #expect(history.stdout == """
+            at          field     old              new     days_in_previous  forced_reason  recorded_by
+            ----------  --------  ---------------  ------  ----------------  -------------  ----------------------
+            2026-01-01  stage     -                A                      -  -              <command line>:7
+            2026-03-15  deleted   -                a test                 -  -              <command line>:1
+            2026-03-15  restored  -                -                      -  -              <command line>:1
+            2026-03-15  undone    amount = 12,000  -                      -  -              funnel undo --last-run
+
+            """)
+    }
+
     /// A row deleted by hand from the events table stops readers and is listed by verify.
     @Test func aGapInTheEventsTableIsDamageNamedByItsSeq() throws {
         let team = try Team()

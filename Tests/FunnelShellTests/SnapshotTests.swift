@@ -33,6 +33,7 @@ struct SnapshotTests {
         stale
         history of deal "D-0000007"
         history of deal "S-0000003"
+        history of deal "S-0000003" as of 2026-06-29
         tasks order by id limit 25
         notifications order by id limit 25
         count deals where funnel = "Script" by owner

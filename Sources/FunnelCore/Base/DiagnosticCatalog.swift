@@ -122,6 +122,10 @@ public enum DiagnosticCatalog {
         add("I021", .syntax, "an unknown encoding")
         add("I022", .runtime, "a lead field kept as text because of a few cells (a warning)")
         add("I023", .type, "column(...) without a column name in quotes")
+        // A field history in the long shape (Salesforce's OpportunityFieldHistory).
+        add("I030", .syntax, "fields ( ... ) on an import that is not import history")
+        add("I031", .name, "a fields ( ... ) entry naming a field import history cannot record")
+        add("I032", .name, "a long-shape import history (field = COLUMN) mapping a target other than deal, at, field, old, new")
         // Running statements.
         add("R101", .runtime, "no deal with that id (or none yet on the as of day)")
         add("R102", .runtime, "a new deal's field given another field instead of a value")
@@ -162,8 +166,9 @@ public enum DiagnosticCatalog {
         add("R507", .runtime, "a disqualified lead")
         // Dated facts (history that tells the truth).
         add("E400", .name, "history of deal ... fields naming a field that does not exist")
-        add("E401", .name, "changes without since DATE or during WINDOW")
-        add("R601", .runtime, "changes since a day after today")
+        add("E401", .name, "changes or deals changed without since DATE or during WINDOW")
+        add("R601", .runtime, "changes or deals changed since a day after today")
+        add("E440", .type, "changes since or deals changed since something that is not a day")
         add("R600", .runtime, "a backdated move whose exit criteria hold only thanks to a fact dated after it")
         add("R508", .runtime, "a conversion refused by the lead gate")
         add("R509", .runtime, "a conversion dated before the lead was created")

@@ -55,4 +55,21 @@ public enum Suggest {
         }
         return prev[b.count]
     }
+
+    /// A candidate the word abbreviates — its first letter, then the rest of its letters in
+    /// order with some left out (`amnt` → `amount`, `clsdt` → `close_date`) — when the
+    /// distance is too far for `closest`: field names are typed short. The shortest such
+    /// candidate; none for words under three letters, or when two of that length fit.
+    public static func expansion(of word: String, in candidates: [String]) -> String? {
+        guard word.utf8.count <= maxWordBytes else { return nil }
+        let w = Array(word.lowercased().unicodeScalars)
+        guard w.count >= 3 else { return nil }
+        let fits = candidates.filter { c in
+            let cs = Array(c.lowercased().unicodeScalars)
+            return cs.count > w.count && cs.first == w.first && isSubsequence(w, of: cs)
+        }
+        guard let shortest = fits.map({ $0.unicodeScalars.count }).min() else { return nil }
+        let best = fits.filter { $0.unicodeScalars.count == shortest }
+        return best.count == 1 ? best[0] : nil
+    }
 }

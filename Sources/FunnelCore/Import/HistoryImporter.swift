@@ -53,6 +53,17 @@ struct HistoryImporter {
         return h * 3600 + m * 60 + sec
     }
 
+    /// A forecast category as CRMs write it (`Best Case` is best_case), which must be one of
+    /// the three; any other field's value as it is.
+    static func checkedCategory(_ v: Value, field: String, label: String) throws(RowProblem) -> Value {
+        guard field == "category", let t = v.text else { return v }
+        let c = t.lowercased().split(separator: " ").joined(separator: "_")
+        guard StageCategory(rawValue: c) != nil else {
+            throw RowProblem(label, "\(FieldConversion.quote(t)) is not a forecast category: pipeline, best_case or commit")
+        }
+        return .text(c)
+    }
+
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
         let file = try ImportFile.open(.history, fileExpr, mapping: mapping, options: options, script: script, source: source)
         let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion,
@@ -105,7 +116,10 @@ struct HistoryImporter {
                 change.time = Self.timeOfDay(try m.value(atItem))
             } catch { problems.append(error) }
             for f in fieldItems {
-                do throws(RowProblem) { change.values.append(try m.value(f.index, as: f.type, conversion)) } catch {
+                do throws(RowProblem) {
+                    change.values.append(try Self.checkedCategory(try m.value(f.index, as: f.type, conversion), field: f.name,
+                                                                  label: m.items[f.index].label))
+                } catch {
                     problems.append(error)
                     change.values.append(.null)
                 }

@@ -17,6 +17,8 @@ public struct Erasure: Sendable {
     public private(set) var finalDeletion: [String: Int] = [:]
     /// Every deletion that is not voided, in log order, restored or not, for history and verify.
     public private(set) var deletions: [Deletion] = []
+    /// Every undo that is not voided, in log order, with what it took back of each deal.
+    public private(set) var undos: [Undo] = []
 
     public struct Deletion: Sendable, Equatable {
         public var id: String
@@ -25,6 +27,29 @@ public struct Erasure: Sendable {
         public var position: Int
         /// The restore's day, when one took the deletion back.
         public var restoredOn: Int32?
+        /// What recorded the deletion and the restore (`FILE:LINE`), when the journal says.
+        public var origin: String? = nil
+        public var restoredBy: String? = nil
+        public var restorePosition: Int? = nil
+        /// Whether it deleted the deal that has the id now (not an earlier deal of that id),
+        /// so that deal's history lists it; set by the replay, which knows when each deal
+        /// was created.
+        public var ofLiveDeal = false
+    }
+
+    /// An undo and the changes of deals it took back (their creation, sets, moves,
+    /// closings, deletions and restores), by deal id, in log order.
+    public struct Undo: Sendable, Equatable {
+        public var position: Int
+        public var day: Int32
+        public var origin: String?
+        public var taken: [String: [Taken]] = [:]
+    }
+
+    public struct Taken: Sendable, Equatable {
+        public var position: Int
+        public var day: Int32
+        public var event: DomainEvent
     }
 
     public init() {}
@@ -36,6 +61,7 @@ public struct Erasure: Sendable {
     var forMessages: Erasure {
         var e = Erasure()
         e.deletions = deletions
+        e.undos = undos
         return e
     }
 
@@ -52,14 +78,45 @@ public struct Erasure: Sendable {
             switch e.event {
             case let .dealDeleted(id, reason):
                 open[id, default: []].append(deletions.count)
-                deletions.append(Deletion(id: id, reason: reason, day: e.day, position: i, restoredOn: nil))
+                deletions.append(Deletion(id: id, reason: reason, day: e.day, position: i, restoredOn: nil, origin: e.origin))
             case let .dealRestored(id):
-                if let k = open[id]?.popLast() { deletions[k].restoredOn = e.day }
+                if let k = open[id]?.popLast() {
+                    deletions[k].restoredOn = e.day
+                    deletions[k].restoredBy = e.origin
+                    deletions[k].restorePosition = i
+                }
+            case let .undone(first, last):
+                var undo = Undo(position: i, day: e.day, origin: e.origin)
+                let lo = max(0, Int(first) - 1), hi = min(i - 1, Int(last) - 1)
+                if lo <= hi {
+                    for k in lo...hi {
+                        guard let id = log[k].event.changedDeal else { continue }
+                        undo.taken[id, default: []].append(Taken(position: k, day: log[k].day, event: log[k].event))
+                    }
+                }
+                undos.append(undo)
             default:
                 break
             }
         }
         for (id, ks) in open { if let k = ks.last { finalDeletion[id] = deletions[k].position } }
+    }
+
+    /// Keeps, of the deletions and undos, what concerns the deal that has each id now:
+    /// `createdAt(id)` is the log position of the event that created it (nil for no deal).
+    mutating func markLive(createdAt: (String) -> Int?) {
+        for k in deletions.indices where deletions[k].restoredOn != nil {
+            deletions[k].ofLiveDeal = createdAt(deletions[k].id).map { deletions[k].position > $0 } ?? false
+        }
+        for u in undos.indices {
+            var kept: [String: [Taken]] = [:]
+            for (id, events) in undos[u].taken {
+                guard let c = createdAt(id) else { continue }
+                let mine = events.filter { $0.position > c }
+                if !mine.isEmpty { kept[id] = mine }
+            }
+            undos[u].taken = kept
+        }
     }
 
     /// Whether the event at log position `i` is left out of every replay.
@@ -103,6 +160,16 @@ extension DomainEvent {
         }
     }
 
+    /// The deal whose history lists the event: its creation, a change, a deletion, a restore.
+    var changedDeal: String? {
+        switch self {
+        case .dealCreated(let id, _, _, _), .fieldsSet(let id, _), .moved(let id, _, _), .won(let id), .lost(let id, _),
+             .reopened(let id, _), .closedAs(let id, _, _), .dealDeleted(let id, _), .dealRestored(let id):
+            return id
+        default: return nil
+        }
+    }
+
     /// Events that change what the log means rather than a deal: applying one replays the log.
     var erases: Bool {
         switch self {
@@ -134,9 +201,9 @@ extension FunnelState {
     /// Applies a deletion, restore or undo: the event joins the log, then the state is
     /// replayed from the log without what the log now erases. In an `as of` replay the
     /// erasure is already left out, so the event only joins the log.
-    mutating func applyErasing(_ event: DomainEvent, on day: Int32) throws {
+    mutating func applyErasing(_ event: DomainEvent, on day: Int32, origin: String?) throws {
         if partialReplay {
-            log.append(LoggedEvent(event: event, day: day))
+            log.append(LoggedEvent(event: event, day: day, origin: origin))
             return
         }
         switch event {
@@ -152,7 +219,7 @@ extension FunnelState {
         default:
             break
         }
-        log.append(LoggedEvent(event: event, day: day))
+        log.append(LoggedEvent(event: event, day: day, origin: origin))
         try replayErasing()
     }
 
@@ -177,7 +244,11 @@ extension FunnelState {
         // Records that refer to an erased event (a task done whose task was a deleted
         // deal's, a notification acknowledged with others) are left out, as in `as of`.
         s.partialReplay = true
+        // The log position that created each deal row, so the erasure can tell the deletions
+        // and undos of today's deal of an id from those of an earlier deal of that id.
+        var createdAt: [Int] = []
         for (i, e) in log.enumerated() {
+            defer { if s.deals.count > createdAt.count { createdAt += repeatElement(i, count: s.deals.count - createdAt.count) } }
             if erasure.hides(i, e.event) || e.event.erases {
                 s.log.append(e)
                 continue
@@ -186,18 +257,21 @@ extension FunnelState {
                 try s.apply(e.event, on: e.day, payload: erasure.filter(try loadPayload(segment: segment, checksum: checksum), at: i))
                 continue
             }
-            do { try s.apply(e.event, on: e.day) } catch var d as Diagnostic {
+            do { try s.apply(e.event, on: e.day, origin: e.origin) } catch var d as Diagnostic {
                 d.message = "event \(i + 1) (\(e.event.summary)): \(d.message)"
                 throw d
             }
         }
         s.partialReplay = false
-        s.erasure = erasure
+        var marked = erasure
+        let replayed = s
+        marked.markLive { id in replayed.row(of: id).map { createdAt[$0] } }
+        s.erasure = marked
         s.lastSeq = lastSeq
         self = s
     }
 }
 
 extension FunnelState.LoggedEvent {
-    public init(_ event: DomainEvent, on day: Int32) { self.init(event: event, day: day) }
+    public init(_ event: DomainEvent, on day: Int32, origin: String? = nil) { self.init(event: event, day: day, origin: origin) }
 }

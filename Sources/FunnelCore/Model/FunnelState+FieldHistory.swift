@@ -65,7 +65,7 @@ extension DomainEvent {
     /// A change a deal's history lists: its creation, a field change, a stage change.
     public var isDealChange: Bool {
         switch self {
-        case .dealCreated, .fieldsSet, .moved, .won, .lost, .reopened: return true
+        case .dealCreated, .fieldsSet, .moved, .won, .lost, .reopened, .closedAs: return true
         default: return false
         }
     }

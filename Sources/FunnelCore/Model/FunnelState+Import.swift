@@ -59,7 +59,13 @@ extension FunnelState {
         try deals.appendRows(ids: newIDs, funnel: funnelCode, index: first == 0 && newIDs.count == n ? b.idIndex : nil)
         for i in 0..<n where b.created[i] != Empty.date { deals.created[rows[i]] = b.created[i] }
 
-        if b.replacesHistory { history.remove(deals: Set(rows)) }
+        // A history replaces the stage history of the deals it gives stage changes for; a
+        // deal it gives only field values keeps its own.
+        if b.replacesHistory {
+            var replaced = Set<Int>()
+            for k in 0..<b.entryCount { replaced.insert(rows[Int(b.entryRow[k])]) }
+            history.remove(deals: replaced)
+        }
         history.reserve(b.entryCount)
         var lastEntry = [Int32](repeating: -1, count: n)
         for k in 0..<b.entryCount {

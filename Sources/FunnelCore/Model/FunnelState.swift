@@ -106,7 +106,7 @@ public struct FunnelState: Sendable {
     public mutating func apply(_ event: DomainEvent, on day: Int32, origin: String? = nil) throws {
         self.origin = origin.map { pool.intern($0) } ?? Empty.text
         defer { self.origin = Empty.text }
-        if event.erases { return try applyErasing(event, on: day) }
+        if event.erases { return try applyErasing(event, on: day, origin: origin) }
         try applyWithoutLogging(event, on: day)
         log.append(LoggedEvent(event: event, day: day, origin: origin))
     }

@@ -56,7 +56,7 @@ public enum SnapshotCache {
                 throw Diagnostic(.io, "S011", "\(store.location): event \(e.seq) (\(e.type)) is not a funnel event",
                                  help: "run `funnel verify`; the journal may have been edited by hand")
             }
-            out.append(FunnelState.LoggedEvent(event: event, day: e.on))
+            out.append(FunnelState.LoggedEvent(event: event, day: e.on, origin: e.origin))
         }
         return out
     }

@@ -30,7 +30,8 @@ struct QueryPlan {
         }
         // Stage-row reports and stale add a dimension of their own (StageGrouping, the deal id);
         // records group on their own columns (RecordQueries).
-        let ownGroups = spec.stageRows || spec.kind == .stale || spec.kind == .history || spec.kind == .changes || !spec.readsDeals
+        let ownGroups = spec.stageRows || spec.kind == .stale || spec.kind == .history || spec.kind == .changes
+            || spec.kind == .dealChanges || !spec.readsDeals
         dimensions = ownGroups ? [] : try runner.dimensions(groups)
     }
 

@@ -64,6 +64,9 @@ struct QueryRunner {
         case .changes:
             guard case .changes(let since) = q.verb else { return ResultTable(columns: checked.spec.columns) }
             return try ChangesReport(runner: self).run(plan, since: since)
+        case .dealChanges:
+            guard case .dealChanges(let since) = q.verb else { return ResultTable(columns: checked.spec.columns) }
+            return try DealChangesReport(runner: self).run(plan, since: since)
         case .tasks, .notifications, .leads, .countLeads, .leadConversion: return try RecordQueries(runner: self).run(q)
         }
     }
@@ -96,6 +99,7 @@ struct QueryRunner {
         case .stale: scan = "open deals past their stage's stale after"
         case .history: scan = "the deal's stage and field changes"
         case .changes: scan = "every deal, as it stood the day before the period and at its end"
+        case .dealChanges: scan = "every stage and field change, deletion, restore and undo dated in the period"
         case .tasks: scan = "tasks; during keeps those due in the window"
         case .notifications: scan = "notifications; during keeps those made in the window"
         case .leads, .countLeads, .leadConversion: scan = "leads; during keeps those created in the window"

@@ -19,14 +19,17 @@ public enum ImportChecks {
     /// Deal targets that are not ordinary writable fields but an import may set.
     static let dealExtras = ["id", "stage", "created", "closed", "lost_reason"]
     static let historyTargets = ["deal", "stage", "at", "forced"]
+    /// A field history in the long shape (Salesforce's OpportunityFieldHistory): one row per
+    /// change, naming the field, its old and its new value.
+    static let longHistoryTargets = ["deal", "at", "field", "old", "new"]
 
     /// A field a history row may carry (OpportunityHistory's Amount, CloseDate, Probability,
     /// ...): a declared field, or a built-in one a deal's changes set.
     public static func isHistoryField(_ name: String, _ catalog: Catalog) -> Bool {
         catalog.fields[name] != nil || historyBuiltins.contains(name)
     }
-    static let historyBuiltins: Set<String> = ["name", "amount", "probability", "owner", "team", "source", "product", "account",
-                                               "close_date", "lost_reason"]
+    static let historyBuiltins: Set<String> = ["name", "amount", "probability", "category", "owner", "team", "source", "product",
+                                               "account", "close_date", "lost_reason"]
     /// Lead columns an import may set; the other system columns come from lead statements.
     static let leadImportable: Set<String> = ["id", "created"]
 
@@ -34,6 +37,11 @@ public enum ImportChecks {
                       catalog: Catalog, file: SourceFile) throws {
         if let pattern = options.dateFormat, DateFormat(pattern: pattern) == nil {
             throw badFormat(pattern, file: file, range: range(ofString: pattern, in: s, file: file))
+        }
+        if let first = options.fieldMap.first, !Self.isHistory(kind) {
+            throw Diagnostic(.syntax, "I030", "fields ( ... ) names the fields of a field history in the long shape, for import history",
+                             file: file, range: first.1.range,
+                             help: "import history from FILE (deal = ..., at = ..., field = ..., old = ..., new = ...) fields (\"Amount\" = amount)")
         }
         if let name = options.encoding, TextEncoding(name: name) == nil {
             throw Diagnostic(.syntax, "I021", "\"\(name)\" is not an encoding funnel reads", file: file,
@@ -59,6 +67,8 @@ public enum ImportChecks {
                 throw Diagnostic(.name, "I017", "field '\(name)' is required, so import deals must map it", file: file, range: s.range,
                                  help: "add \(name) = COLUMN to the mapping")
             }
+        case .history where seen.contains("field") || !options.fieldMap.isEmpty:
+            try checkLongHistory(mapping: mapping, seen: seen, options: options, statement: s, catalog: catalog, file: file)
         case .history:
             for m in mapping {
                 guard m.enteredStage == nil, historyTargets.contains(m.target.text) || isHistoryField(m.target.text, catalog) else {
@@ -104,6 +114,39 @@ public enum ImportChecks {
                                     + ", not '\(m.enteredStage.map { "entered \($0.text)" } ?? m.target.text)'",
                                  file: file, range: m.target.range,
                                  help: Suggest.closest(to: m.target.text, in: targets).map { "did you mean '\($0)'?" })
+            }
+        }
+    }
+
+    static func isHistory(_ kind: ImportKind) -> Bool { if case .history = kind { return true } else { return false } }
+
+    /// The long shape of `import history`: `field = COLUMN` says which field each row changes,
+    /// `new` (and optionally `old`) its values; `fields ( ... )` maps the file's field names.
+    /// The two shapes do not mix: a stage change is a row whose field is the stage.
+    static func checkLongHistory(mapping: [MappingItem], seen: Set<String>, options: ImportOptions, statement s: Statement,
+                                 catalog: Catalog, file: SourceFile) throws {
+        for m in mapping where m.enteredStage != nil || !longHistoryTargets.contains(m.target.text) {
+            let name = m.enteredStage.map { "entered \($0.text)" } ?? m.target.text
+            throw Diagnostic(.name, "I032", "a field history in the long shape maps deal, at, field, old and new, not '\(name)'",
+                             file: file, range: m.target.range,
+                             help: name == "stage" || isHistoryField(name, catalog)
+                                ? "its rows name the field they change: map the file's name of \(name) in fields (\"...\" = \(name))"
+                                : Suggest.closest(to: name, in: longHistoryTargets).map { "did you mean '\($0)'?" })
+        }
+        for needed in ["deal", "at", "field", "new"] where !seen.contains(needed) {
+            throw Diagnostic(.name, "I017", "import history in the long shape needs \(needed) = COLUMN", file: file, range: s.range,
+                             help: "map the deal's id, when, the field changed and its new value: (deal = ..., at = ..., field = ..., old = ..., new = ...)")
+        }
+        var mapped = Set<String>()
+        for (from, target) in options.fieldMap {
+            guard target.text == "stage" || isHistoryField(target.text, catalog) else {
+                let known = ["stage"] + historyBuiltins.sorted() + catalog.fieldOrder
+                throw Diagnostic(.name, "I031", "import history cannot record changes of '\(target.text)'", file: file, range: target.range,
+                                 help: (Suggest.closest(to: target.text, in: known) ?? Suggest.expansion(of: target.text, in: known))
+                                    .map { "did you mean '\($0)'?" } ?? "map the file's fields to stage or to fields a deal's changes set: " + known.joined(separator: ", "))
+            }
+            guard mapped.insert(from).inserted else {
+                throw Diagnostic(.name, "E207", "\"\(from)\" is mapped twice in fields ( ... )", file: file, range: target.range)
             }
         }
     }

@@ -220,12 +220,30 @@ public struct Resolver {
                 throw Diagnostic(.type, "E316", "as of needs a date, like 2026-03-31", file: file, range: a.range)
             }
         }
+        try checkSince(q.verb)
         for name in q.historyFields ?? [] where name.text != "stage" && BuiltinFields.type(of: name.text) == nil
             && catalog.fields[name.text] == nil {
             let known = ["stage"] + BuiltinFields.names + catalog.fieldOrder
             throw Diagnostic(.name, "E400", "history of deal has no field '\(name.text)'", file: file, range: name.range,
-                             help: Suggest.closest(to: name.text, in: known).map { "did you mean '\($0)'?" }
+                             help: (Suggest.closest(to: name.text, in: known) ?? Suggest.expansion(of: name.text, in: known))
+                                .map { "did you mean '\($0)'?" }
                                 ?? "name fields the deal has, or stage")
+        }
+    }
+
+    /// `changes since D` and `deals changed since D` need a day: a date, `today`, or date
+    /// arithmetic on them, not a deal's field.
+    func checkSince(_ verb: QueryVerb) throws {
+        let since: Expr
+        switch verb {
+        case .changes(let e?), .dealChanges(let e?): since = e
+        default: return
+        }
+        let fields = ResultColumns.names(in: since).sorted()
+        let t = fields.isEmpty ? try type(of: since, .deal) : .text
+        guard t == .date else {
+            throw Diagnostic(.type, "E440", "since needs a day, like 2026-03-01" + (fields.first.map { ", not the field '\($0)'" } ?? ""),
+                             file: file, range: since.range, help: "for a period, write: \(verb.name) during 2026-Q1")
         }
     }
 

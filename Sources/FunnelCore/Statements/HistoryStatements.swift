@@ -31,9 +31,10 @@ extension Interpreter {
 
     /// Records that the events at journal positions `first...last` are taken back. The
     /// caller (the session) has checked that they are one run and that no other writer's
-    /// run came after them.
-    public func recordUndo(first: Int64, last: Int64) throws {
-        try record(.undone(first: first, last: last), on: today)
+    /// run came after them. `origin` names what asked for it (`FILE:LINE` of the REPL's
+    /// entry, or `funnel undo --last-run`), which the deals' histories show.
+    public func recordUndo(first: Int64, last: Int64, origin: String?) throws {
+        try record(.undone(first: first, last: last), on: today, origin: origin)
     }
 }
 

@@ -46,6 +46,24 @@ extension Interpreter {
                 + Self.filtered(outcome.skippedByFilter)
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
+        case .history where mapping.contains(where: { $0.target.text == "field" && $0.enteredStage == nil }):
+            let long = try LongHistoryImporter(state: state, today: today, script: script, options: options, source: importSource)
+                .run(file: fileExpr, mapping: mapping)
+            let outcome = long.history
+            try check(outcome.errors, kind: "changes", options: options, script: script, range: fileExpr.range)
+            let b = outcome.batch
+            if b.count > 0 {
+                let known = knownStageChanges(of: b)
+                let rows = try recordImport(.deals(b), kind: "history", file: outcome.fileName, rows: b.entryCount + b.changeRow.count, on: today)
+                if !options.withoutRules { try announceStageChanges(b, rows: rows, known: known) }
+            }
+            let others = long.leftOut.isEmpty ? ""
+                : "; \(Self.plural(long.leftOut.reduce(0) { $0 + $1.1 }, "row")) of other fields left out ("
+                    + long.leftOut.map(\.0).joined(separator: ", ") + ")"
+            let summary = "imported \(Self.plural(outcome.changes, "stage change")) and \(Self.plural(long.fieldChanges, "field change")) of \(Self.plural(b.count, "deal")) from \(outcome.fileName)"
+                + others + Self.filtered(outcome.skippedByFilter)
+            return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
+
         case .history:
             let outcome = try HistoryImporter(state: state, today: today, script: script, options: options, source: importSource)
                 .run(file: fileExpr, mapping: mapping)

@@ -86,11 +86,12 @@ public final class Interpreter {
         return applied
     }
 
-    func record(_ event: DomainEvent, on day: Int32) throws {
+    func record(_ event: DomainEvent, on day: Int32, origin given: String? = nil) throws {
         var stored = event.storeEvent(on: day)
         try checkStorable(event, stored)
-        // Only changes of a deal name what recorded them: its history shows it.
-        let origin = event.isDealChange ? recordedAt : nil
+        // Only changes of a deal, and what takes changes back, name what recorded them: the
+        // deal's history shows it.
+        let origin = given ?? (event.isDealChange || event.erases ? recordedAt : nil)
         if let origin { stored.payload.append((StoreEvent.originKey, .string(origin))) }
         let before = stageChangeSubject(event).flatMap { state.row(of: $0) }.map { state.stageName(ofRow: $0) }
         try state.apply(event, on: day, origin: origin)

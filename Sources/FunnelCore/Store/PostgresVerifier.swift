@@ -19,6 +19,8 @@ public enum PostgresVerifier {
             var pending = 0
             var pendingSegments: [(name: String, checksum: String)] = []
             var segments: [(name: String, checksum: String)] = []
+            // What deletions, restores and undos took back, said as the file store's verify says it.
+            var pendingTakenBack: [String] = []
             for row in 0..<rows.count {
                 let seq = rows.int64(row, 0) ?? 0
                 if seq != last + 1 {
@@ -31,6 +33,7 @@ public enum PostgresVerifier {
                     if e.type == "import", let name = e["segment"]?.string, let sum = e["checksum"]?.string {
                         pendingSegments.append((name, sum))
                     }
+                    if let line = StoreVerifier.takenBack(e) { pendingTakenBack.append(line) }
                 } catch let d as Diagnostic {
                     report.problems.append(d)
                 }
@@ -40,6 +43,8 @@ public enum PostgresVerifier {
                     pending = 0
                     segments += pendingSegments
                     pendingSegments = []
+                    report.takenBack += pendingTakenBack
+                    pendingTakenBack = []
                 }
             }
             if pending > 0 {

@@ -92,6 +92,8 @@ public enum QueryVerb: Equatable, Sendable {
     case winRate, timeInStage, cycle, velocity, stale, calibration, bottlenecks
     case history(deal: Expr)
     case changes(since: Expr?)
+    /// `deals changed since D`: every recorded change of every deal in a period.
+    case dealChanges(since: Expr?)
     /// Managers' reports (ManagerReports.swift): quotas, the hierarchy, submissions, accuracy.
     case attainment, forecastRollup, forecastAccuracy
     case forecastHistory(holder: Expr)
@@ -118,6 +120,7 @@ public enum QueryVerb: Equatable, Sendable {
         case .bottlenecks: return "bottlenecks"
         case .history: return "history of deal"
         case .changes: return "changes"
+        case .dealChanges: return "deals changed"
         case .attainment: return "attainment"
         case .forecastRollup: return "forecast rollup"
         case .forecastAccuracy: return "forecast accuracy"
@@ -226,7 +229,11 @@ public struct ImportOptions: Equatable, Sendable {
     public var snapshot = false
     /// `on DATE`: the day the export was taken (default today).
     public var on: Expr?
+    /// `fields ("Amount" = amount, ...)`: a field history in the long shape names its fields
+    /// as the CRM does; these are the funnel fields they are.
+    public var fieldMap: [(String, Identifier)] = []
     public static func == (a: ImportOptions, b: ImportOptions) -> Bool {
+        a.fieldMap.map(\.0) == b.fieldMap.map(\.0) && a.fieldMap.map(\.1) == b.fieldMap.map(\.1) &&
         a.snapshot == b.snapshot && a.on == b.on &&
         a.skipErrors == b.skipErrors && a.withoutRules == b.withoutRules && a.delimiter == b.delimiter
             && a.encoding == b.encoding && a.filter == b.filter

@@ -53,7 +53,7 @@ extension Parser {
                 // Options and the mapping may go on the next lines; no statement starts with them.
                 let next = peekPastNewlines()
                 if next.isSymbol("(") && mapping.isEmpty { skipNewlines(); continue }
-                if let w = next.keyword, ["stages", "skip", "without", "delimiter", "decimal", "date", "encoding", "where", "on"].contains(w) {
+                if let w = next.keyword, ["stages", "fields", "skip", "without", "delimiter", "decimal", "date", "encoding", "where", "on"].contains(w) {
                     skipNewlines(); continue
                 }
             }
@@ -79,6 +79,7 @@ extension Parser {
     ///                | "decimal" STRING | "date" "format" STRING | "encoding" STRING
     ///                | "where" expr | "on" expr
     ///                | "stages" "(" STRING "=" name { "," STRING "=" name } ")"
+    ///                | "fields" "(" STRING "=" name { "," STRING "=" name } ")"
     mutating func parseImportOption(_ o: inout ImportOptions) throws -> Bool {
         if o.encoding == nil, accept("encoding") {
             o.encoding = try parseString("an encoding in quotes, like \"gbk\" or \"windows-1252\"")
@@ -123,6 +124,16 @@ extension Parser {
                 let from = try parseString("the stage value as it is in the file, in quotes")
                 try expectSymbol("=")
                 o.stageMap.append((from, try parseName("a stage name")))
+            } while acceptSymbol(",")
+            try expectSymbol(")")
+            return true
+        }
+        if o.fieldMap.isEmpty, accept("fields") {
+            try expectSymbol("(")
+            repeat {
+                let from = try parseString("the field as the file names it, in quotes")
+                try expectSymbol("=")
+                o.fieldMap.append((from, try parseName("a field name")))
             } while acceptSymbol(",")
             try expectSymbol(")")
             return true

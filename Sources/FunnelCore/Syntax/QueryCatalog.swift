@@ -9,7 +9,7 @@ public enum QueryKind: String, CaseIterable, Sendable {
     case deals, leads, tasks, notifications
     case countDeals, countLeads, sum, avg, min, max
     case pipeline, forecast, conversion, leadConversion, winRate, timeInStage, cycle, velocity, stale, calibration
-    case bottlenecks, history, changes
+    case bottlenecks, history, changes, dealChanges
     case attainment, forecastRollup, forecastAccuracy, forecastHistory
 }
 
@@ -158,7 +158,7 @@ public struct QuerySpec: Sendable {
         QuerySpec(.leadConversion, ["conversion", "of", "leads"],
                   columns: [("leads", .integer), ("converted", .integer), ("rate", .rate), ("avg_days_to_deal", .days)],
                   chart: "rate", usage: "conversion of leads [by ...] [during W]"),
-    ] + managerSpecs
+    ] + managerSpecs + historySpecs
 
     private static let byKind: [QueryKind: QuerySpec] = Dictionary(all.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -215,6 +215,7 @@ extension QueryVerb {
         case .bottlenecks: return .bottlenecks
         case .history: return .history
         case .changes: return .changes
+        case .dealChanges: return .dealChanges
         case .attainment: return .attainment
         case .forecastRollup: return .forecastRollup
         case .forecastAccuracy: return .forecastAccuracy
@@ -248,6 +249,7 @@ extension QueryVerb {
         case .bottlenecks: self = .bottlenecks
         case .history: self = .history(deal: arg)
         case .changes: self = .changes(since: argument)
+        case .dealChanges: self = .dealChanges(since: argument)
         case .attainment: self = .attainment
         case .forecastRollup: self = .forecastRollup
         case .forecastAccuracy: self = .forecastAccuracy

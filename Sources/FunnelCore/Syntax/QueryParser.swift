@@ -6,7 +6,7 @@ extension Parser {
     static let showStatementObjects = Set(StatementCatalog.showObjects)
 
     /// query := query-verb { query-clause }
-    /// query-verb := "deals" | "leads" | "tasks" | "notifications"
+    /// query-verb := "deals" [ "changed" [ "since" expr ] ] | "leads" | "tasks" | "notifications"
     ///             | "count" [ "deals" | "leads" ] | ( "sum" | "avg" | "min" | "max" ) expr
     ///             | "pipeline" | "forecast" | "conversion" [ "of" "leads" ] | "win" "rate"
     ///             | "time" "in" "stage" | "cycle" | "velocity" | "stale" | "calibration"

@@ -21,6 +21,16 @@ struct ChangesReport {
         func amount(_ r: Int) -> Double { state.deals.amount[r].isNaN ? 0 : state.deals.amount[r] }
     }
 
+    /// Each stage name's place in funnel order: the first funnel's stages, then the next
+    /// funnel's stages not seen yet (Grouping's order for `by stage`).
+    static func stageRanks(_ catalog: Catalog) -> [String: Int] {
+        var rank: [String: Int] = [:]
+        for f in catalog.funnelOrder {
+            for s in catalog.funnels[f]?.stages ?? [] where rank[s.name] == nil { rank[s.name] = rank.count }
+        }
+        return rank
+    }
+
     func run(_ plan: QueryPlan, since sinceExpr: Expr?) throws -> ResultTable {
         let q = plan.query
         let today = runner.ctx.today
@@ -97,8 +107,16 @@ struct ChangesReport {
             }
         }
         if q.groups.isEmpty, figures.isEmpty { figures[[]] = Array(repeating: (0, 0), count: Self.movements.count) }
+        // A `by stage` group lists its stages in funnel order, as every other by-stage report does.
+        let stageRank = Self.stageRanks(runner.ctx.state.catalog)
+        let isStage = q.groups.map { if case .name("stage") = $0.kind { return true } else { return false } }
         let keys = figures.keys.sorted { x, y in
-            for (u, v) in zip(x, y) where u != v { return Grouping.compareValues(u, v) }
+            for (i, (u, v)) in zip(x, y).enumerated() where u != v {
+                if isStage[i], case .text(let a) = u, case .text(let b) = v, let ra = stageRank[a], let rb = stageRank[b], ra != rb {
+                    return ra < rb
+                }
+                return Grouping.compareValues(u, v)
+            }
             return false
         }
         let groupColumns = q.groups.map { ResultColumn(runner.file.text($0.range), ColumnKinds.kind(of: $0, catalog: runner.ctx.state.catalog)) }

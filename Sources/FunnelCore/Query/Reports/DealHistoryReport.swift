@@ -5,7 +5,9 @@
 /// before), `forced_reason` (a `force because` move) and `recorded_by` (the script and line,
 /// or `import FILE`). On one day the rows keep the order they were recorded in. `fields`
 /// keeps the rows of the fields named (`stage` for the stage changes); `where` filters the
-/// rows, `during` keeps changes dated in the window.
+/// rows, `during` keeps changes dated in the window. Without `fields`, the deal's deletions
+/// that a restore took back, the restores and the undos that took back changes of it are
+/// rows too (ErasureRows).
 struct DealHistoryReport {
     let runner: QueryRunner
 
@@ -23,7 +25,8 @@ struct DealHistoryReport {
         guard let r = state.row(of: id) else {
             // The deletion is there on every day: a deleted deal's history says that it is.
             if let gone = runner.ctx.state.erasure.deletions(of: id).last(where: { $0.restoredOn == nil }) {
-                throw Diagnostic(.runtime, "R101", "no deal \"\(id)\": it was deleted on \(Calendar.format(gone.day)) (\(gone.reason))",
+                throw Diagnostic(.runtime, "R101", "no deal \"\(id)\": it was deleted on \(Calendar.format(gone.day)) (\(gone.reason))"
+                                    + (gone.origin.map { ", recorded by \($0)" } ?? ""),
                                  file: runner.file, range: idExpr.range, help: "restore deal \"\(id)\" brings it back")
             }
             let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? state.deals.ids : [])
@@ -58,6 +61,13 @@ struct DealHistoryReport {
             rows.append(Row(day: f.day[k], order: Int(f.order[k]) * 2,
                             cells: [.date(f.day[k]), .text(name), Self.shown(f.old[k], type), Self.shown(f.new[k], type), .null, .null,
                                     text(f.origin[k])]))
+        }
+        if wanted == nil {
+            // As of a past day, what was taken back after it had not happened yet.
+            for e in ErasureRows(erasure: state.erasure, catalog: state.catalog).rows(of: id)
+            where ClosedWindow.contains(e.day, window) && e.day <= (runner.asOfDay ?? Int32.max) {
+                rows.append(Row(day: e.day, order: e.order, cells: [.date(e.day), .text(e.field), e.old, e.new, .null, .null, e.recordedBy]))
+            }
         }
         let sorted = stableSorted(rows) { a, b in a.day != b.day ? a.day < b.day : a.order < b.order }.map(\.cells)
         let indexer = GroupIndexer([])
