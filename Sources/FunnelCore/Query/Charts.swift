@@ -13,6 +13,7 @@ enum Charts {
                              help: "chart an aggregate: chart pipeline, chart forecast by team, chart count deals by stage")
         }
         let title = Self.title(q, file: file)
+        if spec.kind == .changes { return try waterfall(table, q: q, title: title, file: file) }
         if let shown = q.columns {
             guard shown.count == 1, case .name(let n) = shown[0].kind, metricNames.contains(n) else {
                 throw Diagnostic(.runtime, "R141", "show in a chart names one result column", file: file,
@@ -123,6 +124,61 @@ enum Charts {
         var chart = Chart(kind: .paired, title: title, axis: "days", labelAxis: "stage", series: ["avg_days", "median_days"],
                           textColumns: ["avg_days", "median_days"], rows: rows, table: t)
         chart.valueKind = .days
+        return chart
+    }
+
+    // MARK: - The waterfall
+
+    /// `chart changes since D | during W [by DIM] [show deals]`: the `changes` report as a
+    /// waterfall, by amount unless `show deals` says. The opening and closing bars stand on
+    /// zero; each movement floats from where the running total stood, up for an inflow, down
+    /// for an outflow, so the last step ends where the closing bar does (the report's
+    /// opening + movements = closing). Movements with no deal are left out; by deals, so are
+    /// `increased` and `decreased`, whose deals stay and do not move the count.
+    static func waterfall(_ t: ResultTable, q: Query, title: String, file: SourceFile) throws -> Chart {
+        var measure = "amount"
+        if let shown = q.columns {
+            guard shown.count == 1, case .name(let n) = shown[0].kind, n == "deals" || n == "amount" else {
+                throw Diagnostic(.runtime, "R141", "show in a chart of changes names deals or amount", file: file,
+                                 range: shown.first?.range ?? q.range, help: "a waterfall is by amount unless it says: show deals")
+            }
+            measure = n
+        }
+        let byDeals = measure == "deals"
+        let cells = Cells(t)
+        let col = { (n: String) in t.columns.firstIndex { $0.name == n } ?? 0 }
+        let movement = col("movement"), deals = col("deals"), amount = col("amount"), value = byDeals ? deals : amount
+        // The `by` groups are the columns before the movement: each group a waterfall of its own.
+        let groups = Array(0..<movement)
+        var rows: [Chart.Row] = []
+        var running = 0.0
+        var section: String?
+        var unmoved = false, amountOnly = false
+        for row in t.rows {
+            let group = groups.isEmpty ? nil : joinedLabel(row, groups, cells)
+            if rows.isEmpty || group != section { section = group; running = 0 }
+            let name = cells.text(row, movement)
+            let v = row[value].number ?? 0
+            let texts = [cells.text(row, deals), cells.text(row, amount)]
+            if name == "opening" || name == "closing" {
+                running = v
+                rows.append(Chart.Row(section: group, label: name, values: [0, v], texts: texts, step: .total))
+                continue
+            }
+            let count = row[deals].number ?? 0
+            if count == 0 && (row[amount].number ?? 0) == 0 { unmoved = true; continue }
+            if byDeals && (name == "increased" || name == "decreased") { amountOnly = true; continue }
+            rows.append(Chart.Row(section: group, label: name, values: [running, running + v], texts: texts,
+                                  step: v < 0 || (v == 0 && count < 0) ? .decrease : .increase))
+            running += v
+        }
+        var notes: [String] = []
+        if unmoved { notes.append("movements with no deal are not drawn") }
+        if amountOnly { notes.append("increased and decreased change amounts only: not drawn by deals") }
+        var chart = Chart(kind: .waterfall, title: title, axis: measure, labelAxis: "movement",
+                          series: ["total", "increase", "decrease"], textColumns: ["deals", "amount"], rows: rows,
+                          note: notes.isEmpty ? nil : notes.joined(separator: "; "), table: t)
+        chart.valueKind = byDeals ? .integer : .money
         return chart
     }
 
