@@ -172,12 +172,16 @@ enum Charts {
                                   step: v < 0 || (v == 0 && count < 0) ? .decrease : .increase))
             running += v
         }
-        var notes: [String] = []
-        if unmoved { notes.append("movements with no deal are not drawn") }
-        if amountOnly { notes.append("increased and decreased change amounts only: not drawn by deals") }
+        let note: String?
+        switch (unmoved, amountOnly) {
+        case (true, true): note = "not drawn: movements with no deal, and increased and decreased (amount only)"
+        case (true, false): note = "movements with no deal are not drawn"
+        case (false, true): note = "not drawn: increased and decreased (amount only)"
+        case (false, false): note = nil
+        }
         var chart = Chart(kind: .waterfall, title: title, axis: measure, labelAxis: "movement",
                           series: ["total", "increase", "decrease"], textColumns: ["deals", "amount"], rows: rows,
-                          note: notes.isEmpty ? nil : notes.joined(separator: "; "), table: t)
+                          note: note, table: t)
         chart.valueKind = byDeals ? .integer : .money
         return chart
     }
@@ -217,10 +221,17 @@ enum Charts {
         }
         let cells = Cells(t)
         let col = { (n: String) in t.columns.firstIndex { $0.name == n } ?? 0 }
-        let reached = col("reached"), amount = col("reached_amount"), next = col("next_rate")
+        let reached = col("reached"), amount = col("reached_amount"), next = col("next_rate"), lost = col("lost")
+        // A drop is deals lost: the deals of a stage that are still open in it have not
+        // dropped out, they have not decided yet, so a stage that lost none is no drop however
+        // low its next_rate (the last open stage of a young funnel, whose deals are all still
+        // open, would otherwise always be). Among the stages that lost deals, the lowest
+        // next_rate, as bottlenecks ranks them.
         var drop: Int?
+        var undecided = false
         for (i, row) in t.rows.enumerated() {
             guard let rate = row[next].number, rate < 1 else { continue }
+            guard (row[lost].number ?? 0) > 0 else { undecided = true; continue }
             if drop.map({ rate < (t.rows[$0][next].number ?? 1) }) ?? true { drop = i }
         }
         let rows = t.rows.enumerated().map { i, row in
@@ -231,6 +242,8 @@ enum Charts {
         if let d = drop, d + 1 < t.rows.count {
             note = "biggest drop: \(cells.text(t.rows[d], next)) of the deals that reached \(cells.text(t.rows[d], 0)) "
                 + "went on to \(cells.text(t.rows[d + 1], 0))"
+        } else if drop == nil, undecided {
+            note = "no drop marked: the deals that did not go on are still open"
         }
         var chart = Chart(kind: .funnel, title: funnelTitle(view, file: file), axis: view.byAmount ? "amount reached" : "deals reached",
                           labelAxis: "stage", series: [view.byAmount ? "reached_amount" : "reached"],
