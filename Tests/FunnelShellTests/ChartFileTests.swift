@@ -292,7 +292,7 @@ import Testing
         #expect(r.stdout == "")
     }
 
-    /// examples/report as its README runs it: the terminal funnel, two SVG files and the report.
+    /// examples/report as its README runs it: the terminal funnel, three SVG files and the report.
     @Test func theReportExampleRuns() throws {
         let dir = try FunnelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -315,10 +315,11 @@ import Testing
             biggest drop: 60.0% of the deals that reached Proposal went on to Negotiation
             wrote chart to funnel.svg
             wrote chart to forecast.svg
+            wrote chart to changes.svg
             wrote report to pipeline.html
 
             """)
-        for f in ["funnel.svg", "forecast.svg", "pipeline.html"] {
+        for f in ["funnel.svg", "forecast.svg", "changes.svg", "pipeline.html"] {
             let outline = Outline.parse(try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8))
             #expect(outline.error == nil, "\(f): \(outline.error ?? "")")
         }
