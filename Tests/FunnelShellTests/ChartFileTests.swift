@@ -183,6 +183,23 @@ import Testing
         #expect(outline.named("svg").count == 4)
         #expect(outline.named("style").first?.text.contains("@page { size: A4") == true)
         #expect(outline.named("style").first?.text.contains("@media (max-width: 640px)") == true)
+        // On paper: colours print, and neither a heading with its chart nor a table with its
+        // query is split by a page break.
+        let style = outline.named("style").first?.text ?? ""
+        #expect(style.contains("print-color-adjust: exact;"))
+        #expect(style.contains(".head, .result, figure, tr { break-inside: avoid; page-break-inside: avoid; }"))
+        #expect(style.contains(".head { break-after: avoid; page-break-after: avoid; }"))
+        let sections = outline.elements.indices.filter { outline.elements[$0].name == "section" }
+        #expect(sections.count == 7)
+        for i in sections {
+            #expect(outline.elements[i + 1].name == "div" && outline.elements[i + 1].attributes["class"] == "head")
+            #expect(outline.elements[i + 2].name == "h2")
+        }
+        #expect(outline.named("div").filter { $0.attributes["class"] == "result" }.count == 7)
+        // The rows of zeros stay in the table, greyed: of the changes since 2026-01-01, the
+        // opening (no deal was open on December 31) and 10 of the 13 movements (all but
+        // created, won and lost); no other table has a row of only zeros.
+        #expect(outline.named("tr").filter { $0.attributes["class"] == "nil" }.count == 1 + 10)
         #expect(outline.named("meta").contains { $0.attributes["name"] == "viewport" })
         Self.expectSelfContained(text, "pipeline.html")
         try Self.expectSnapshot(text, "pipeline.html")
