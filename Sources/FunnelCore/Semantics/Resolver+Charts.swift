@@ -16,6 +16,11 @@ extension Resolver {
                              + "would group the movements", file: file, range: g.range,
                              help: deals ? "write show deals instead of by deals" : "drop by amount: a waterfall is of amount unless it says show deals")
         }
+        if case .changes = q.verb, q.limit != nil {
+            throw Diagnostic(.syntax, "E472", "chart changes takes no limit: a waterfall cut short does not add up to its closing",
+                             file: file, range: clauseWords("limit", in: q.range, before: nil) ?? q.range,
+                             help: "to leave out a part of the pipeline, filter it: chart changes ... where team = \"East\"")
+        }
         if case .changes = q.verb, let shown = q.columns {
             guard shown.count == 1, shown[0].kind == .name("deals") || shown[0].kind == .name("amount") else {
                 throw Diagnostic(.name, "E471", "show in chart changes names the figure of the steps: deals or amount", file: file,
