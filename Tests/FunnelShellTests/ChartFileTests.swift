@@ -93,7 +93,7 @@ import Testing
             ("trend.svg", "chart pipeline by close_date.month", "pipeline by close_date.month"),
             ("win-rate.svg", "chart win rate by owner", "win rate by owner"),
             ("changes.svg", "chart changes since 2026-02-01", "changes since 2026-02-01"),
-            ("changes-by-team.svg", "chart changes during 2026-Q1 by team show deals", "changes during 2026-Q1 by team show deals"),
+            ("changes-by-team.svg", "chart changes since 2026-02-01 by team show deals", "changes since 2026-02-01 by team show deals"),
         ]
         for (file, statement, title) in charts {
             let r = try Self.run("\(statement) to \"\(file)\"", store: store, in: dir)

@@ -243,8 +243,11 @@ public enum SVGChartRenderer {
             } else {
                 line(barX, y, barX + barWidth, y)
                 for f in [0.0, 0.5, 1.0] {
+                    // A count has no half deal: the middle tick goes where it would not be whole.
+                    let v = bottom + (top - bottom) * f
+                    if chart.valueKind == .integer, v != v.rounded() { continue }
                     line(barX + barWidth * f, y, barX + barWidth * f, y + 4)
-                    text(tick(bottom + (top - bottom) * f), x: barX + barWidth * f, y: y + 16, size: 10, anchor: f == 0 ? "start" : f == 1 ? "end" : "middle",
+                    text(tick(v), x: barX + barWidth * f, y: y + 16, size: 10, anchor: f == 0 ? "start" : f == 1 ? "end" : "middle",
                          fill: "#666")
                 }
                 text(chart.axis, x: barX + barWidth / 2, y: y + 32, size: 11, anchor: "middle", fill: "#666")
