@@ -150,15 +150,23 @@ public enum HelpText {
       chart funnel [F] [where C] [during W] [as of D] [by amount]
                                       one centred bar per stage, as wide as the deals
                                       (or amount) that reached it; reached, amount,
-                                      next_rate; the lowest next_rate marked
+                                      next_rate; marked: the lowest next_rate of the
+                                      stages that lost a deal (open deals have not dropped)
       chart QUERY [show COLUMN]       the query's figures as bars: forecast stacked
                                       (closed, commit, best case, the rest), conversion
                                       as the share reached, time in stage avg and median,
                                       by DATE.week|month|quarter a trend, empty periods kept
+      chart changes since D | during W [by ...] [show deals]
+                                      the pipeline waterfall: opening and closing bars,
+                                      each movement a step up (in) or down (out) from the
+                                      running total, with its deals and amount; by amount
+                                      unless show deals; movements with no deal left out
       chart ... to "file.svg"         the chart as a standalone SVG file
       report [F] [where C] [during W] [as of D] to "pipeline.html"
                                       one HTML file: funnel, forecast by team, conversion,
-                                      time in stage, bottlenecks, stale deals
+                                      time in stage, bottlenecks, pipeline changes (the
+                                      waterfall of W; without during, of the quarter so
+                                      far), stale deals
       Charts fit COLUMNS (else the terminal, else 80); --charset ascii|unicode
     Tasks, notifications and leads: during keeps tasks due, notifications made, leads
     created in W; status = open/done/new/acked/...

@@ -321,7 +321,7 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         #expect(complete("show ") == ["fields", "funnel", "funnels", "rules", "tables"])
         #expect(complete("show funnel E") == ["Enterprise"])
         // Only the queries with a headline figure can be charted.
-        #expect(complete("chart ") == ["avg", "conversion", "count", "cycle", "forecast", "funnel", "max", "min", "pipeline",
+        #expect(complete("chart ") == ["avg", "changes", "conversion", "count", "cycle", "forecast", "funnel", "max", "min", "pipeline",
                                        "sum", "time in stage", "velocity", "win rate"])
         #expect(complete("chart funnel ") == FunnelShellTests.funnels)
         #expect(complete("chart forecast by ") == operands)

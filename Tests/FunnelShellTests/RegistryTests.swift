@@ -102,7 +102,7 @@ struct RegistryTests {
     }
 
     @Test func chartOffersTheQueriesWithAHeadline() {
-        #expect(complete("chart ") == ["avg", "conversion", "count", "cycle", "forecast", "funnel", "max", "min", "pipeline",
+        #expect(complete("chart ") == ["avg", "changes", "conversion", "count", "cycle", "forecast", "funnel", "max", "min", "pipeline",
                                         "sum", "time in stage", "velocity", "win rate"])
     }
 

@@ -219,6 +219,9 @@ public enum DiagnosticCatalog {
         add("E492", .syntax, "a clause chart funnel or report does not take")
         add("E493", .name, "chart funnel by something other than amount")
         add("E494", .name, "a where of chart funnel or report that names a result column")
+        add("E470", .name, "chart changes by amount or by deals (its figure is chosen with show)")
+        add("E471", .name, "show in chart changes that names something other than deals or amount")
+        add("E472", .syntax, "chart changes with a limit")
         // CRM data as exported: outcome stages, forecast categories, currencies, snapshots.
         add("R700", .runtime, "win or lose as a stage that is not a won (lost) stage of the deal's funnel")
         add("R701", .runtime, "reopen of a deal a snapshot import removed")

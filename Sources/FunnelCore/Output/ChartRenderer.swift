@@ -39,8 +39,13 @@ public enum ChartRenderer {
         /// The fill of each series, strongest first.
         var fills: [String] { ascii ? ["#", "=", "+", "."] : ["█", "▓", "▒", "░"] }
 
-        /// Series of a paired chart skip a shade, so the two bars of a row stand apart.
-        func seriesFill(_ i: Int) -> String { fills[min(chart.kind == .paired ? i * 2 : i, fills.count - 1)] }
+        /// Series of a paired chart skip a shade, so the two bars of a row stand apart; a
+        /// waterfall's totals are solid, its increases the next shade, its decreases the palest
+        /// (`+` and `-` in ASCII, which say which way they go).
+        func seriesFill(_ i: Int) -> String {
+            if chart.kind == .waterfall { return (ascii ? ["#", "+", "-"] : ["█", "▓", "░"])[min(i, 2)] }
+            return fills[min(chart.kind == .paired ? i * 2 : i, fills.count - 1)]
+        }
 
         func plain(_ s: String) -> String { ascii ? s.replacing(" · ", with: " / ") : s }
 
@@ -96,6 +101,8 @@ public enum ChartRenderer {
                                       row.marked ? mark : nil))
                 case .stacked:
                     lines.append(line(labelCell, stacked(row.values, top: top, width: bar), bar, row.texts, textWidths, nil))
+                case .waterfall:
+                    lines.append(line(labelCell, step(row, bottom: chart.bottom, top: top, width: bar), bar, row.texts, textWidths, nil))
                 case .bars, .trend:
                     lines.append(line(labelCell, fill(row.values.first ?? nil, top: top, width: bar, char: fills[0], eighths: !ascii),
                                       bar, row.texts, textWidths, nil))
@@ -132,6 +139,22 @@ public enum ChartRenderer {
             guard let v = value, v > 0, top > 0 else { return "" }
             let n = max(1, Int((min(1, v / top) * Double(width)).rounded()))
             return String(repeating: " ", count: (width - n) / 2) + String(repeating: fills[0], count: n)
+        }
+
+        /// A waterfall row: the cells from where its span starts to where it ends, at least one
+        /// for a step that moves at all, so a small movement still shows which way it went.
+        func step(_ row: Chart.Row, bottom: Double, top: Double, width: Int) -> String {
+            guard top > bottom, row.values.count == 2, let from = row.values[0], let to = row.values[1] else { return "" }
+            let cell = { (v: Double) in Int(((v - bottom) / (top - bottom) * Double(width)).rounded()) }
+            var a = cell(min(from, to)), b = cell(max(from, to))
+            if b == a, from != to { if b < width { b += 1 } else { a -= 1 } }
+            let char: String
+            switch row.step {
+            case .increase: char = seriesFill(1)
+            case .decrease: char = seriesFill(2)
+            case .total, nil: char = seriesFill(0)
+            }
+            return String(repeating: " ", count: max(0, a)) + String(repeating: char, count: max(0, b - a))
         }
 
         /// Segments in series order; each ends where the running total ends, so the rounding

@@ -13,13 +13,16 @@ public enum HTMLReportRenderer {
         h += "<nav>" + page.sections.map { "<a href=\"#\(anchor($0.heading))\">\(XMLText.escape($0.heading))</a>" }.joined(separator: " ") + "</nav>\n"
         h += "</header>\n<main>\n"
         for s in page.sections {
-            h += "<section id=\"\(anchor(s.heading))\">\n<h2>\(XMLText.escape(s.heading))</h2>\n"
+            // Two blocks a printed page does not split: the heading with what it means and the
+            // chart, then the table with its query (a heading alone at the foot of a page, or
+            // a table cut from its query, reads badly on paper).
+            h += "<section id=\"\(anchor(s.heading))\">\n<div class=\"head\">\n<h2>\(XMLText.escape(s.heading))</h2>\n"
             h += "<p class=\"explain\">\(XMLText.escape(s.explanation))</p>\n"
             if let chart = s.chart, !chart.rows.isEmpty {
                 h += "<figure>\n" + SVGChartRenderer.render(chart, standalone: false, compact: true) + "</figure>\n"
             }
-            h += table(s.table, query: s.query)
-            h += "<p class=\"query\">the same figures: <code>\(XMLText.escape(s.query))</code></p>\n</section>\n"
+            h += "</div>\n<div class=\"result\">\n" + table(s.table, query: s.query)
+            h += "<p class=\"query\">the same figures: <code>\(XMLText.escape(s.query))</code></p>\n</div>\n</section>\n"
         }
         h += "</main>\n<footer>Made by funnel. Each section is the result of the query under it; "
             + "docs/metrics.md defines every figure.</footer>\n</body>\n</html>\n"
@@ -39,7 +42,10 @@ public enum HTMLReportRenderer {
         for c in t.columns { h += "<th class=\"\(numeric(c.kind) ? "num" : "text")\">\(XMLText.escape(c.name))</th>" }
         h += "</tr></thead>\n<tbody>\n"
         for row in t.rows {
-            h += "<tr>"
+            // A row of nothing but zeros (a movement that did not happen) stays, greyed.
+            let numbers = t.columns.indices.filter { numeric(t.columns[$0].kind) && $0 < row.count }
+            let zeros = !numbers.isEmpty && numbers.allSatisfy { row[$0].number == 0 }
+            h += zeros ? "<tr class=\"nil\">" : "<tr>"
             for (i, c) in t.columns.enumerated() {
                 let v = i < row.count ? row[i] : .null
                 h += "<td class=\"\(numeric(c.kind) ? "num" : "text")\" data-column=\"\(XMLText.escape(c.name))\" "
@@ -78,6 +84,7 @@ public enum HTMLReportRenderer {
     .query { color: #666; font-size: 12px; margin: 6px 0 0; }
     code { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; background: #f3f5f8; padding: 1px 4px; }
     .empty { color: #666; }
+    tr.nil td { color: #aaa; }
     footer { color: #777; font-size: 12px; border-top: 1px solid #e3e6ea; margin-top: 32px; padding-top: 8px; }
     @media (max-width: 640px) {
       body { padding: 12px 10px; }
@@ -88,10 +95,13 @@ public enum HTMLReportRenderer {
     }
     @media print {
       @page { size: A4; margin: 14mm; }
+      html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
       body { max-width: none; padding: 0; font-size: 11pt; }
       nav { display: none; }
       figure svg { max-width: 150mm; }
-      section { break-inside: avoid; page-break-inside: avoid; }
+      h2 { margin-top: 18px; }
+      .head, .result, figure, tr { break-inside: avoid; page-break-inside: avoid; }
+      .head { break-after: avoid; page-break-after: avoid; }
       .wrap { overflow: visible; }
       table { font-size: 10pt; }
       a { color: inherit; }

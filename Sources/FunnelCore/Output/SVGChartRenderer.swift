@@ -10,6 +10,8 @@ public enum SVGChartRenderer {
     static let colours = ["#2f5d9e", "#5b8fd6", "#9cc0ea", "#d5dde8"]
     static let stackColours = ["#2e7d4f", "#2f5d9e", "#7fa9de", "#d5dde8"]
     static let pairColours = ["#2f5d9e", "#e39b3b"]
+    /// A waterfall's totals, increases and decreases.
+    static let stepColours = ["#2f5d9e", "#2e7d4f", "#c0392b"]
     static let markColour = "#c0392b"
 
     /// The chart as a file (`standalone`) or as an element to put inside an HTML page.
@@ -55,7 +57,7 @@ public enum SVGChartRenderer {
         var showsColumns: Bool {
             guard figureColumns else { return false }
             switch chart.kind {
-            case .funnel, .stacked: return true
+            case .funnel, .stacked, .waterfall: return true
             case .paired, .trend: return false
             case .bars: return chart.textColumns.count > 1
             }
@@ -87,6 +89,7 @@ public enum SVGChartRenderer {
             switch chart.kind {
             case .stacked: return SVGChartRenderer.stackColours
             case .paired: return SVGChartRenderer.pairColours
+            case .waterfall: return SVGChartRenderer.stepColours
             default: return SVGChartRenderer.colours
             }
         }
@@ -161,10 +164,10 @@ public enum SVGChartRenderer {
                 text(chart.textColumns[i], x: end, y: y, size: 11, anchor: "end", fill: "#666")
             }
             y += 10
-            let top = chart.top
+            let top = chart.top, bottom = chart.bottom
             let rowHeight = chart.kind == .paired ? 34.0 : 28.0
             var section: String?
-            for row in chart.rows {
+            for (index, row) in chart.rows.enumerated() {
                 if sectioned, row.section != section {
                     section = row.section
                     y += 6
@@ -211,6 +214,21 @@ public enum SVGChartRenderer {
                         let t = row.texts.indices.contains(i) ? row.texts[i] : ""
                         text(t, x: barX + bw + 4, y: by + h - 3, size: 10, fill: "#444")
                     }
+                case .waterfall:
+                    guard row.values.count == 2, let from = row.values[0], let to = row.values[1], top > bottom else { break }
+                    let at = { (v: Double) in barX + (v - bottom) / (top - bottom) * barWidth }
+                    let x0 = at(min(from, to)), x1 = at(max(from, to))
+                    let bw = from == to ? 0 : max(2, x1 - x0)
+                    let colour = colours[row.step == .increase ? 1 : row.step == .decrease ? 2 : 0]
+                    rect(x: x0, y: y + 4, w: bw, h: rowHeight - 8, fill: colour,
+                         title: "\(row.label): \(row.texts.joined(separator: " deals, "))")
+                    let value = row.texts.indices.contains(chart.measuredText) ? row.texts[chart.measuredText] : ""
+                    text(value, x: x0 + bw + 4, y: mid + 4, size: 11, fill: "#444")
+                    // The running total carries on into the next row of the same group.
+                    if index + 1 < chart.rows.count, chart.rows[index + 1].section == row.section {
+                        out += "<line x1=\"\(n(at(to)))\" y1=\"\(n(y + rowHeight - 4))\" x2=\"\(n(at(to)))\" "
+                            + "y2=\"\(n(y + rowHeight + 4))\" stroke=\"#888\" stroke-width=\"1\" stroke-dasharray=\"2 2\"/>\n"
+                    }
                 case .bars, .trend:
                     let bw = max(0, (row.values.first.flatMap { $0 } ?? 0) * scale)
                     rect(x: barX, y: y + 4, w: min(barWidth, bw), h: rowHeight - 8, fill: colours[0])
@@ -225,8 +243,11 @@ public enum SVGChartRenderer {
             } else {
                 line(barX, y, barX + barWidth, y)
                 for f in [0.0, 0.5, 1.0] {
+                    // A count has no half deal: the middle tick goes where it would not be whole.
+                    let v = bottom + (top - bottom) * f
+                    if chart.valueKind == .integer, v != v.rounded() { continue }
                     line(barX + barWidth * f, y, barX + barWidth * f, y + 4)
-                    text(tick(top * f), x: barX + barWidth * f, y: y + 16, size: 10, anchor: f == 0 ? "start" : f == 1 ? "end" : "middle",
+                    text(tick(v), x: barX + barWidth * f, y: y + 16, size: 10, anchor: f == 0 ? "start" : f == 1 ? "end" : "middle",
                          fill: "#666")
                 }
                 text(chart.axis, x: barX + barWidth / 2, y: y + 32, size: 11, anchor: "middle", fill: "#666")

@@ -1,8 +1,8 @@
 /// A chart as data: what each bar measures and says, taken from a query's result table, so
 /// the terminal, SVG and the HTML report draw the same figures the query prints. Every
-/// kind of chart is rows of values over the same table; a new kind (the pipeline waterfall
-/// over the `changes` report) is one more `Kind`, a builder in `Charts` and a case in each
-/// renderer.
+/// kind of chart is rows of values over the same table; a new kind is one more `Kind`, a
+/// builder in `Charts` and a case in each renderer (as the pipeline waterfall over the
+/// `changes` report is).
 public struct Chart: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// One bar per row, from the left.
@@ -15,6 +15,15 @@ public struct Chart: Sendable, Equatable {
         case paired
         /// One bar per period, in time order, the periods with no deal kept.
         case trend
+        /// The pipeline waterfall: each row spans `values[0]` to `values[1]` of a running
+        /// total — the opening and closing bars from zero, each movement a step floating from
+        /// where the one before ended.
+        case waterfall
+    }
+
+    /// What a waterfall row is: a total (opening, closing) or a signed movement.
+    public enum Step: Sendable, Equatable {
+        case total, increase, decrease
     }
 
     public struct Row: Sendable, Equatable {
@@ -27,8 +36,12 @@ public struct Chart: Sendable, Equatable {
         public var texts: [String]
         /// The biggest drop of a funnel.
         public var marked: Bool = false
-        public init(section: String? = nil, label: String, values: [Double?], texts: [String], marked: Bool = false) {
+        /// A waterfall row's part in the running total; nil in every other kind.
+        public var step: Step?
+        public init(section: String? = nil, label: String, values: [Double?], texts: [String], marked: Bool = false,
+                    step: Step? = nil) {
             self.section = section; self.label = label; self.values = values; self.texts = texts; self.marked = marked
+            self.step = step
         }
     }
 
@@ -62,12 +75,23 @@ public struct Chart: Sendable, Equatable {
     }
 
     /// The largest bar (the sum of a stack), which a full bar stands for unless `scaleMax` says.
+    /// A waterfall's is the highest its running total gets.
     public var top: Double {
         if let scaleMax { return scaleMax }
+        if kind == .waterfall { return rows.flatMap { $0.values.compactMap { $0 } }.max() ?? 0 }
         let sizes = rows.map { r -> Double in
             let v = r.values.compactMap { $0 }.map { Swift.max(0, $0) }
             return kind == .stacked ? v.reduce(0, +) : (v.max() ?? 0)
         }
         return sizes.max() ?? 0
     }
+
+    /// Where the value axis starts: zero, or below it if a waterfall's running total dips there.
+    public var bottom: Double {
+        guard kind == .waterfall else { return 0 }
+        return min(0, rows.flatMap { $0.values.compactMap { $0 } }.min() ?? 0)
+    }
+
+    /// The index of the text that is the figure a bar measures (a waterfall's deals or amount).
+    public var measuredText: Int { textColumns.firstIndex(of: axis) ?? 0 }
 }

@@ -13,6 +13,7 @@ enum Charts {
                              help: "chart an aggregate: chart pipeline, chart forecast by team, chart count deals by stage")
         }
         let title = Self.title(q, file: file)
+        if spec.kind == .changes { return try waterfall(table, q: q, title: title, file: file) }
         if let shown = q.columns {
             guard shown.count == 1, case .name(let n) = shown[0].kind, metricNames.contains(n) else {
                 throw Diagnostic(.runtime, "R141", "show in a chart names one result column", file: file,
@@ -126,6 +127,65 @@ enum Charts {
         return chart
     }
 
+    // MARK: - The waterfall
+
+    /// `chart changes since D | during W [by DIM] [show deals]`: the `changes` report as a
+    /// waterfall, by amount unless `show deals` says. The opening and closing bars stand on
+    /// zero; each movement floats from where the running total stood, up for an inflow, down
+    /// for an outflow, so the last step ends where the closing bar does (the report's
+    /// opening + movements = closing). Movements with no deal are left out; by deals, so are
+    /// `increased` and `decreased`, whose deals stay and do not move the count.
+    static func waterfall(_ t: ResultTable, q: Query, title: String, file: SourceFile) throws -> Chart {
+        var measure = "amount"
+        if let shown = q.columns {
+            guard shown.count == 1, case .name(let n) = shown[0].kind, n == "deals" || n == "amount" else {
+                throw Diagnostic(.runtime, "R141", "show in a chart of changes names deals or amount", file: file,
+                                 range: shown.first?.range ?? q.range, help: "a waterfall is by amount unless it says: show deals")
+            }
+            measure = n
+        }
+        let byDeals = measure == "deals"
+        let cells = Cells(t)
+        let col = { (n: String) in t.columns.firstIndex { $0.name == n } ?? 0 }
+        let movement = col("movement"), deals = col("deals"), amount = col("amount"), value = byDeals ? deals : amount
+        // The `by` groups are the columns before the movement: each group a waterfall of its own.
+        let groups = Array(0..<movement)
+        var rows: [Chart.Row] = []
+        var running = 0.0
+        var section: String?
+        var unmoved = false, amountOnly = false
+        for row in t.rows {
+            let group = groups.isEmpty ? nil : joinedLabel(row, groups, cells)
+            if rows.isEmpty || group != section { section = group; running = 0 }
+            let name = cells.text(row, movement)
+            let v = row[value].number ?? 0
+            let texts = [cells.text(row, deals), cells.text(row, amount)]
+            if name == "opening" || name == "closing" {
+                running = v
+                rows.append(Chart.Row(section: group, label: name, values: [0, v], texts: texts, step: .total))
+                continue
+            }
+            let count = row[deals].number ?? 0
+            if count == 0 && (row[amount].number ?? 0) == 0 { unmoved = true; continue }
+            if byDeals && (name == "increased" || name == "decreased") { amountOnly = true; continue }
+            rows.append(Chart.Row(section: group, label: name, values: [running, running + v], texts: texts,
+                                  step: v < 0 || (v == 0 && count < 0) ? .decrease : .increase))
+            running += v
+        }
+        let note: String?
+        switch (unmoved, amountOnly) {
+        case (true, true): note = "not drawn: movements with no deal, and increased and decreased (amount only)"
+        case (true, false): note = "movements with no deal are not drawn"
+        case (false, true): note = "not drawn: increased and decreased (amount only)"
+        case (false, false): note = nil
+        }
+        var chart = Chart(kind: .waterfall, title: title, axis: measure, labelAxis: "movement",
+                          series: ["total", "increase", "decrease"], textColumns: ["deals", "amount"], rows: rows,
+                          note: note, table: t)
+        chart.valueKind = byDeals ? .integer : .money
+        return chart
+    }
+
     // MARK: - The funnel
 
     /// `chart funnel [F] [where C] [during W] [as of D] [by amount]`: the `conversion` report
@@ -161,10 +221,17 @@ enum Charts {
         }
         let cells = Cells(t)
         let col = { (n: String) in t.columns.firstIndex { $0.name == n } ?? 0 }
-        let reached = col("reached"), amount = col("reached_amount"), next = col("next_rate")
+        let reached = col("reached"), amount = col("reached_amount"), next = col("next_rate"), lost = col("lost")
+        // A drop is deals lost: the deals of a stage that are still open in it have not
+        // dropped out, they have not decided yet, so a stage that lost none is no drop however
+        // low its next_rate (the last open stage of a young funnel, whose deals are all still
+        // open, would otherwise always be). Among the stages that lost deals, the lowest
+        // next_rate, as bottlenecks ranks them.
         var drop: Int?
+        var undecided = false
         for (i, row) in t.rows.enumerated() {
             guard let rate = row[next].number, rate < 1 else { continue }
+            guard (row[lost].number ?? 0) > 0 else { undecided = true; continue }
             if drop.map({ rate < (t.rows[$0][next].number ?? 1) }) ?? true { drop = i }
         }
         let rows = t.rows.enumerated().map { i, row in
@@ -175,6 +242,8 @@ enum Charts {
         if let d = drop, d + 1 < t.rows.count {
             note = "biggest drop: \(cells.text(t.rows[d], next)) of the deals that reached \(cells.text(t.rows[d], 0)) "
                 + "went on to \(cells.text(t.rows[d + 1], 0))"
+        } else if drop == nil, undecided {
+            note = "no drop marked: the deals that did not go on are still open"
         }
         var chart = Chart(kind: .funnel, title: funnelTitle(view, file: file), axis: view.byAmount ? "amount reached" : "deals reached",
                           labelAxis: "stage", series: [view.byAmount ? "reached_amount" : "reached"],

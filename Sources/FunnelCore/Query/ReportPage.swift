@@ -76,6 +76,11 @@ public struct ReportPage: Sendable, Equatable {
                 + "the stale deals in each.",
             query: words.query("bottlenecks"), table: bottlenecks, chart: nil))
 
+        if let changes = try waterfall(view, runner: runner, words: words, file: file,
+                                       run: { verb, during in try run(verb, during: during) }) {
+            sections.append(changes)
+        }
+
         let stale = try run(.stale, during: false)
         sections.append(Section(
             heading: "Stale deals", explanation: "Open deals past their stage's stale after, the longest stuck first, with "
@@ -88,6 +93,37 @@ public struct ReportPage: Sendable, Equatable {
         if let f = c.filter { about.append("where " + file.text(f.range)) }
         return ReportPage(title: "Pipeline report" + (view.funnel.map { ": " + $0.text } ?? ""),
                           subtitle: about.joined(separator: " · "), sections: sections)
+    }
+
+    /// The waterfall since the start of the window: `changes during W` (whose `during` also
+    /// keeps the deals closing in W, as the forecast's does); without a window, the quarter so
+    /// far, `changes since` its first day. A window that starts after the report's day has
+    /// no changes yet, and no section.
+    static func waterfall(_ view: FunnelView, runner: QueryRunner, words: Words, file: SourceFile,
+                          run: (QueryVerb, Bool) throws -> ResultTable) throws -> Section? {
+        let today = runner.ctx.today
+        let verb: QueryVerb, text: String, explanation: String
+        if let w = view.clauses.during {
+            let (start, _) = try WindowRange.resolve(w, today: today, file: file)
+            guard start <= today else { return nil }
+            verb = .changes(since: nil)
+            text = "changes"
+            explanation = "How the open pipeline of deals closing in the window changed, from the day before the window "
+                + "began to its end (today at the latest): the opening pipeline, each movement in (+) and out (−), the closing one."
+        } else {
+            let start = Calendar.startOfQuarter(today)
+            verb = .changes(since: Expr(.date(start), SourceRange(0, 0)))
+            text = "changes since " + Calendar.format(start)
+            explanation = "How the open pipeline changed this quarter so far, since \(Calendar.format(start)): the opening "
+                + "pipeline, each movement in (+) and out (−), the closing one."
+        }
+        let table = try run(verb, true)
+        var q = Query(verb: verb, range: SourceRange(0, 0))
+        q.during = view.clauses.during
+        let title = text + (view.clauses.during.map { " during " + file.text($0.range) } ?? "")
+        let chart = try Charts.waterfall(table, q: q, title: title, file: file)
+        return Section(heading: "Pipeline changes", explanation: explanation + " Movements with no deal are not drawn.",
+                       query: words.query(text), table: table, chart: chart)
     }
 
     /// The clauses of the view as query text, for the query line of each section.

@@ -13,7 +13,8 @@ extension Resolver {
             throw Diagnostic(.syntax, "E340", "\(verb.name) has fixed columns; show picks columns of deals", file: file, range: c.range,
                              help: "its columns are: " + ((ResultColumns.stageRowColumn(verb).map { [$0] } ?? []) + ResultColumns.of(verb)).map(\.name).joined(separator: ", "))
         }
-        let given: [(QueryClause, SourceRange?)] = [(.during, q.during?.range), (.by, q.groups.first?.range)]
+        let given: [(QueryClause, SourceRange?)] = [(.during, q.during?.range), (.by, q.groups.first?.range),
+                                                    (.order, q.order.first?.expr.range)]
         for (clause, range) in given {
             if let range, let refusal = spec.refusal(clause) {
                 throw Diagnostic(.syntax, "E340", refusal.message, file: file, range: range, help: refusal.help)

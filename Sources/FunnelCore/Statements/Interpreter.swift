@@ -183,7 +183,14 @@ public final class Interpreter {
         case .chart(let q):
             var runner = QueryRunner(context: EvalContext(state: state, today: today), file: file)
             runner.keepEmptyPeriods = true
-            let table = try runner.run(checked.query ?? CheckedQuery(builtIn: q))
+            var run = checked.query ?? CheckedQuery(builtIn: q)
+            if case .changes = q.verb, q.columns != nil {
+                // `chart changes ... show deals` picks the waterfall's figure from the whole report.
+                var whole = q
+                whole.columns = nil
+                run = CheckedQuery(builtIn: whole)
+            }
+            let table = try runner.run(run)
             return .chart(try Charts.chart(q, table: table, file: file))
         case .chartFunnel(let view):
             return .chart(try Charts.funnel(view, runner: QueryRunner(context: EvalContext(state: state, today: today), file: file),

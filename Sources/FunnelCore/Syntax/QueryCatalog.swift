@@ -150,7 +150,7 @@ public struct QuerySpec: Sendable {
                   fixedColumns: true,
                   refusals: [Refusal(clause: .order, message: "changes lists its movements in waterfall order and takes no order by",
                                      help: nil)],
-                  usage: "changes since DATE | changes during WINDOW [by ...]"),
+                  chart: "amount", usage: "changes since DATE | changes during WINDOW [by ...]"),
         QuerySpec(.tasks, ["tasks"], usage: "tasks [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.notifications, ["notifications"], usage: "notifications [where C] [order by ...] [limit N] [during W] [show ...]"),
         QuerySpec(.leads, ["leads"], usage: "leads [where C] [order by ...] [limit N] [during W] [show ...]"),

@@ -284,6 +284,8 @@ extension Parser {
     }
 
     /// chart-statement := "chart" ( "funnel" funnel-view | query )
+    /// `chart changes since D` is a chart of a query like any other (its `by` groups, its
+    /// `show` picks the figure); the kind of chart follows from the query.
     mutating func parseChart() throws -> StatementKind {
         try expect("chart")
         if accept("funnel") { return .chartFunnel(try parseFunnelView()) }
