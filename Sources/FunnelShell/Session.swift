@@ -60,6 +60,8 @@ public final class Session {
     var keptEvents: [(type: String, count: Int)] = []
     /// Confirmations shown before the entry ended (a result followed them).
     var shownConfirmations = 0
+    /// A delivery committed part of the entry being run (Delivery.swift).
+    var committedEarly = false
     /// The format `.once FILE` chose from FILE's extension, for the one result it takes.
     var onceFormat: OutputFormat?
     var outputSink: OutputSink?
@@ -99,7 +101,13 @@ public final class Session {
         interpreter.user = ProcessInfo.processInfo.environment["FUNNEL_USER"] ?? ProcessInfo.processInfo.environment["USER"]
         try refresh()
         // A delivered notification's mark is committed at once (Delivery.swift).
-        interpreter.commitNow = { [unowned self] in try self.commitPending() }
+        interpreter.commitNow = { [unowned self] in
+            try self.commitPending()
+            // Those changes are kept now, whatever fails later in the entry.
+            self.releaseConfirmations()
+            self.shownConfirmations = 0
+            self.committedEarly = true
+        }
     }
 
     public var state: FunnelState { interpreter.state }
@@ -218,7 +226,7 @@ public final class Session {
 
     /// Statements that change the store, so the run takes the writer lock.
     func runTransaction(_ statements: [CheckedStatement], file: SourceFile) throws -> Int32 {
-        if readDepth == 0 { try refresh(); shownConfirmations = 0 }
+        if readDepth == 0 { try refresh(); shownConfirmations = 0; committedEarly = false }
         var status = ExitStatus.success
         var succeeded = 0
         for s in statements {
@@ -427,10 +435,12 @@ public final class Session {
         out.flush()
     }
 
-    /// The entry was rolled back: its changes were never made.
+    /// The entry was rolled back: its changes were never made (those before a delivered
+    /// notification were committed with it, and their confirmations shown then).
     func dropConfirmations() {
         if !heldConfirmations.isEmpty || shownConfirmations > 0 {
-            out.line("rolled back: nothing from this entry was kept")
+            out.line(committedEarly ? "rolled back: nothing from this entry after its last delivered notification was kept"
+                                    : "rolled back: nothing from this entry was kept")
             out.flush()
         }
         heldConfirmations = []
@@ -549,6 +559,7 @@ public final class Session {
             snapshotPosition = 0
             unsnapshottedBytes = 0
             journalLatestChange = Int32.min
+            interpreter.reportedWaiting = [:]
             try refresh()
         case .today(let day):
             options.today = day
@@ -644,6 +655,11 @@ public final class Session {
         }
         if status != ExitStatus.success {
             interpreter.rollback(to: savepoint)
+            if interpreter.committed(since: savepoint) {
+                throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it after its last delivered notification was kept",
+                                 file: file, range: statement.range,
+                                 notes: ["a delivered notification is committed at once, with everything before it, so it is never sent twice"])
+            }
             throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it was kept", file: file, range: statement.range)
         }
     }
