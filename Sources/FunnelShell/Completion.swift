@@ -660,7 +660,10 @@ extension Completion {
                 if word(1, "rollup") || word(1, "accuracy") { return query(from: 2) }
                 if word(1, "history") { return n == 2 ? kw(["for"]) : n == 3 ? [] : query(from: 4) }
                 return query(from: 1)
-            case "deals", "pipeline", "cycle", "velocity", "stale", "calibration", "bottlenecks", "attainment",
+            case "attainment":
+                if n == 1 { return kw(["rollup"]) + query(from: 1) }
+                return word(1, "rollup") ? query(from: 2) : query(from: 1)
+            case "deals", "pipeline", "cycle", "velocity", "stale", "calibration", "bottlenecks",
                  "tasks", "notifications":
                 return query(from: 1)
             case "where", "by", "order", "limit", "during", "as":

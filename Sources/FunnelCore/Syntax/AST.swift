@@ -93,7 +93,7 @@ public enum QueryVerb: Equatable, Sendable {
     case history(deal: Expr)
     case changes(since: Expr?)
     /// Managers' reports (ManagerReports.swift): quotas, the hierarchy, submissions, accuracy.
-    case attainment, forecastRollup, forecastAccuracy
+    case attainment, attainmentRollup, forecastRollup, forecastAccuracy
     case forecastHistory(holder: Expr)
 
     /// The name used in messages ("statement not available yet", help).
@@ -119,6 +119,7 @@ public enum QueryVerb: Equatable, Sendable {
         case .history: return "history of deal"
         case .changes: return "changes"
         case .attainment: return "attainment"
+        case .attainmentRollup: return "attainment rollup"
         case .forecastRollup: return "forecast rollup"
         case .forecastAccuracy: return "forecast accuracy"
         case .forecastHistory: return "forecast history"
