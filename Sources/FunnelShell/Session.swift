@@ -439,7 +439,7 @@ public final class Session {
     /// notification were committed with it, and their confirmations shown then).
     func dropConfirmations() {
         if !heldConfirmations.isEmpty || shownConfirmations > 0 {
-            out.line(committedEarly ? "rolled back: nothing from this entry after its last delivered notification was kept"
+            out.line(committedEarly ? "rolled back: nothing from this entry after its last delivery was kept"
                                     : "rolled back: nothing from this entry was kept")
             out.flush()
         }
@@ -656,9 +656,9 @@ public final class Session {
         if status != ExitStatus.success {
             interpreter.rollback(to: savepoint)
             if interpreter.committed(since: savepoint) {
-                throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it after its last delivered notification was kept",
+                throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it after its last delivery was kept",
                                  file: file, range: statement.range,
-                                 notes: ["a delivered notification is committed at once, with everything before it, so it is never sent twice"])
+                                 notes: ["a delivery commits at once what came before it, so no notification is made or sent twice"])
             }
             throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it was kept", file: file, range: statement.range)
         }

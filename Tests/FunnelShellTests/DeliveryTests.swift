@@ -169,7 +169,7 @@ struct DeliveryTests {
         let first = PTYProcess.plain(try p.expect("funnel> "))
         #expect(first.contains("checked 3 rules against 1 open deal: 3 notifications, 0 tasks\n"))
         #expect(first.contains("delivered 2 notifications\n"))
-        #expect(first.contains("error[C005]: a statement in \(fail.path) failed; nothing of it after its last delivered notification was kept\n"))
+        #expect(first.contains("error[C005]: a statement in \(fail.path) failed; nothing of it after its last delivery was kept\n"))
         #expect(first.contains("checked 3 rules against 1 open deal: 0 notifications, 0 tasks\n"))
         #expect(first.contains("delivered 0 notifications\n"))
         #expect(!first.contains("delivered 1 notification"))
@@ -178,16 +178,33 @@ struct DeliveryTests {
         #expect(PTYProcess.plain(try p.expect("funnel> ")) == "deliver notifications\ndelivered 0 notifications\nfunnel> ")
         try p.send("check rules\r")
         #expect(PTYProcess.plain(try p.expect("funnel> ")).contains("checked 3 rules against 1 open deal: 0 notifications, 0 tasks\ndelivered 0 notifications\n"))
+        // With .bail on, an entry that fails after delivering keeps what the delivery committed
+        // (N-1, whose notifications went out) and says only the rest was rolled back.
+        try p.send(".bail on\r")
+        try p.expect("funnel> ")
+        try p.send(#"deal "N-1" { amount: 1k, owner: "li.wei", stage: Proposal } on 2026-03-02; check rules; deal "N-2" { amount: 1k }; move deal "nope" to Won"# + "\r")
+        let bailed = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(bailed.contains("deal \"N-1\" created\n"))
+        #expect(bailed.contains("delivered 2 notifications\n"))
+        #expect(bailed.contains("error[R101]: no deal \"nope\""))
+        #expect(bailed.hasSuffix("rolled back: nothing from this entry after its last delivery was kept\nfunnel> "))
+        #expect(!bailed.contains("deal \"N-2\" created"))
         try p.send(".quit\r")
         #expect(try p.waitForExit() == .exited(0))
-        #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
-        let listed = try FunnelProcess.run(["-c", "notifications show id, for, status"] + base, cwd: dir)
+        #expect(delivered(dir).count == 4)
+        #expect(Array(delivered(dir).prefix(2)) == [Self.toZhangMin, Self.toLiWei])
+        let deals = try FunnelProcess.run(["-c", "deals show id"] + base, cwd: dir)
+        #expect(deals.stdout == "id\n---\nD-1\nN-1\n")
+        let listed = try FunnelProcess.run(["-c", "notifications show id, deal, for, status"] + base, cwd: dir)
         #expect(listed == FunnelProcess.Result(stdout: """
-            id  for               status
-            --  ----------------  ------
-             1  manager of owner  new
-             2  owner             new
-             3  sales_director    new
+            id  deal  for               status
+            --  ----  ----------------  ------
+             1  D-1   manager of owner  new
+             2  D-1   owner             new
+             3  D-1   sales_director    new
+             4  N-1   manager of owner  new
+             5  N-1   owner             new
+             6  N-1   sales_director    new
 
             """, stderr: "", exitCode: 0))
     }
@@ -218,10 +235,10 @@ struct DeliveryTests {
             fail.funnel:2:11: error[R101]: no deal "NOPE"
              2 | move deal "NOPE" to Won
                |           ^^^^^^
-            main.funnel:1:1: error[C005]: a statement in fail.funnel failed; nothing of it after its last delivered notification was kept
+            main.funnel:1:1: error[C005]: a statement in fail.funnel failed; nothing of it after its last delivery was kept
              1 | .read fail.funnel
                | ^^^^^^^^^^^^^^^^^
-            note: a delivered notification is committed at once, with everything before it, so it is never sent twice
+            note: a delivery commits at once what came before it, so no notification is made or sent twice
 
             """)
         #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
