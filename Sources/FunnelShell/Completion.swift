@@ -696,7 +696,10 @@ extension Completion {
                 guard word(1, "changed") else { return query(from: 1) }
                 if n == 2 { return kw(["since"]) + query(from: 2) }
                 return word(2, "since") ? (n == 3 ? [] : query(from: 4)) : query(from: 2)
-            case "pipeline", "cycle", "velocity", "stale", "calibration", "bottlenecks", "attainment",
+            case "attainment":
+                if n == 1 { return kw(["rollup"]) + query(from: 1) }
+                return word(1, "rollup") ? query(from: 2) : query(from: 1)
+            case "pipeline", "cycle", "velocity", "stale", "calibration", "bottlenecks",
                  "tasks", "notifications":
                 return query(from: 1)
             case "where", "by", "order", "limit", "during", "as":

@@ -34,6 +34,13 @@ extension HelpText {
                      won / quota; gap = max(0, quota - won); pipeline, weighted = open
                      deals of the holder whose close_date falls in P; coverage = pipeline
                      / gap (empty when gap is 0). by team | by owner: one kind, with a total.
+    attainment rollup per person and period of the people's quotas: quota = the person's
+                     own (a manager's is their own number, not the sum of their reports');
+                     won, pipeline, weighted = their deals plus everyone's under them, each
+                     deal climbing the hierarchy of its day (won: the won day; open: today);
+                     rows follow today's hierarchy; owners who are no person share the last
+                     row; the total counts every deal once, against the top's quotas (one
+                     period only). by manager: the rows of people who manage someone.
     forecast rollup  forecast per person along the hierarchy today: their own deals plus
                      everyone under them at any depth; owners who are no person share the
                      last row; the total counts every deal once.
@@ -46,6 +53,7 @@ extension HelpText {
                      actual = won in P now; error = predicted - actual; accuracy =
                      1 - |error| / actual (empty when actual is 0).
     submitted        forecast by team|owner during exactly one holder period adds
-                     submitted_commit, submitted_best_case: the latest submission.
+                     submitted_commit, submitted_best_case: the latest submission (always
+                     when show names them; empty for a holder who submitted nothing).
     """
 }

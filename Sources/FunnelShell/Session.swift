@@ -62,6 +62,8 @@ public final class Session {
     var keptEvents: [(type: String, count: Int)] = []
     /// Confirmations shown before the entry ended (a result followed them).
     var shownConfirmations = 0
+    /// A delivery committed part of the entry being run (Delivery.swift).
+    var committedEarly = false
     /// The format `.once FILE` chose from FILE's extension, for the one result it takes.
     var onceFormat: OutputFormat?
     var outputSink: OutputSink?
@@ -101,7 +103,13 @@ public final class Session {
         interpreter.user = ProcessInfo.processInfo.environment["FUNNEL_USER"] ?? ProcessInfo.processInfo.environment["USER"]
         try refresh()
         // A delivered notification's mark is committed at once (Delivery.swift).
-        interpreter.commitNow = { [unowned self] in try self.commitPending() }
+        interpreter.commitNow = { [unowned self] in
+            try self.commitPending()
+            // Those changes are kept now, whatever fails later in the entry.
+            self.releaseConfirmations()
+            self.shownConfirmations = 0
+            self.committedEarly = true
+        }
     }
 
     public var state: FunnelState { interpreter.state }
@@ -226,7 +234,7 @@ public final class Session {
 
     /// Statements that change the store, so the run takes the writer lock.
     func runTransaction(_ statements: [CheckedStatement], file: SourceFile) throws -> Int32 {
-        if readDepth == 0 { try refresh(); shownConfirmations = 0 }
+        if readDepth == 0 { try refresh(); shownConfirmations = 0; committedEarly = false }
         var status = ExitStatus.success
         var succeeded = 0
         for s in statements {
@@ -452,12 +460,14 @@ public final class Session {
         }
     }
 
-    /// The entry was rolled back: its changes were never made, and the files it wrote are
-    /// removed.
+    /// The entry was rolled back: its changes were never made (those before a delivered
+    /// notification were committed with it, and their confirmations shown then), and the
+    /// files it wrote are removed.
     func dropConfirmations() {
         let droppedFiles = stagedFiles.discard()
         if !heldConfirmations.isEmpty || shownConfirmations > 0 || droppedFiles > 0 {
-            out.line("rolled back: nothing from this entry was kept")
+            out.line(committedEarly ? "rolled back: nothing from this entry after its last delivery was kept"
+                                    : "rolled back: nothing from this entry was kept")
             out.flush()
         }
         heldConfirmations = []
@@ -577,6 +587,7 @@ public final class Session {
             snapshotPosition = 0
             unsnapshottedBytes = 0
             journalLatestChange = Int32.min
+            interpreter.reportedWaiting = [:]
             try refresh()
         case .today(let day):
             options.today = day
@@ -675,6 +686,11 @@ public final class Session {
         if status != ExitStatus.success {
             interpreter.rollback(to: savepoint)
             stagedFiles.discard(from: filesBefore)
+            if interpreter.committed(since: savepoint) {
+                throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it after its last delivery was kept",
+                                 file: file, range: statement.range,
+                                 notes: ["a delivery commits at once what came before it, so no notification is made or sent twice"])
+            }
             throw Diagnostic(.runtime, "C005", "a statement in \(path) failed; nothing of it was kept", file: file, range: statement.range)
         }
     }

@@ -169,6 +169,8 @@ let clauses = ["as of", "by", "during", "limit", "order by", "show", "where"]
         // forecast also starts the managers' reports.
         #expect(complete("forecast ") == (["accuracy", "history", "rollup"] + clauses).sorted())
         #expect(complete("forecast rollup ") == clauses)
+        #expect(complete("attainment ") == (["rollup"] + clauses).sorted())
+        #expect(complete("attainment rollup ") == clauses)
         #expect(complete("forecast history ") == ["for"])
         #expect(complete("forecast history for 华东 ") == clauses)
         // deals also starts deals changed since DATE.

@@ -145,6 +145,117 @@ struct DeliveryTests {
         #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
     }
 
+    /// A file run by `.read` that delivers and then fails: the deliveries were committed as
+    /// they were made, so the rollback keeps them (and the notifications) in the session. A
+    /// second `check rules` and `deliver` in the same REPL session send nothing again, and the
+    /// journal still replays (before, the rolled-back session made notification 1 a second
+    /// time, sent it again, and the store no longer opened: "notification 1 is created twice").
+    @Test func aFailingReadInTheREPLKeepsItsDeliveriesAndSendsNothingTwice() throws {
+        let (dir, base) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The REPL runs in the test's folder, so the command finds its script by the store's.
+        let declared = try FunnelProcess.run(["-c", "deliver notifications via command \"cd '\(dir.path)' && sh record.sh\""] + base, cwd: dir)
+        #expect(declared.exitCode == 0)
+        let fail = dir.appendingPathComponent("fail.funnel"), outer = dir.appendingPathComponent("outer.funnel")
+        try "check rules\nmove deal \"NOPE\" to Won\n".write(to: fail, atomically: true, encoding: .utf8)
+        try ".read \(fail.path)\ncheck rules\ndeliver notifications\n".write(to: outer, atomically: true, encoding: .utf8)
+        let p = try PTYProcess(executable: FunnelProcess.executable.path, arguments: base,
+                               environment: ["TERM": "dumb", "NO_COLOR": "1", "HOME": dir.path,
+                                             "FUNNEL_HISTORY": dir.appendingPathComponent("history").path],
+                               columns: 200, rows: 40)
+        try p.expect("funnel> ")
+        // .bail is off in the REPL: the outer file carries on after the inner one fails.
+        try p.send(".read \(outer.path)\r")
+        let first = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(first.contains("checked 3 rules against 1 open deal: 3 notifications, 0 tasks\n"))
+        #expect(first.contains("delivered 2 notifications\n"))
+        #expect(first.contains("error[C005]: a statement in \(fail.path) failed; nothing of it after its last delivery was kept\n"))
+        #expect(first.contains("checked 3 rules against 1 open deal: 0 notifications, 0 tasks\n"))
+        #expect(first.contains("delivered 0 notifications\n"))
+        #expect(!first.contains("delivered 1 notification"))
+        #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
+        try p.send("deliver notifications\r")
+        #expect(PTYProcess.plain(try p.expect("funnel> ")) == "deliver notifications\ndelivered 0 notifications\nfunnel> ")
+        try p.send("check rules\r")
+        #expect(PTYProcess.plain(try p.expect("funnel> ")).contains("checked 3 rules against 1 open deal: 0 notifications, 0 tasks\ndelivered 0 notifications\n"))
+        // With .bail on, an entry that fails after delivering keeps what the delivery committed
+        // (N-1, whose notifications went out) and says only the rest was rolled back.
+        try p.send(".bail on\r")
+        try p.expect("funnel> ")
+        try p.send(#"deal "N-1" { amount: 1k, owner: "li.wei", stage: Proposal } on 2026-03-02; check rules; deal "N-2" { amount: 1k }; move deal "nope" to Won"# + "\r")
+        let bailed = PTYProcess.plain(try p.expect("funnel> "))
+        #expect(bailed.contains("deal \"N-1\" created\n"))
+        #expect(bailed.contains("delivered 2 notifications\n"))
+        #expect(bailed.contains("error[R101]: no deal \"nope\""))
+        #expect(bailed.hasSuffix("rolled back: nothing from this entry after its last delivery was kept\nfunnel> "))
+        #expect(!bailed.contains("deal \"N-2\" created"))
+        try p.send(".quit\r")
+        #expect(try p.waitForExit() == .exited(0))
+        #expect(delivered(dir).count == 4)
+        #expect(Array(delivered(dir).prefix(2)) == [Self.toZhangMin, Self.toLiWei])
+        let deals = try FunnelProcess.run(["-c", "deals show id"] + base, cwd: dir)
+        #expect(deals.stdout == "id\n---\nD-1\nN-1\n")
+        let listed = try FunnelProcess.run(["-c", "notifications show id, deal, for, status"] + base, cwd: dir)
+        #expect(listed == FunnelProcess.Result(stdout: """
+            id  deal  for               status
+            --  ----  ----------------  ------
+             1  D-1   manager of owner  new
+             2  D-1   owner             new
+             3  D-1   sales_director    new
+             4  N-1   manager of owner  new
+             5  N-1   owner             new
+             6  N-1   sales_director    new
+
+            """, stderr: "", exitCode: 0))
+    }
+
+    /// The same in one `funnel run --keep-going`, which carries on after the failed `.read`;
+    /// then the failing program run again as it is (no process killed, nothing cleaned up):
+    /// each notification still goes out exactly once.
+    @Test func aFailingProgramRunAgainSendsNothingTwice() throws {
+        let (dir, base) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "check rules\nmove deal \"NOPE\" to Won\n".write(to: dir.appendingPathComponent("fail.funnel"), atomically: true, encoding: .utf8)
+        try ".read fail.funnel\ncheck rules\ndeliver notifications\n".write(to: dir.appendingPathComponent("main.funnel"),
+                                                                            atomically: true, encoding: .utf8)
+        let kept = try FunnelProcess.run(["run", "main.funnel", "--keep-going"] + base, cwd: dir)
+        #expect(kept.exitCode == 1)
+        #expect(kept.stdout == """
+            checked 3 rules against 1 open deal: 3 notifications, 0 tasks
+            delivered 2 notifications
+            checked 3 rules against 1 open deal: 0 notifications, 0 tasks
+            delivered 0 notifications
+            delivered 0 notifications
+
+            """)
+        #expect(kept.stderr == """
+            warning[R788]: 1 notification names no declared person; it waits
+            note: 1 notification is for 'sales_director'
+            help: notify owner, manager of owner, a team or a person declared with person "id" { ... }
+            fail.funnel:2:11: error[R101]: no deal "NOPE"
+             2 | move deal "NOPE" to Won
+               |           ^^^^^^
+            main.funnel:1:1: error[C005]: a statement in fail.funnel failed; nothing of it after its last delivery was kept
+             1 | .read fail.funnel
+               | ^^^^^^^^^^^^^^^^^
+            note: a delivery commits at once what came before it, so no notification is made or sent twice
+
+            """)
+        #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
+
+        for _ in 0..<2 {
+            let again = try FunnelProcess.run(["run", "fail.funnel"] + base, cwd: dir)
+            #expect(again.exitCode == 1)
+            #expect(again.stdout == "checked 3 rules against 1 open deal: 0 notifications, 0 tasks\ndelivered 0 notifications\n")
+            #expect(again.stderr.hasSuffix("fail.funnel:2:11: error[R101]: no deal \"NOPE\"\n 2 | move deal \"NOPE\" to Won\n   |           ^^^^^^\n"))
+        }
+        #expect(delivered(dir) == [Self.toZhangMin, Self.toLiWei])
+        let verified = try FunnelProcess.run(["verify"] + base, cwd: dir)
+        #expect(verified.exitCode == 0)
+        let listed = try FunnelProcess.run(["-c", "notifications show id, status"] + base, cwd: dir)
+        #expect(listed.stdout == "id  status\n--  ------\n 1  new\n 2  new\n 3  new\n")
+    }
+
     @Test func deliveringWithoutACommandSaysHowToDeclareOne() throws {
         let dir = try FunnelProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

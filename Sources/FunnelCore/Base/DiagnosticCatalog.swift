@@ -239,6 +239,7 @@ public enum DiagnosticCatalog {
         add("E523", .type, "a person field whose value is not text in quotes")
         add("E524", .name, "a managers' report with a clause it does not take (a group, order, a missing during)")
         add("E526", .type, "a quota or submitted figure that is not an amount")
+        add("E530", .name, "show submitted_commit or submitted_best_case in a forecast that is not by team or owner during a period")
         add("R780", .runtime, "a quota, submission or history for an unknown team or person")
         add("R781", .runtime, "a quota whose period overlaps another quota of the same holder")
         add("R782", .runtime, "a manager cycle (A manages B manages A)")
@@ -265,6 +266,7 @@ public enum DiagnosticCatalog {
             ("E2", "Name errors (nothing runs; exit 65)"), ("E3", "Type errors (nothing runs; exit 65)"),
             ("E4", "History, charts, reports and CRM data: reasons, undo, history and changes queries, chart and report clauses, currencies and snapshot imports (nothing runs; exit 65)"),
             ("E52", "People, quotas and the managers' reports (nothing runs; exit 65)"),
+            ("E53", "Submitted forecasts beside the computed ones (nothing runs; exit 65)"),
             ("R", "Statements that fail while running"), ("I", "Imports"), ("S", "The store"),
             ("C", "Session commands"), ("F", "Script files"), ("W", "Design warnings from `funnel check`"),
         ]

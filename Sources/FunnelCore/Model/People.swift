@@ -91,6 +91,29 @@ public struct PeopleBook: Sendable {
         return nil
     }
 
+    /// The first manager cycle through `id` on `day` or any later day someone changes, with
+    /// the day it starts and, when a later change ends it, that change's day. Recording a
+    /// change of `id` can only close a cycle through `id`; a person's first record counts from
+    /// the start, so the caller passes `Int32.min` for one.
+    public func firstCycle(through id: String, from day: Int32) -> (path: [String], day: Int32, until: Int32?)? {
+        let days = Set([day] + changes.values.flatMap { $0.map(\.day) }.filter { $0 > day }).sorted()
+        for (i, d) in days.enumerated() {
+            guard let path = cycle(through: id, on: d) else { continue }
+            let until = days[(i + 1)...].first { cycle(through: id, on: $0) == nil }
+            return (path, d, until)
+        }
+        return nil
+    }
+
+    /// How a cycle found by `firstCycle` is named in a message: its people, and its days when
+    /// it does not hold from `day` on.
+    public static func describeCycle(_ c: (path: [String], day: Int32, until: Int32?), recordedOn day: Int32) -> String {
+        var text = "a manager cycle: " + c.path.joined(separator: " → ") + " (each reports to the next)"
+        if c.day > day { text += " from \(Calendar.format(c.day))" }
+        if let until = c.until { text += (c.day < day ? " before " : " until ") + Calendar.format(until) }
+        return text
+    }
+
     public func quotas(for holder: QuotaHolder) -> [QuotaRecord] { quotas.filter { $0.holder == holder } }
 
     mutating func apply(_ e: PeopleEvent, on day: Int32) {

@@ -43,8 +43,11 @@ struct QueryRunner {
         case .pipeline: return try execute(PipelineReport(ctx), plan)
         case .forecast:
             if let step = ForecastSeries.step(of: q, catalog: ctx.state.catalog) { return try ForecastSeries(runner: self).run(plan, step: step) }
-            return SubmissionReports(runner: self).annotate(try execute(ForecastReport(ctx), plan), plan)
-        case .attainment: return try AttainmentReport(runner: self).run(plan)
+            return try SubmissionReports(runner: self).forecast(plan)
+        case .attainment:
+            if case .name("manager")? = q.groups.first?.kind { return try AttainmentRollupReport(runner: self).run(plan, managersOnly: true) }
+            return try AttainmentReport(runner: self).run(plan)
+        case .attainmentRollup: return try AttainmentRollupReport(runner: self).run(plan, managersOnly: false)
         case .forecastRollup: return try RollupReport(runner: self).run(plan)
         case .forecastAccuracy: return try AccuracyReport(runner: self).run(plan)
         case .forecastHistory:
@@ -103,7 +106,9 @@ struct QueryRunner {
         case .tasks: scan = "tasks; during keeps those due in the window"
         case .notifications: scan = "notifications; during keeps those made in the window"
         case .leads, .countLeads, .leadConversion: scan = "leads; during keeps those created in the window"
-        case .attainment: scan = AttainmentReport.scan
+        case .attainment:
+            if case .name("manager")? = checked.query.groups.first?.kind { scan = AttainmentRollupReport.scan } else { scan = AttainmentReport.scan }
+        case .attainmentRollup: scan = AttainmentRollupReport.scan
         case .forecastRollup: scan = RollupReport.scan
         case .forecastAccuracy: scan = AccuracyReport.scan
         case .forecastHistory: scan = SubmissionReports.historyScan

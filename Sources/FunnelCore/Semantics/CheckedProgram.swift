@@ -54,6 +54,14 @@ public struct CheckedQuery: Sendable {
         return CheckedQuery(q)
     }
 
+    /// The same query with every column (`forecast ... show submitted_commit` adds columns
+    /// before it picks them).
+    public func withoutShow() -> CheckedQuery {
+        var q = query
+        q.columns = nil
+        return CheckedQuery(q)
+    }
+
     init(_ query: Query) {
         self.query = query
         spec = query.verb.spec

@@ -68,13 +68,35 @@ extension Resolver {
         }
     }
 
+    /// The submitted forecast's columns a `show` may name in `forecast by team|owner during
+    /// PERIOD` (SubmissionReports.annotate), checked where they are named elsewhere.
+    func submittedColumns(_ q: Query) throws -> [String] {
+        guard q.verb == .forecast else { return [] }
+        let names = QuerySpec.submittedColumns
+        guard let c = (q.columns ?? []).first(where: { if case .name(let n) = $0.kind { return names.contains(n) }; return false }) else {
+            return []
+        }
+        let column = file.text(c.range)
+        guard q.groups.count == 1, case .name(let by) = q.groups[0].kind, by == "team" || by == "owner" else {
+            throw Diagnostic(.name, "E530", "\(column) is the forecast a team or a person submitted: it needs by team or by owner",
+                             file: file, range: q.groups.first?.range ?? c.range,
+                             help: "write: forecast by team during 2026-Q2 show forecast, \(column)")
+        }
+        guard let w = q.during else {
+            throw Diagnostic(.name, "E530", "\(column) is submitted for a period: it needs during PERIOD", file: file, range: c.range,
+                             help: "write: forecast by \(by) during 2026-Q2 show forecast, \(column)")
+        }
+        try checkQuotaPeriod(w, what: "a submitted forecast")
+        return names
+    }
+
     /// What the general query checks should see of a managers' report: `forecast by week`
     /// groups by the week's end (ManagerReports.swift), not a field; attainment and accuracy
     /// group only by team, owner or manager.
     func managerQueryPrecheck(_ q: Query) throws -> Query {
         var q = q
         switch q.verb {
-        case .forecastRollup, .forecastAccuracy, .forecastHistory:
+        case .forecastRollup, .forecastAccuracy, .forecastHistory, .attainmentRollup:
             // Their rows follow the hierarchy, the snapshots or the submissions in time.
             if let o = q.order.first {
                 throw Diagnostic(.name, "E524", "\(q.verb.name) lists its rows in its own order and takes no order by", file: file,
@@ -82,7 +104,12 @@ extension Resolver {
             }
             if let g = ResultColumns.splitWhere(q.filter, verb: q.verb).groups {
                 throw Diagnostic(.name, "E524", "\(q.verb.name) filters deals, not its result rows", file: file, range: g.range,
-                                 help: "a where here names deal fields: forecast rollup where product = \"X\"")
+                                 help: "a where here names deal fields: \(q.verb.name) where product = \"X\"")
+            }
+            // A cut hierarchy would not add up to its total.
+            if q.limit != nil, q.verb == .forecastRollup || q.verb == .attainmentRollup {
+                throw Diagnostic(.name, "E524", "\(q.verb.name) lists the whole hierarchy and takes no limit", file: file, range: q.range,
+                                 help: "to look at fewer people, filter their deals: \(q.verb.name) where team = \"华东\"")
             }
         default: break
         }
@@ -106,10 +133,24 @@ extension Resolver {
                                  range: q.groups[1].range)
             }
             if let g = q.groups.first {
-                let allowed = q.verb == .attainment ? ["team", "owner"] : QuerySpec.managerGroups
-                guard case .name(let n) = g.kind, allowed.contains(n) else {
-                    throw Diagnostic(.name, "E524", "\(q.verb.name) groups by " + allowed.joined(separator: " or "), file: file,
-                                     range: g.range, help: "a quota belongs to a team or a person (a deal's owner)")
+                guard case .name(let n) = g.kind, QuerySpec.managerGroups.contains(n) else {
+                    throw Diagnostic(.name, "E524", "\(q.verb.name) groups by team, owner or manager", file: file, range: g.range,
+                                     help: "a quota belongs to a team or a person (a deal's owner, or a manager with the people under them)")
+                }
+                // By manager follows the hierarchy, as the rollup does.
+                if q.verb == .attainment, n == "manager" {
+                    if let o = q.order.first {
+                        throw Diagnostic(.name, "E524", "attainment by manager lists its rows along the hierarchy and takes no order by",
+                                         file: file, range: o.expr.range)
+                    }
+                    if let w = ResultColumns.splitWhere(q.filter, verb: q.verb).groups {
+                        throw Diagnostic(.name, "E524", "attainment by manager filters deals, not its result rows", file: file,
+                                         range: w.range, help: "a where here names deal fields: attainment by manager where product = \"X\"")
+                    }
+                    if q.limit != nil {
+                        throw Diagnostic(.name, "E524", "attainment by manager lists every manager and takes no limit", file: file,
+                                         range: q.range)
+                    }
                 }
             }
             if q.verb == .forecastAccuracy, let w = q.during { try checkQuotaPeriod(w, what: "forecast accuracy") }

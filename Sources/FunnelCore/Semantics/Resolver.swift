@@ -205,10 +205,11 @@ public struct Resolver {
                                  help: "order by a result column: " + groupColumns.map(\.name).joined(separator: ", "))
             }
         }
+        let submitted = try submittedColumns(q)
         for c in q.columns ?? [] {
             if results.isEmpty { _ = try type(of: c, scope); continue }
             // In a grouped query, show picks result columns, like a select list.
-            guard case .name(let n) = c.kind, groupColumns.contains(where: { $0.name == n }) else {
+            guard case .name(let n) = c.kind, groupColumns.contains(where: { $0.name == n }) || submitted.contains(n) else {
                 throw Diagnostic(.name, "E206", "'\(file.text(c.range))' is not a result column of \(q.verb.name)", file: file,
                                  range: c.range, help: "show one of: " + results.map(\.name).joined(separator: ", "))
             }

@@ -56,15 +56,7 @@ extension Interpreter {
             delivered += 1
         }
         var warnings: [Diagnostic] = []
-        if !unaddressed.isEmpty {
-            let shown = unaddressed.prefix(20).map { "notification \($0.id) is for '\($0.role)'" }
-            warnings.append(Diagnostic(.runtime, "R788",
-                                       "\(unaddressed.count) notification\(unaddressed.count == 1 ? " names" : "s name") no declared person; "
-                                        + (unaddressed.count == 1 ? "it waits" : "they wait"),
-                                       notes: shown + (unaddressed.count > 20 ? ["… and \(unaddressed.count - 20) more"] : []),
-                                       help: "notify owner, manager of owner, a team or a person declared with person \"id\" { ... }",
-                                       severity: .warning))
-        }
+        if let waiting = waitingWarning(unaddressed) { warnings.append(waiting) }
         let summary = "delivered \(delivered) notification\(delivered == 1 ? "" : "s")"
             + (failures.isEmpty ? "" : "; \(failures.count) failed and will be retried")
         if !failures.isEmpty {
@@ -83,6 +75,32 @@ extension Interpreter {
             warnings.append(failure)
         }
         return warnings.isEmpty ? .message(summary) : .withWarnings(.message(summary), warnings)
+    }
+
+    /// R788 for the notifications no declared person answers to: one note per role, with
+    /// its count. A session says it once per role, and again only when more wait on that
+    /// role, however often it checks rules or delivers.
+    func waitingWarning(_ unaddressed: [(id: Int, role: String)]) -> Diagnostic? {
+        var roles: [String] = [], counts: [String: Int] = [:]
+        for u in unaddressed {
+            if counts[u.role] == nil { roles.append(u.role) }
+            counts[u.role, default: 0] += 1
+        }
+        let news = roles.filter { counts[$0, default: 0] > reportedWaiting[$0, default: 0] }
+        for r in roles { reportedWaiting[r] = max(reportedWaiting[r, default: 0], counts[r, default: 0]) }
+        guard !news.isEmpty else { return nil }
+        let total = unaddressed.count
+        let before = total - news.reduce(0) { $0 + counts[$1, default: 0] }
+        let notes = news.prefix(20).map { role -> String in
+            let n = counts[role, default: 0]
+            return n == 1 ? "1 notification is for '\(role)'" : "\(n) notifications are for '\(role)'"
+        } + (news.count > 20 ? ["… and \(news.count - 20) more roles"] : [])
+            + (before > 0 ? ["\(before) more for roles named before"] : [])
+        return Diagnostic(.runtime, "R788",
+                          "\(total) notification\(total == 1 ? " names" : "s name") no declared person; " + (total == 1 ? "it waits" : "they wait"),
+                          notes: notes,
+                          help: "notify owner, manager of owner, a team or a person declared with person \"id\" { ... }",
+                          severity: .warning)
     }
 
     static func describe(_ o: CourierOutcome) -> String {

@@ -21,6 +21,9 @@ public final class Interpreter {
     /// Commits what is pending at once: a delivered notification cannot be taken back, so its
     /// mark must not wait for the end of the transaction (or be lost if a later statement fails).
     public var commitNow: (() throws -> Void)?
+    /// How many waiting notifications (R788) this session has reported for each role, so
+    /// the warning is not repeated by every delivery (Delivery.swift).
+    public var reportedWaiting: [String: Int] = [:]
     /// Who is running funnel, for `submit forecast` without `by` (the host says; often $USER).
     public var user: String?
 
@@ -41,9 +44,16 @@ public final class Interpreter {
         self.today = today
     }
 
+    /// The state of the last `reset(to:)` (the last commit), and how many there have been:
+    /// a savepoint taken before a commit cannot be returned to.
+    private var lastCommitted = FunnelState()
+    private var commits = 0
+
     /// Forgets uncommitted work, returning to `state` (the last committed state).
     public func reset(to state: FunnelState) {
         self.state = state
+        lastCommitted = state
+        commits += 1
         pending.removeAll()
         pendingSegments.removeAll()
     }
@@ -54,13 +64,26 @@ public final class Interpreter {
         let state: FunnelState
         let pendingCount: Int
         let segmentCount: Int
+        let commits: Int
     }
 
     public func savepoint() -> Savepoint {
-        Savepoint(state: state, pendingCount: pending.count, segmentCount: pendingSegments.count)
+        Savepoint(state: state, pendingCount: pending.count, segmentCount: pendingSegments.count, commits: commits)
     }
 
+    /// Whether something was committed since `point` (a delivery commits at once): a
+    /// rollback then returns to that commit, not to the savepoint.
+    public func committed(since point: Savepoint) -> Bool { commits != point.commits }
+
     public func rollback(to point: Savepoint) {
+        // What was committed stays: the journal has it, and a delivered notification's mark
+        // rolled back in memory would send it again.
+        if committed(since: point) {
+            state = lastCommitted
+            pending.removeAll()
+            pendingSegments.removeAll()
+            return
+        }
         state = point.state
         pending.removeSubrange(min(point.pendingCount, pending.count)...)
         pendingSegments.removeSubrange(min(point.segmentCount, pendingSegments.count)...)

@@ -42,10 +42,8 @@ extension Interpreter {
         let event = PeopleEvent.person(id: id, fields: fields)
         var after = trial
         after.apply(event, on: day)
-        for d in Set([day] + after.changes.values.flatMap { $0.map(\.day) }.filter { $0 > day }).sorted() {
-            if let cycle = after.cycle(through: id, on: d) {
-                throw RowProblem(row.labels["manager"] ?? "manager", "a manager cycle: " + cycle.joined(separator: " → ") + " (each reports to the next)")
-            }
+        if let cycle = after.firstCycle(through: id, from: trial.isPerson(id) ? day : Int32.min) {
+            throw RowProblem(row.labels["manager"] ?? "manager", PeopleBook.describeCycle(cycle, recordedOn: day))
         }
         return (event, day)
     }

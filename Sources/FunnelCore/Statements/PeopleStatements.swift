@@ -58,17 +58,14 @@ extension Interpreter {
         }
         let day = try effectiveDate(on, file: file)
         let event = PeopleEvent.person(id: id, fields: values)
-        // A cycle is looked for on the change's day and on every later day anyone changes.
+        // A cycle is looked for on the change's day (a first record's: from the start) and on
+        // every later day anyone changes.
         var trial = state.people
         trial.apply(event, on: day)
-        let days = Set([day] + trial.changes.values.flatMap { $0.map(\.day) }.filter { $0 > day }).sorted()
-        for d in days {
-            if let cycle = trial.cycle(through: id, on: d) {
-                let place = fields.first { $0.field.text == "manager" }?.value.range ?? idExpr.range
-                throw Diagnostic(.runtime, "R782", "a manager cycle: " + cycle.joined(separator: " → ") + " (each reports to the next)"
-                                    + (d == day ? "" : " (from \(Calendar.format(d)))"),
-                                 file: file, range: place, help: "a person cannot manage, directly or through others, someone who manages them")
-            }
+        if let cycle = trial.firstCycle(through: id, from: state.people.isPerson(id) ? day : Int32.min) {
+            let place = fields.first { $0.field.text == "manager" }?.value.range ?? idExpr.range
+            throw Diagnostic(.runtime, "R782", PeopleBook.describeCycle(cycle, recordedOn: day),
+                             file: file, range: place, help: "a person cannot manage, directly or through others, someone who manages them")
         }
         try record(.people(event), on: day)
     }

@@ -95,7 +95,7 @@ public enum QueryVerb: Equatable, Sendable {
     /// `deals changed since D`: every recorded change of every deal in a period.
     case dealChanges(since: Expr?)
     /// Managers' reports (ManagerReports.swift): quotas, the hierarchy, submissions, accuracy.
-    case attainment, forecastRollup, forecastAccuracy
+    case attainment, attainmentRollup, forecastRollup, forecastAccuracy
     case forecastHistory(holder: Expr)
 
     /// The name used in messages ("statement not available yet", help).
@@ -122,6 +122,7 @@ public enum QueryVerb: Equatable, Sendable {
         case .changes: return "changes"
         case .dealChanges: return "deals changed"
         case .attainment: return "attainment"
+        case .attainmentRollup: return "attainment rollup"
         case .forecastRollup: return "forecast rollup"
         case .forecastAccuracy: return "forecast accuracy"
         case .forecastHistory: return "forecast history"

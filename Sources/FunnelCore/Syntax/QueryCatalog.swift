@@ -10,7 +10,7 @@ public enum QueryKind: String, CaseIterable, Sendable {
     case countDeals, countLeads, sum, avg, min, max
     case pipeline, forecast, conversion, leadConversion, winRate, timeInStage, cycle, velocity, stale, calibration
     case bottlenecks, history, changes, dealChanges
-    case attainment, forecastRollup, forecastAccuracy, forecastHistory
+    case attainment, attainmentRollup, forecastRollup, forecastAccuracy, forecastHistory
 }
 
 /// A clause of a query (`where`, `by`, ...), for the clauses a report refuses.
@@ -217,6 +217,7 @@ extension QueryVerb {
         case .changes: return .changes
         case .dealChanges: return .dealChanges
         case .attainment: return .attainment
+        case .attainmentRollup: return .attainmentRollup
         case .forecastRollup: return .forecastRollup
         case .forecastAccuracy: return .forecastAccuracy
         case .forecastHistory: return .forecastHistory
@@ -251,6 +252,7 @@ extension QueryVerb {
         case .changes: self = .changes(since: argument)
         case .dealChanges: self = .dealChanges(since: argument)
         case .attainment: self = .attainment
+        case .attainmentRollup: self = .attainmentRollup
         case .forecastRollup: self = .forecastRollup
         case .forecastAccuracy: self = .forecastAccuracy
         case .forecastHistory: self = .forecastHistory(holder: arg)

@@ -11,7 +11,7 @@ extension Parser {
     ///             | "pipeline" | "forecast" | "conversion" [ "of" "leads" ] | "win" "rate"
     ///             | "time" "in" "stage" | "cycle" | "velocity" | "stale" | "calibration"
     ///             | "bottlenecks" | "history" "of" "deal" deal-ref [ "fields" name { "," name } ]
-    ///             | "changes" [ "since" expr ] | "attainment"
+    ///             | "changes" [ "since" expr ] | "attainment" [ "rollup" ]
     ///             | "forecast" ( "rollup" | "accuracy" | "history" "for" name )
     mutating func parseQuery() throws -> Query {
         let start = current.range.start

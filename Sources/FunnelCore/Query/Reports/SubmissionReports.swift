@@ -29,25 +29,41 @@ struct SubmissionReports {
         return table
     }
 
+    /// `forecast by team|owner during PERIOD`: the forecast with `submitted_commit` and
+    /// `submitted_best_case` beside it — always when `show` names them (picking the columns
+    /// after they are added), else when some holder submitted for exactly that period.
+    func forecast(_ plan: QueryPlan) throws -> ResultTable {
+        let names = QuerySpec.submittedColumns
+        guard let shown = plan.query.columns,
+              shown.contains(where: { if case .name(let n) = $0.kind { return names.contains(n) }; return false }) else {
+            return annotate(try runner.execute(ForecastReport(ctx), plan), plan, always: false)
+        }
+        let whole = try QueryPlan(plan.checked.withoutShow(), runner: runner)
+        let table = annotate(try runner.execute(ForecastReport(ctx), whole), whole, always: true)
+        return GroupedTable<ForecastReport.Acc>.project(table, groups: 1, shown: shown)
+    }
+
     /// Adds `submitted_commit` and `submitted_best_case` to a forecast by team or by owner over
-    /// exactly one quota period, when some holder submitted for it; the total adds them up.
-    func annotate(_ table: ResultTable, _ plan: QueryPlan) -> ResultTable {
+    /// exactly one quota period (`always`, or when some holder submitted for it); the total
+    /// adds up those shown.
+    func annotate(_ table: ResultTable, _ plan: QueryPlan, always: Bool) -> ResultTable {
         guard let (lo, hi) = plan.window, plan.query.groups.count == 1, plan.query.columns == nil,
               case .name(let n) = plan.query.groups[0].kind, n == "team" || n == "owner" else { return table }
         let kind: QuotaHolder.Kind = n == "team" ? .team : .person
         var latest: [String: SubmittedForecast] = [:]
         for s in submissions where s.holder.kind == kind && s.period.start == lo && s.period.end == hi { latest[s.holder.name] = s }
-        if latest.isEmpty { return table }
+        if latest.isEmpty && !always { return table }
         var out = table
-        out.columns += [ResultColumn("submitted_commit", .money), ResultColumn("submitted_best_case", .money)]
-        var commit = 0.0, best = 0.0
+        out.columns += QuerySpec.submittedColumns.map { ResultColumn($0, .money) }
+        var commit = 0.0, best = 0.0, any = false
         out.rows = table.rows.map { (row: [Value]) -> [Value] in
             guard case .text(let holder)? = row.first, let s = latest[holder] else { return row + [.null, .null] }
             commit += s.commit
             best += s.bestCase
+            any = true
             return row + [.number(s.commit), .number(s.bestCase)]
         }
-        out.total = table.total.map { $0 + [.number(commit), .number(best)] }
+        out.total = table.total.map { $0 + (any ? [.number(commit), .number(best)] : [.null, .null]) }
         return out
     }
 }
