@@ -35,19 +35,13 @@ struct CrashSafetyTests {
 
     /// Starts funnel and kills it after `delay` microseconds (it may have finished by then).
     static func runAndKill(_ arguments: [String], cwd: URL, after delay: UInt32) throws {
-        let p = Process()
-        p.executableURL = FunnelProcess.executable
-        p.arguments = arguments
-        p.currentDirectoryURL = cwd
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
         var env = ProcessInfo.processInfo.environment
         env["FUNNEL_TODAY"] = "2026-03-15"
-        p.environment = env
-        try p.run()
-        usleep(delay)
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        _ = try FunnelProcess.spawnAndWait([FunnelProcess.executable.path] + arguments, environment: env, cwd: cwd.path,
+                                           stdin: "/dev/null", stdout: "/dev/null", stderr: "/dev/null", timeout: 120) { pid in
+            usleep(delay)
+            kill(pid, SIGKILL)
+        }
     }
 
     /// After a kill: verify finds no damage, the count moved by a whole run or not at all.

@@ -31,47 +31,72 @@ struct FunnelProcess {
     /// executable in the same environment (`/bin/sh` to pass bytes that are not UTF-8 to funnel).
     static func run(_ arguments: [String], stdin: String? = nil, cwd: URL? = nil, environment: [String: String] = [:],
                     timeout: Double? = nil, shell: [String] = [], program: URL? = nil) throws -> Result {
-        let p = Process()
+        let argv: [String]
         if let program {
-            p.executableURL = program
-            p.arguments = arguments
-        } else if let program = shell.first {
-            p.executableURL = URL(fileURLWithPath: program)
-            p.arguments = Array(shell.dropFirst()) + [executable.path] + arguments
+            argv = [program.path] + arguments
+        } else if !shell.isEmpty {
+            argv = shell + [executable.path] + arguments
         } else {
-            p.executableURL = executable
-            p.arguments = arguments
+            argv = [executable.path] + arguments
         }
         var env = ProcessInfo.processInfo.environment
         env["FUNNEL_TODAY"] = "2026-03-15"
         env.removeValue(forKey: "FUNNEL_STORE")
         env["NO_COLOR"] = "1"
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        if let cwd { p.currentDirectoryURL = cwd }
-        // Output goes to files rather than pipes, so a large output can never block the child.
+        // Input and output go through files rather than pipes, so a large output can never
+        // block the child and nothing here waits on a pipe.
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("stdout"), errURL = dir.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        if let timeout {
-            let pid = p.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if p.isRunning { kill(pid, SIGKILL) } }
+        let inPath = dir.appendingPathComponent("stdin").path
+        let outPath = dir.appendingPathComponent("stdout").path, errPath = dir.appendingPathComponent("stderr").path
+        FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
+        let status = try spawnAndWait(argv, environment: env, cwd: cwd?.path, stdin: inPath, stdout: outPath, stderr: errPath,
+                                      timeout: timeout)
+        return Result(stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self),
+                      exitCode: status)
+    }
+
+    /// Runs `argv` with posix_spawn and reaps it with waitpid: Foundation's Process, with many
+    /// children started at once from several threads, now and then never reaped one (a
+    /// zombie, and `waitUntilExit` waiting for ever). Returns the exit code, or 128 + the
+    /// signal that ended it; past `timeout` seconds the child is sent SIGKILL.
+    static func spawnAndWait(_ argv: [String], environment: [String: String], cwd: String?, stdin: String, stdout: String,
+                             stderr: String, timeout: Double?, afterStart: ((pid_t) -> Void)? = nil) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift; env -C is the same.
+        let argv = cwd.map { ["/usr/bin/env", "-C", $0, "--"] + argv } ?? argv
+        let args: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for a in args { free(a) }; for e in envp { free(e) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, args, envp)
+        guard spawned == 0 else {
+            throw CocoaError(.executableNotLoadable, userInfo: [NSFilePathErrorKey: argv[0], NSLocalizedDescriptionKey: String(cString: strerror(spawned))])
         }
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        p.waitUntilExit()
-        try out.close(); try err.close()
-        return Result(stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-                      exitCode: p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus)
+        afterStart?(pid)
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        var status: Int32 = 0
+        var delay: useconds_t = 200
+        while true {
+            let r = waitpid(pid, &status, deadline == nil ? 0 : WNOHANG)
+            if r == pid { break }
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "waitpid: \(String(cString: strerror(errno)))"])
+            }
+            if let deadline, Date() > deadline { kill(pid, SIGKILL) }
+            usleep(delay)
+            delay = min(delay * 2, 20_000)
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// A fresh, empty folder for a store or files.

@@ -53,7 +53,13 @@ final class PostgresCluster: @unchecked Sendable {
     nonisolated(unsafe) private static var started: [PostgresCluster] = []
     private static let registry = NSLock()
 
-    init() throws {
+    /// The TCP port of a cluster started with TLS (`tls: true`); nil: unix socket only.
+    private(set) var tlsPort: Int?
+
+    /// `tls`: the server also listens on 127.0.0.1 and accepts TCP connections only with TLS,
+    /// with a server certificate for `localhost` signed by a certificate authority made for
+    /// it (`folder/ca.crt`; `folder/other-ca.crt` is one that signed nothing).
+    init(tls: Bool = false) throws {
         guard let binaries = Self.binaries else {
             throw Failure(description: "PostgreSQL is not installed (initdb not found); run scripts/bootstrap")
         }
@@ -69,6 +75,7 @@ final class PostgresCluster: @unchecked Sendable {
         chmod(socketFolder, 0o755)
         try asServerUser([binaries + "/initdb", "-D", folder + "/data", "-U", "postgres", "--auth=trust", "--no-sync",
                           "-E", "UTF8", "--locale=C"])
+        if tls { try makeCertificates() }
         try start()
         Self.registry.lock()
         if Self.started.isEmpty { atexit { PostgresCluster.stopAll() } }
@@ -77,8 +84,56 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     func start() throws {
+        let listen = tlsPort.map { "-c listen_addresses=127.0.0.1 -p \($0) -c ssl=on" } ?? "-c listen_addresses=''"
         try asServerUser([binaries + "/pg_ctl", "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60",
-                          "-o", "-k \(socketFolder) -c listen_addresses='' -c fsync=off -c max_connections=60", "start"])
+                          "-o", "-k \(socketFolder) \(listen) -c fsync=off -c max_connections=60", "start"])
+    }
+
+    /// A CA, a server certificate for localhost signed by it, a second CA, and a pg_hba.conf
+    /// that takes TCP connections only over TLS (a plain one is rejected by the server).
+    private func makeCertificates() throws {
+        let data = folder + "/data"
+        func openssl(_ arguments: [String]) throws { try Self.shell(["/usr/bin/env", "openssl"] + arguments) }
+        for ca in ["ca", "other-ca"] {
+            try openssl(["req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=funnel test \(ca)",
+                         "-newkey", "rsa:2048", "-keyout", folder + "/\(ca).key", "-out", folder + "/\(ca).crt"])
+        }
+        try openssl(["req", "-new", "-nodes", "-subj", "/CN=localhost", "-newkey", "rsa:2048",
+                     "-keyout", data + "/server.key", "-out", folder + "/server.csr"])
+        try Data("subjectAltName=DNS:localhost\n".utf8).write(to: URL(fileURLWithPath: folder + "/san.ext"))
+        try openssl(["x509", "-req", "-days", "2", "-in", folder + "/server.csr", "-CA", folder + "/ca.crt", "-CAkey", folder + "/ca.key",
+                     "-CAcreateserial", "-extfile", folder + "/san.ext", "-out", data + "/server.crt"])
+        try Data("""
+            local all all trust
+            hostnossl all all 127.0.0.1/32 reject
+            hostssl all all 127.0.0.1/32 trust
+            """.utf8).write(to: URL(fileURLWithPath: data + "/pg_hba.conf"))
+        if getuid() == 0 { try Self.shell(["chown", "-R", "postgres:postgres", folder]) }
+        chmod(data + "/server.key", 0o600)
+        for f in ["/ca.crt", "/other-ca.crt"] { chmod(folder + f, 0o644) }
+        tlsPort = try Self.freePort()
+    }
+
+    /// A local TCP port nobody listens on now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Failure(description: "bind: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A URL over TCP to `database` on a TLS cluster, with `query` (sslmode and the like).
+    func tlsURL(_ database: String, _ query: String) -> String {
+        "postgresql://postgres@localhost:\(tlsPort ?? 0)/\(database)?\(query)"
     }
 
     /// Stops the server as an administrator would (open sessions are ended).
@@ -114,8 +169,9 @@ final class PostgresCluster: @unchecked Sendable {
     /// Runs SQL as the superuser and returns psql's unaligned output.
     @discardableResult
     func psql(_ database: String, _ sql: String) throws -> String {
+        // The socket's name holds the port: a TLS cluster listens on its own.
         try Self.shell([binaries + "/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketFolder, "-U", "postgres",
-                        "-d", database, "-c", sql])
+                        "-d", database, "-c", sql] + (tlsPort.map { ["-p", String($0)] } ?? []))
     }
 
     private func asServerUser(_ command: [String]) throws {

@@ -450,6 +450,39 @@ struct PostgresStoreTests {
         _ = try team.sql("DELETE FROM funnel.events WHERE seq >= 3")
         #expect(try team.run(query, cache: "a") == .init(stdout: "deals\n1\nsum\n10000\n", stderr: "", exitCode: 0))
     }
+
+    /// TLS is what libpq's `sslmode` says: `require` encrypts, `verify-full` also checks the
+    /// server's certificate against `sslrootcert`; a server that takes only TLS refuses a plain
+    /// connection, and each refusal names the host and libpq's reason (exit 74).
+    @Test func tlsIsWhatSslmodeAsksFor() throws {
+        let cluster = try PostgresCluster(tls: true)
+        let scratch = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try cluster.psql("postgres", "CREATE DATABASE tls")
+        func run(_ query: String, _ arguments: [String]) throws -> FunnelProcess.Result {
+            try PostgresStoreTests.funnel(["--store", cluster.tlsURL("tls", query)] + arguments, cache: scratch.appendingPathComponent("cache"))
+        }
+        let count = ["--format", "csv", "-c", "count deals"]
+        #expect(try run("sslmode=require", ["init"]).exitCode == 0)
+        #expect(try run("sslmode=require", ["-c", Self.setup]).exitCode == 0)
+        #expect(try run("sslmode=verify-full&sslrootcert=\(cluster.folder)/ca.crt", count) == .init(stdout: "deals\n1\n", stderr: "", exitCode: 0))
+        let port = cluster.tlsPort ?? 0
+        let help = "help: check the URL, that the server is running, and the role's password (~/.pgpass or PGPASSWORD)\n"
+        // The server takes no plain TCP connection, so the sessions above were encrypted.
+        #expect(try run("sslmode=disable", count) == .init(stdout: "", stderr: """
+            error[S040]: cannot connect to postgresql://postgres@localhost:\(port)/tls?sslmode=disable (host localhost): \
+            connection to server at "localhost" (127.0.0.1), port \(port) failed: FATAL:  pg_hba.conf rejects connection \
+            for host "127.0.0.1", user "postgres", database "tls", no encryption
+
+            """ + help, exitCode: 74))
+        let other = "\(cluster.folder)/other-ca.crt"
+        #expect(try run("sslmode=verify-full&sslrootcert=\(other)", count) == .init(stdout: "", stderr: """
+            error[S040]: cannot connect to postgresql://postgres@localhost:\(port)/tls?sslmode=verify-full&sslrootcert=\(other) \
+            (host localhost): connection to server at "localhost" (127.0.0.1), port \(port) failed: SSL error: certificate verify failed
+
+            """ + help, exitCode: 74))
+        try cluster.stop()
+    }
 }
 
 /// A psql process kept open, to hold a lock while the test does something else.
