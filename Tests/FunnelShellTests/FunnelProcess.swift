@@ -70,6 +70,7 @@ struct FunnelProcess {
         posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        closeInheritedDescriptors(&actions)
         // Glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift; env -C is the same.
         let argv = cwd.map { ["/usr/bin/env", "-C", $0, "--"] + argv } ?? argv
         let args: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
@@ -97,6 +98,17 @@ struct FunnelProcess {
         }
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// Makes a spawned child close every descriptor but 0, 1 and 2. Tests run in parallel:
+    /// a child started while another test holds a pipe or a pseudo-terminal open would keep
+    /// it open too, and a long-lived one (a PostgreSQL server) would keep that test waiting
+    /// for an end of file for ever. glibc's posix_spawn_file_actions_addclosefrom_np is not
+    /// visible to Swift's Glibc module, so it is looked up by name.
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
     }
 
     /// A fresh, empty folder for a store or files.

@@ -70,6 +70,7 @@ final class PTYProcess {
             for p in envp { free(p) }
         }
         var pid: pid_t = 0
+        FunnelProcess.closeInheritedDescriptors(&actions)
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else {
             throw Failure(description: "posix_spawn \(executable): \(String(cString: strerror(rc)))")

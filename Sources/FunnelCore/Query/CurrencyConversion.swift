@@ -87,3 +87,13 @@ struct CurrencyConversion {
         return (deals.created[r], "created date")
     }
 }
+
+extension QueryRunner {
+    /// A state replayed as of a day holds each deal's amount in its own currency; a report
+    /// that reads such a state directly, beside the current one (converted before the report
+    /// runs), converts it the same way.
+    func inReportingCurrency(_ s: FunnelState, range: SourceRange) throws -> FunnelState {
+        guard let currency = s.catalog.reportingCurrency else { return s }
+        return try CurrencyConversion(currency: currency, file: file, range: range).convert(s)
+    }
+}

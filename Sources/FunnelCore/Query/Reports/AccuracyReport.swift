@@ -32,7 +32,9 @@ struct AccuracyReport {
         }
         var then: [Int32: [Int: ForecastReport.Acc]] = [:]
         for day in snapshots {
-            let past = QueryRunner(context: EvalContext(state: try ctx.state.asOf(day), today: day), file: runner.file)
+            // Replayed, the amounts are in each deal's own currency again.
+            let stateThen = try runner.inReportingCurrency(try ctx.state.asOf(day), range: plan.query.range)
+            let past = QueryRunner(context: EvalContext(state: stateThen, today: day), file: runner.file)
             let kernel = ForecastReport(past.ctx)
             let keep = try plan.checked.dealFilter.map { try past.compiler.predicate($0) }
             let key = try group.map { try past.compiler.compile($0) }

@@ -55,8 +55,10 @@ struct ChangesReport {
             }
             return Side(state: s, keeps: keeps, group: groups)
         }
-        let a = try side(try runner.ctx.state.asOf(start - 1), start - 1)
-        let b = try side(end >= today ? runner.ctx.state : try runner.ctx.state.asOf(end), end)
+        // The current state is in the reporting currency already; the replayed ones are not.
+        func past(_ day: Int32) throws -> FunnelState { try runner.inReportingCurrency(try runner.ctx.state.asOf(day), range: q.range) }
+        let a = try side(try past(start - 1), start - 1)
+        let b = try side(end >= today ? runner.ctx.state : try past(end), end)
 
         var figures: [[Value]: [(deals: Int, amount: Double)]] = [:]
         func add(_ key: [Value], _ m: String, _ deals: Int, _ amount: Double) {

@@ -26,7 +26,9 @@ struct ForecastSeries {
         let kernel = ForecastReport(ctx)
         var rows: [[Value]] = []
         for day in ends {
-            let past = QueryRunner(context: EvalContext(state: try ctx.state.asOf(day), today: day), file: runner.file)
+            // Replayed, the amounts are in each deal's own currency again.
+            let then = try runner.inReportingCurrency(try ctx.state.asOf(day), range: plan.query.range)
+            let past = QueryRunner(context: EvalContext(state: then, today: day), file: runner.file)
             let k = ForecastReport(past.ctx)
             let keep = try plan.checked.dealFilter.map { try past.compiler.predicate($0) }
             var acc = ForecastReport.Acc()
