@@ -27,6 +27,18 @@ final class PostgresConnection {
 
     /// Connects if not connected, or again after the connection was lost (the server
     /// restarted): the next command after an outage just works.
+    /// What to check when a connection fails: the certificate when TLS refused it, the
+    /// server's TLS rules when it asked for TLS, else the URL, the server and the password.
+    static func connectHelp(_ reason: String) -> String {
+        if reason.contains("certificate") {
+            return "the server's certificate was not accepted: check sslrootcert (the authority that signed it, else ~/.postgresql/root.crt) and that the URL's host is the name in the certificate"
+        }
+        if reason.contains("no encryption") {
+            return "the server takes this connection only over TLS: add ?sslmode=require (or verify-full) to the URL"
+        }
+        return "check the URL, that the server is running, and the role's password (~/.pgpass or PGPASSWORD)"
+    }
+
     func open() throws {
         if let c = connection {
             if PQstatus(c) == CONNECTION_OK { return }
@@ -39,7 +51,7 @@ final class PostgresConnection {
             let host = c.flatMap { PQhost($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
             if let c { PQfinish(c) }
             throw Diagnostic(.io, "S040", "cannot connect to \(location)\(host.map { " (host \($0))" } ?? ""): \(Self.tidy(reason))",
-                             help: "check the URL, that the server is running, and the role's password (~/.pgpass or PGPASSWORD)")
+                             help: Self.connectHelp(reason))
         }
         // Notices (e.g. "relation already exists, skipping") would go to stderr: the core never prints.
         PQsetNoticeProcessor(c, { _, _ in }, nil)
