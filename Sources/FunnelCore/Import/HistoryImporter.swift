@@ -24,7 +24,7 @@ struct HistoryImporter {
         self.conversion = FieldConversion(options)
     }
 
-    struct Change {
+    struct Change: OrderedChange {
         var row: Int
         var stage: String
         var day: Int32
@@ -135,12 +135,7 @@ struct HistoryImporter {
         }
         try file.checkHasRows()
 
-        changes.sort { a, b in
-            if a.row != b.row { return a.row < b.row }
-            if a.day != b.day { return a.day < b.day }
-            if a.time != b.time { return a.time < b.time }
-            return a.order < b.order
-        }
+        changes.sortInApplyOrder()
         let strings = ByteInterner()
         var batch = DealBatch(funnel: "", replacesHistory: true, strings: [], ids: [], created: [], closed: [], fields: [])
         var count = 0

@@ -37,7 +37,7 @@ struct LongHistoryImporter {
     }
 
     /// One row of the file, read.
-    struct Change {
+    struct Change: OrderedChange {
         var row: Int
         var day: Int32
         var time: Int
@@ -143,12 +143,7 @@ struct LongHistoryImporter {
         }
         try file.checkHasRows()
 
-        changes.sort { a, b in
-            if a.row != b.row { return a.row < b.row }
-            if a.day != b.day { return a.day < b.day }
-            if a.time != b.time { return a.time < b.time }
-            return a.order < b.order
-        }
+        changes.sortInApplyOrder()
         let (batch, stageChanges, fieldChanges) = build(changes, targets: targets)
         let history = HistoryImporter.Outcome(batch: batch, changes: stageChanges, errors: errors, fileName: file.name,
                                               skippedByFilter: m.skippedByFilter)
