@@ -101,6 +101,14 @@ public final class Session {
         self.interpreter = Interpreter(state: FunnelState(), today: options.today)
         interpreter.courier = CommandCourier()
         interpreter.user = ProcessInfo.processInfo.environment["FUNNEL_USER"] ?? ProcessInfo.processInfo.environment["USER"]
+        // A part of the store read on first use that can be had from nowhere (StoreFailure.swift).
+        nonisolated(unsafe) let failureOut = out, failureErr = err
+        StoreFailure.handler = { d in
+            failureOut.flush()
+            failureErr.line(DiagnosticRenderer.render(d))
+            failureErr.flush()
+            exit(ExitStatus.io)
+        }
         try refresh()
         // A delivered notification's mark is committed at once (Delivery.swift).
         interpreter.commitNow = { [unowned self] in
@@ -129,7 +137,11 @@ public final class Session {
         // The snapshot holds no erasures: a deletion or undo after it means the whole journal
         // is replayed, as for a store without a snapshot.
         // Nor people, quotas and deliveries (PeopleBook): those too mean a whole replay.
-        if committed.logPrefix != nil, events.contains(where: { Self.erasingEventTypes.contains($0.type) || Self.peopleEventTypes.contains($0.type) }) {
+        // Events after it may change the parts it left to be read on first use: those are
+        // read now, where a damaged one means the whole replay too (Deferred.swift).
+        if committed.logPrefix != nil,
+           events.contains(where: { Self.erasingEventTypes.contains($0.type) || Self.peopleEventTypes.contains($0.type) })
+            || (events.contains { $0.seq > committed.lastSeq } && (try? committed.loadDeferredParts()) == nil) {
             committed = FunnelState()
             position = 0
             snapshotPosition = 0

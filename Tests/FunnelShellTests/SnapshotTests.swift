@@ -154,4 +154,62 @@ struct SnapshotTests {
         try? fm.removeItem(at: snapshot)
         #expect(try figures(store, queries) == withSnapshot)
     }
+
+    /// The byte range of section `tag`'s body in a snapshot (docs/store.md, "Format").
+    static func sectionBody(_ tag: String, in file: Data) throws -> Range<Int> {
+        let bytes = [UInt8](file)
+        func u32(_ at: Int) -> Int { bytes[at..<(at + 4)].reversed().reduce(0) { $0 << 8 | Int($1) } }
+        func u64(_ at: Int) -> Int { bytes[at..<(at + 8)].reversed().reduce(0) { $0 << 8 | Int($1) } }
+        var entry = 48 + (u32(44) + 7) / 8 * 8
+        for _ in 0..<u32(12) {
+            if String(decoding: bytes[entry..<(entry + 4)], as: UTF8.self) == tag { return u64(entry + 8)..<(u64(entry + 8) + u64(entry + 16)) }
+            entry += 32
+        }
+        throw SnapshotProblem("no section \(tag)")
+    }
+
+    /// The stage history is read from the snapshot only by what needs it: a forecast on a
+    /// snapshot whose history section is damaged gives its figures without noticing, and
+    /// the first report that reads the history finds the damage, takes the history from the
+    /// journal (figures unchanged) and writes a sound snapshot.
+    @Test func theStageHistoryIsReadOnlyWhenUsedAndADamagedOneComesFromTheJournal() throws {
+        let dir = try FunnelProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("crm")
+        #expect(try program("gen-data", ["--deals", "8000", "--seed", "4", "--out", data.path]) == 0)
+        try FileManager.default.copyItem(at: Self.scripts.appendingPathComponent("bench-data/import.funnel"),
+                                         to: data.appendingPathComponent("import.funnel"))
+        let store = dir.appendingPathComponent("store")
+        let made = try run(["run", "--store", store.path, Self.scripts.appendingPathComponent("bench-data/setup.funnel").path,
+                            data.appendingPathComponent("import.funnel").path])
+        #expect(made.exitCode == 0, "\(made.stderr)")
+        #expect(snapshotProblem(store) == nil)
+        let forecast = ["--store", store.path, "--today", Self.today, "-c", "forecast where stage >= Proposal by team"]
+        let timeInStage = ["--store", store.path, "--today", Self.today, "-c", "time in stage"]
+        let soundForecast = try run(forecast), soundTimes = try run(timeInStage)
+        #expect(soundForecast.exitCode == 0 && soundTimes.exitCode == 0)
+        #expect(soundTimes.stdout.contains("Qualification"))
+
+        let snapshot = store.appendingPathComponent("snapshot")
+        var bad = try Data(contentsOf: snapshot)
+        let history = try Self.sectionBody("hist", in: bad)
+        #expect(history.count > 100_000)
+        bad[history.lowerBound + history.count / 2] ^= 0x5A
+        try bad.write(to: snapshot)
+        let damage = try #require(snapshotProblem(store))
+        #expect(damage.hasPrefix("section hist (bytes \(history.lowerBound)–"))
+
+        let forecastNow = try run(forecast)
+        #expect(forecastNow.stdout == soundForecast.stdout)
+        #expect(forecastNow.stderr == "")
+        // The forecast never read the history, so the damage is still there...
+        #expect(snapshotProblem(store) == damage)
+        // ...until a report that needs it: the figures are the journal's, the snapshot sound again.
+        let timesNow = try run(timeInStage)
+        #expect(timesNow.stdout == soundTimes.stdout)
+        #expect(timesNow.stderr == "")
+        #expect(timesNow.exitCode == 0)
+        #expect(snapshotProblem(store) == nil)
+        #expect(try run(timeInStage).stdout == soundTimes.stdout)
+    }
 }

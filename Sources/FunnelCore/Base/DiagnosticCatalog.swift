@@ -183,6 +183,7 @@ public enum DiagnosticCatalog {
         add("S010", .io, "an event that cannot be applied to the state it follows")
         add("S011", .io, "a journal event that is not a funnel event")
         add("S012", .io, "a journal event that cannot be replayed")
+        add("S013", .io, "a damaged snapshot part, read on first use, that the journal cannot rebuild")
         add("S020", .io, "a segment the journal names that is missing")
         add("S021", .io, "a damaged segment")
         add("S030", .io, "a query on a store that does not exist yet (a warning)")

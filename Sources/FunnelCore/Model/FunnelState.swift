@@ -12,7 +12,18 @@ public struct FunnelState: Sendable {
     public var pool = StringPool()
     public var slots = StageSlots()
     public var deals = DealTable()
-    public var history = StageHistory()
+    /// Every stage change, in the order recorded. From a snapshot it is read on first use
+    /// (Deferred.swift).
+    public var history: StageHistory {
+        get { deferredHistory.value }
+        _modify { yield &deferredHistory.value }
+        set { deferredHistory.value = newValue }
+    }
+    var deferredHistory = Deferred(StageHistory())
+
+    /// Reads every part a snapshot left to be read on first use, throwing when one cannot
+    /// be read from it (the caller then replays the journal instead).
+    public mutating func loadDeferredParts() throws { try deferredHistory.load() }
     /// Every field change after creation, dated (FieldHistory.swift).
     public var fieldHistory = FieldHistory()
     /// Tasks, notifications and leads (AutomationRecords.swift), and which time-based rules have fired.

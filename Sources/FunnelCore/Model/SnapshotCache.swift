@@ -11,14 +11,16 @@ public enum SnapshotCache {
     /// The state of `store`'s snapshot and what it is of, or nil when it cannot be used.
     /// Journal events before it are read from the journal only if `as of` asks for them.
     public static func open(_ store: FileStore, loadSegment: @escaping @Sendable (String) throws -> [UInt8]) -> (state: FunnelState, header: SnapshotHeader)? {
-        guard let mapped = store.mapSnapshot() else { return nil }
+        guard let snapshot = store.openSnapshot(), let mapped = snapshot.map() else { return nil }
         // The mapping must outlive the decoding, which copies every column out of it.
         return withExtendedLifetime(mapped) { () -> (state: FunnelState, header: SnapshotHeader)? in
         do {
             let file = try SnapshotFileReader(mapped.bytes)
             let h = file.header
             guard h.seq > 0, store.journalMark(endingAt: h.journalPosition) == h.journalMark else { return nil }
-            var state = try SnapshotCodec.decode(file)
+            var state = try SnapshotCodec.decode(file) { dealCount, pool in
+                deferredHistory(file.header, snapshot, store, dealCount: dealCount, pool: pool, loadSegment: loadSegment)
+            }
             state.loadSegment = loadSegment
             let through = h.seq
             state.logPrefix = FunnelState.LogPrefix(count: Int(clamping: through)) {
@@ -29,6 +31,58 @@ public enum SnapshotCache {
             return nil
         }
         }
+    }
+
+    /// The stage history of `file`, read when first used. It is read from the same open
+    /// file, so from the snapshot the rest of the state came from; should it fail its
+    /// checks then, it is rebuilt from the journal up to the snapshot's commit, its texts
+    /// coded as the snapshot's pool codes them.
+    static func deferredHistory(_ header: SnapshotHeader, _ snapshot: SnapshotFile, _ store: FileStore, dealCount: Int, pool: StringPool,
+                                loadSegment: @escaping @Sendable (String) throws -> [UInt8]) -> Deferred<StageHistory> {
+        // The store is read by one thread at a time: the load runs under Deferred's lock.
+        nonisolated(unsafe) let store = store
+        return Deferred(placeholder: StageHistory(), load: {
+            guard let again = snapshot.map() else { throw SnapshotProblem("the snapshot cannot be mapped again") }
+            return try withExtendedLifetime(again) {
+                let f = try SnapshotFileReader(again.bytes)
+                guard f.header == header else { throw SnapshotProblem("the snapshot changed") }
+                return try SnapshotCodec.decodeHistory(f, dealCount: dealCount, poolCount: Int32(pool.strings.count))
+            }
+        }, fallback: {
+            do {
+                return try replayedHistory(store, through: header, dealCount: dealCount, pool: pool, loadSegment: loadSegment)
+            } catch let d as Diagnostic {
+                StoreFailure.stop(d)
+            } catch {
+                StoreFailure.stop(Diagnostic(.io, "S013", "\(store.location): the snapshot's stage history is damaged and the journal cannot rebuild it: \(error)",
+                                             help: "run `funnel verify`"))
+            }
+        })
+    }
+
+    /// The stage history as replaying the journal up to the snapshot's commit gives it,
+    /// with its texts coded by `pool` (the snapshot's). The replayed state then replaces
+    /// the damaged snapshot, as opening the store would have done had the damage been seen.
+    static func replayedHistory(_ store: FileStore, through header: SnapshotHeader, dealCount: Int, pool: StringPool,
+                                loadSegment: @escaping @Sendable (String) throws -> [UInt8]) throws -> StageHistory {
+        var replayed = FunnelState()
+        replayed.loadSegment = loadSegment
+        for e in try journalEvents(store, through: header.seq) { try replayed.apply(e.event, on: e.day, origin: e.origin) }
+        guard replayed.deals.count == dealCount else { throw SnapshotProblem("the journal holds another number of deals") }
+        replayed.lastSeq = header.seq
+        write(replayed, to: store, latestChange: header.latestChange)
+        var h = replayed.history
+        var codeOf: [Int32: Int32] = [Empty.text: Empty.text]
+        func recode(_ c: inout [Int32]) throws {
+            for k in c.indices {
+                if let known = codeOf[c[k]] { c[k] = known; continue }
+                guard let code = pool.code(of: replayed.pool[c[k]]) else { throw SnapshotProblem("the journal names a text the snapshot does not hold") }
+                codeOf[c[k]] = code
+                c[k] = code
+            }
+        }
+        try recode(&h.stage); try recode(&h.fromStage); try recode(&h.forcedReason); try recode(&h.origin)
+        return h
     }
 
     /// Why `store`'s snapshot cannot be used, or nil when it can: for tests and `funnel verify`.

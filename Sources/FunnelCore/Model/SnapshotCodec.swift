@@ -115,7 +115,11 @@ public enum SnapshotCodec {
 
     /// The state a snapshot holds. Throws `SnapshotProblem` for anything that does not add
     /// up; the caller rebuilds from the journal then.
-    public static func decode(_ file: SnapshotFileReader) throws -> FunnelState {
+    /// The state of `file`. `history`, when given, makes what stands for the stage history
+    /// from the deal count and the pool, and the history is then not read here
+    /// (Deferred.swift); nil reads it with everything else.
+    public static func decode(_ file: SnapshotFileReader,
+                              history: ((_ dealCount: Int, _ pool: StringPool) -> Deferred<StageHistory>)? = nil) throws -> FunnelState {
         for tag in file.requiredTags where !sections.contains(String(tag.prefix { $0 != " " })) {
             throw SnapshotProblem("a required section \(tag) this version does not know")
         }
@@ -129,7 +133,7 @@ public enum SnapshotCodec {
         try r.expectEnd()
         let poolCount = Int32(s.pool.strings.count)
         func checkCodes(_ c: [Int32], _ what: String) throws {
-            for v in c where v < -1 || v >= poolCount { throw SnapshotProblem("\(what) refers to text it does not hold") }
+            guard all(c, within: -1..<poolCount) else { throw SnapshotProblem("\(what) refers to text it does not hold") }
         }
 
         // Tables first: a declaration may look one up, and in the journal every table a
@@ -187,23 +191,16 @@ public enum SnapshotCodec {
         d.created = try r.column(Int32.self, count: n); d.closeDate = try r.column(Int32.self, count: n)
         d.closed = try r.column(Int32.self, count: n); d.stageEntered = try r.column(Int32.self, count: n)
         for c in [d.funnel, d.name, d.owner, d.team, d.source, d.product, d.account, d.lostReason] { try checkCodes(c, "a deal column") }
-        for v in d.stageSlot where v < 0 || v >= Int32(s.slots.count) { throw SnapshotProblem("a deal is in a slot there is not") }
+        if !all(d.stageSlot, within: 0..<Int32(s.slots.count)) { throw SnapshotProblem("a deal is in a slot there is not") }
         for name in try r.strings() { d.custom[name] = try values(&r, count: n) }
         try r.expectEnd()
         s.deals = d
 
-        r = try section("hist")
-        var h = StageHistory()
-        h.deal = try r.column(Int32.self)
-        let e = h.deal.count
-        h.day = try r.column(Int32.self, count: e); h.stage = try r.column(Int32.self, count: e)
-        h.fromStage = try r.column(Int32.self, count: e); h.forcedReason = try r.column(Int32.self, count: e)
-        h.origin = try r.column(Int32.self, count: e); h.order = try r.column(Int32.self, count: e)
-        for v in h.deal where v < 0 || v >= Int32(n) { throw SnapshotProblem("a stage change of a deal there is not") }
-        try checkCodes(h.stage, "a stage change"); try checkCodes(h.fromStage, "a stage change"); try checkCodes(h.forcedReason, "a stage change")
-        try checkCodes(h.origin, "a stage change")
-        try r.expectEnd()
-        s.history = h
+        if let history {
+            s.deferredHistory = history(n, s.pool)
+        } else {
+            s.history = try decodeHistory(file, dealCount: n, poolCount: poolCount)
+        }
 
         r = try section("fhis")
         var fh = FieldHistory()
@@ -214,7 +211,7 @@ public enum SnapshotCodec {
         fh.origin = try r.column(Int32.self, count: fc); fh.order = try r.column(Int32.self, count: fc)
         fh.latest = try r.column(Int32.self)
         fh.previous = try r.column(Int32.self, count: fc)
-        for v in fh.deal where v < 0 || v >= Int32(n) { throw SnapshotProblem("a field change of a deal there is not") }
+        if !all(fh.deal, within: 0..<Int32(n)) { throw SnapshotProblem("a field change of a deal there is not") }
         for v in fh.latest + fh.previous where v < -1 || v >= Int32(fc) { throw SnapshotProblem("a field change that is not there") }
         guard fh.latest.count <= n else { throw SnapshotProblem("field changes of more deals than there are") }
         try checkCodes(fh.field, "a field change"); try checkCodes(fh.origin, "a field change")
@@ -261,7 +258,7 @@ public enum SnapshotCodec {
         no.status = try r.column(UInt8.self, count: nc).map { $0 == 0 ? NotificationStatus.new : .acked }
         try r.expectEnd()
         for c in [no.rule, no.role, no.stage] { try checkCodes(c, "a notification") }
-        for v in no.deal where v < 0 || v >= Int32(n) { throw SnapshotProblem("a notification of a deal there is not") }
+        if !all(no.deal, within: 0..<Int32(n)) { throw SnapshotProblem("a notification of a deal there is not") }
         for (row, id) in no.id.enumerated() {
             guard no.rowOfID.updateValue(Int32(row), forKey: id) == nil else { throw SnapshotProblem("notification \(id) is there twice") }
         }
@@ -294,6 +291,38 @@ public enum SnapshotCodec {
 
         s.lastSeq = file.header.seq
         return s
+    }
+
+    /// The `hist` section of `file`: the stage history of `dealCount` deals, its texts codes
+    /// below `poolCount`.
+    static func decodeHistory(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32) throws -> StageHistory {
+        guard var r = try file.section("hist") else { throw SnapshotProblem("no section hist") }
+        var h = StageHistory()
+        h.deal = try r.column(Int32.self)
+        let e = h.deal.count
+        h.day = try r.column(Int32.self, count: e); h.stage = try r.column(Int32.self, count: e)
+        h.fromStage = try r.column(Int32.self, count: e); h.forcedReason = try r.column(Int32.self, count: e)
+        h.origin = try r.column(Int32.self, count: e); h.order = try r.column(Int32.self, count: e)
+        guard all(h.deal, within: 0..<Int32(n)) else { throw SnapshotProblem("a stage change of a deal there is not") }
+        for c in [h.stage, h.fromStage, h.forcedReason, h.origin] where !all(c, within: -1..<poolCount) {
+            throw SnapshotProblem("a stage change refers to text it does not hold")
+        }
+        try r.expectEnd()
+        return h
+    }
+
+    /// Whether every value of `c` lies in `range`: one pass keeping the least and the
+    /// greatest, which the compiler turns into vector instructions (opening a store checks
+    /// every code column this way, millions of values).
+    static func all(_ c: [Int32], within range: Range<Int32>) -> Bool {
+        c.withUnsafeBufferPointer { b in
+            var lo = Int32.max, hi = Int32.min
+            for v in b {
+                lo = min(lo, v)
+                hi = max(hi, v)
+            }
+            return b.isEmpty || (lo >= range.lowerBound && hi < range.upperBound)
+        }
     }
 
     // MARK: - Values

@@ -4,7 +4,7 @@
 /// rows add up to, and ratios in it are computed, not summed).
 final class GroupIndexer {
     let dims: [Grouping.Dimension]
-    private var index: [Grouping.Key: Int] = [:]
+    private var index = GroupKeyTable()
     private(set) var keys: [Grouping.Key] = []
 
     init(_ dims: [Grouping.Dimension]) { self.dims = dims }
@@ -16,20 +16,13 @@ final class GroupIndexer {
         }
         var k = Grouping.Key()
         for (i, d) in dims.enumerated() { k[i] = d.key(r) }
-        if let g = index[k] { return g }
-        let g = keys.count
-        keys.append(k)
-        index[k] = g
-        return g
+        return index.group(of: k, newGroup: keys.count) { keys.append(k) }
     }
 
     /// Adds a group before any deal arrives, so it shows even when empty.
     @discardableResult
     func seed(_ k: Grouping.Key) -> Int {
-        if let g = index[k] { return g }
-        keys.append(k)
-        index[k] = keys.count - 1
-        return keys.count - 1
+        index.group(of: k, newGroup: keys.count) { keys.append(k) }
     }
 
     /// Makes sure a no-`by` query still has its one (possibly empty) group.

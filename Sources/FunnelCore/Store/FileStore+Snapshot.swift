@@ -13,6 +13,29 @@ public final class MappedSnapshot: @unchecked Sendable {
     }
 }
 
+/// A snapshot file held open, so that a part of it read later (Deferred.swift) comes from
+/// the very file the rest came from: a writer replaces the snapshot by renaming a new file
+/// over it and never changes one in place, so the open file keeps its bytes.
+public final class SnapshotFile: @unchecked Sendable {
+    private let fd: Int32
+    private let path: String
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// The whole file mapped read-only, or nil when it cannot be.
+    public func map() -> MappedSnapshot? {
+        guard let st = try? FileIO.status(fd, path: path), st.size > 0, st.size < Int64(Int.max) else { return nil }
+        let count = Int(st.size)
+        guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        return MappedSnapshot(UnsafeRawBufferPointer(start: p, count: count))
+    }
+}
+
 /// The `snapshot` file of a store directory (docs/store.md, "The snapshot"): a cache of the
 /// state at one commit. It is written to a temporary file renamed into place, so a reader
 /// sees the old file or the new one, never a half-written one; it is not fsynced, because
@@ -21,13 +44,12 @@ extension FileStore {
     var snapshotPath: String { (directoryPath == "/" ? "" : directoryPath) + "/snapshot" }
 
     /// The snapshot mapped read-only, or nil when there is none or it cannot be read.
-    public func mapSnapshot() -> MappedSnapshot? {
+    public func mapSnapshot() -> MappedSnapshot? { openSnapshot()?.map() }
+
+    /// The snapshot file held open, or nil when there is none.
+    public func openSnapshot() -> SnapshotFile? {
         guard let fd = try? FileIO.openRegular(snapshotPath, O_RDONLY) else { return nil }
-        defer { close(fd) }
-        guard let st = try? FileIO.status(fd, path: snapshotPath), st.size > 0, st.size < Int64(Int.max) else { return nil }
-        let count = Int(st.size)
-        guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
-        return MappedSnapshot(UnsafeRawBufferPointer(start: p, count: count))
+        return SnapshotFile(fd: fd, path: snapshotPath)
     }
 
     /// Replaces the snapshot with `bytes`. Any process may call it, writer or reader: each
