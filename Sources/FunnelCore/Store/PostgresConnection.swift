@@ -1,4 +1,4 @@
-import CLibpq
+internal import CLibpq
 
 /// One libpq connection, synchronous like the file store's I/O. Failures become `.io`
 /// diagnostics that name the store (password masked) and give libpq's or the server's reason.
@@ -15,7 +15,7 @@ final class PostgresConnection {
         passwords = StoreAddress.passwords(in: url)
     }
 
-    deinit { if let connection { PQfinish(connection) } }
+    deinit { if let connection { funnel_PQfinish(connection) } }
 
     /// A failed statement: the server's SQLSTATE (empty when the connection itself failed)
     /// and its message.
@@ -41,24 +41,28 @@ final class PostgresConnection {
 
     func open() throws {
         if let c = connection {
-            if PQstatus(c) == CONNECTION_OK { return }
-            PQfinish(c)
+            if funnel_PQstatus(c) == CONNECTION_OK { return }
+            funnel_PQfinish(c)
             connection = nil
         }
-        let c = PQconnectdb(url)
-        guard let c, PQstatus(c) == CONNECTION_OK else {
-            let reason = c.map { mask(String(cString: PQerrorMessage($0))) } ?? "out of memory"
-            let host = c.flatMap { PQhost($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-            if let c { PQfinish(c) }
+        if let why = funnel_libpq_error() {
+            throw Diagnostic(.io, "S040", "cannot connect to \(location): libpq, PostgreSQL's client library, cannot be loaded: \(String(cString: why))",
+                             help: "install it (Debian and Ubuntu: apt-get install libpq5)")
+        }
+        let c = funnel_PQconnectdb(url)
+        guard let c, funnel_PQstatus(c) == CONNECTION_OK else {
+            let reason = c.map { mask(String(cString: funnel_PQerrorMessage($0))) } ?? "out of memory"
+            let host = c.flatMap { funnel_PQhost($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+            if let c { funnel_PQfinish(c) }
             throw Diagnostic(.io, "S040", "cannot connect to \(location)\(host.map { " (host \($0))" } ?? ""): \(Self.tidy(reason))",
                              help: Self.connectHelp(reason))
         }
         // Notices (e.g. "relation already exists, skipping") would go to stderr: the core never prints.
-        PQsetNoticeProcessor(c, { _, _ in }, nil)
+        funnel_PQsetNoticeProcessor(c, { _, _ in }, nil)
         connection = c
     }
 
-    var isOpen: Bool { connection.map { PQstatus($0) == CONNECTION_OK } ?? false }
+    var isOpen: Bool { connection.map { funnel_PQstatus($0) == CONNECTION_OK } ?? false }
 
     /// Runs one statement with text parameters (nil = NULL) or binary ones, returning its rows.
     @discardableResult
@@ -90,13 +94,13 @@ final class PostgresConnection {
                     guard let offset, let base else { return nil }
                     return UnsafePointer(base + offset)
                 }
-                return PQexecParams(c, sql, count, nil, pointers, lengths, formats, binaryResult ? 1 : 0)
+                return funnel_PQexecParams(c, sql, count, nil, pointers, lengths, formats, binaryResult ? 1 : 0)
             }
         }
         guard let result else { throw failure(nil) }
-        let status = PQresultStatus(result)
+        let status = funnel_PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            defer { PQclear(result) }
+            defer { funnel_PQclear(result) }
             throw failure(result)
         }
         return PostgresRows(result)
@@ -104,8 +108,8 @@ final class PostgresConnection {
 
     /// Best effort, for cleaning up after a failure: the error that mattered is already known.
     func rollbackQuietly() {
-        guard let c = connection, PQstatus(c) == CONNECTION_OK else { return }
-        if let r = PQexec(c, "ROLLBACK") { PQclear(r) }
+        guard let c = connection, funnel_PQstatus(c) == CONNECTION_OK else { return }
+        if let r = funnel_PQexec(c, "ROLLBACK") { funnel_PQclear(r) }
     }
 
     enum Parameter {
@@ -118,11 +122,11 @@ final class PostgresConnection {
         var state = ""
         var message = ""
         if let result {
-            if let s = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) { state = String(cString: s) }
-            if let m = PQresultErrorField(result, Int32(UInt8(ascii: "M"))) { message = String(cString: m) }
+            if let s = funnel_PQresultErrorField(result, Int32(UInt8(ascii: "C"))) { state = String(cString: s) }
+            if let m = funnel_PQresultErrorField(result, Int32(UInt8(ascii: "M"))) { message = String(cString: m) }
         }
-        let lost = connection.map { PQstatus($0) != CONNECTION_OK } ?? true
-        if message.isEmpty, let c = connection { message = Self.tidy(String(cString: PQerrorMessage(c))) }
+        let lost = connection.map { funnel_PQstatus($0) != CONNECTION_OK } ?? true
+        if message.isEmpty, let c = connection { message = Self.tidy(String(cString: funnel_PQerrorMessage(c))) }
         return Failure(state: state, message: mask(message), connectionLost: lost || state.hasPrefix("08") || state == "57P01")
     }
 
@@ -146,29 +150,29 @@ final class PostgresRows {
 
     init(_ result: OpaquePointer) {
         self.result = result
-        count = Int(PQntuples(result))
+        count = Int(funnel_PQntuples(result))
     }
 
-    deinit { PQclear(result) }
+    deinit { funnel_PQclear(result) }
 
-    func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
+    func isNull(_ row: Int, _ column: Int) -> Bool { funnel_PQgetisnull(result, Int32(row), Int32(column)) == 1 }
 
     func text(_ row: Int, _ column: Int) -> String {
-        String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+        String(cString: funnel_PQgetvalue(result, Int32(row), Int32(column)))
     }
 
     func int64(_ row: Int, _ column: Int) -> Int64? { Int64(text(row, column)) }
 
     func bytes(_ row: Int, _ column: Int) -> [UInt8] {
-        let n = Int(PQgetlength(result, Int32(row), Int32(column)))
-        guard n > 0, let p = PQgetvalue(result, Int32(row), Int32(column)) else { return [] }
+        let n = Int(funnel_PQgetlength(result, Int32(row), Int32(column)))
+        guard n > 0, let p = funnel_PQgetvalue(result, Int32(row), Int32(column)) else { return [] }
         return p.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
     }
 
     /// The value's bytes in place, without a String, for parsing a journal payload.
     func withBytes<R>(_ row: Int, _ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let n = Int(PQgetlength(result, Int32(row), Int32(column)))
-        guard let p = PQgetvalue(result, Int32(row), Int32(column)) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let n = Int(funnel_PQgetlength(result, Int32(row), Int32(column)))
+        guard let p = funnel_PQgetvalue(result, Int32(row), Int32(column)) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         return p.withMemoryRebound(to: UInt8.self, capacity: max(n, 1)) { body(UnsafeBufferPointer(start: $0, count: n)) }
     }
 }
