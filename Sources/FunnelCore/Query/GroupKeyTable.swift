@@ -3,6 +3,8 @@
 /// made that lookup the loop's largest cost; the keys are small integers (pool codes, day
 /// numbers), which need no protection against chosen collisions.
 struct GroupKeyTable {
+    /// Each group's key, by group number.
+    private(set) var keys: [Grouping.Key] = []
     private var slots: [Grouping.Key] = []
     /// Group number + 1 per slot; 0 is a free slot.
     private var groups: [Int32] = []
@@ -11,8 +13,8 @@ struct GroupKeyTable {
 
     init() { grow(to: 16) }
 
-    /// The group of `key`; when it has none, `newGroup`, after `added` has recorded it.
-    mutating func group(of key: Grouping.Key, newGroup: Int, added: () -> Void) -> Int {
+    /// The group of `key`, a new one numbered next when it has none.
+    mutating func group(of key: Grouping.Key) -> Int {
         var i = Self.hash(key) & mask
         while true {
             let g = groups[i]
@@ -20,7 +22,8 @@ struct GroupKeyTable {
             if slots[i] == key { return Int(g) - 1 }
             i = (i + 1) & mask
         }
-        added()
+        let newGroup = keys.count
+        keys.append(key)
         slots[i] = key
         groups[i] = Int32(truncatingIfNeeded: newGroup + 1)
         used += 1

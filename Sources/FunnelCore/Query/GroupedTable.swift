@@ -4,29 +4,26 @@
 /// rows add up to, and ratios in it are computed, not summed).
 final class GroupIndexer {
     let dims: [Grouping.Dimension]
+    // Keys and their groups in one value, so the row loop makes one access a row.
     private var index = GroupKeyTable()
-    private(set) var keys: [Grouping.Key] = []
+    var keys: [Grouping.Key] { index.keys }
 
     init(_ dims: [Grouping.Dimension]) { self.dims = dims }
 
     func group(of r: Int) -> Int {
-        if dims.isEmpty {
-            if keys.isEmpty { keys.append(Grouping.Key()) }
-            return 0
-        }
         var k = Grouping.Key()
         for (i, d) in dims.enumerated() { k[i] = d.key(r) }
-        return index.group(of: k, newGroup: keys.count) { keys.append(k) }
+        return index.group(of: k)
     }
 
     /// Adds a group before any deal arrives, so it shows even when empty.
     @discardableResult
     func seed(_ k: Grouping.Key) -> Int {
-        index.group(of: k, newGroup: keys.count) { keys.append(k) }
+        index.group(of: k)
     }
 
     /// Makes sure a no-`by` query still has its one (possibly empty) group.
-    func ensureSingleGroup() { if dims.isEmpty, keys.isEmpty { keys.append(Grouping.Key()) } }
+    func ensureSingleGroup() { if dims.isEmpty, keys.isEmpty { _ = index.group(of: Grouping.Key()) } }
 }
 
 struct GroupedTable<Acc> {
