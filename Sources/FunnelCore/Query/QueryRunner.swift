@@ -70,7 +70,7 @@ struct QueryRunner {
         case .dealChanges:
             guard case .dealChanges(let since) = q.verb else { return ResultTable(columns: checked.spec.columns) }
             return try DealChangesReport(runner: self).run(plan, since: since)
-        case .tasks, .notifications, .leads, .countLeads, .leadConversion: return try RecordQueries(runner: self).run(q)
+        case .tasks, .notifications, .leads, .countLeads, .leadConversion: return try RecordQueries(runner: self).run(checked)
         }
     }
 
