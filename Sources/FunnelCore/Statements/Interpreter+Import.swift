@@ -8,13 +8,13 @@ extension Interpreter {
                    script: SourceFile) throws -> StatementOutput {
         // `on DATE`: the day the export was taken, which the import's undated changes take.
         let today = try effectiveDate(options.on, file: script)
+        let context = ImportContext(state: state, today: today, script: script, options: options, source: importSource)
         switch kind {
         case .deals(let funnelName):
             guard let funnel = state.catalog.funnels[funnelName.text] else {
                 throw Diagnostic(.name, "E203", "unknown funnel '\(funnelName.text)'", file: script, range: funnelName.range)
             }
-            let outcome = try DealImporter(state: state, today: today, script: script, funnel: funnel, options: options,
-                                           source: importSource)
+            let outcome = try DealImporter(context: context, funnel: funnel)
                 .run(file: fileExpr, mapping: mapping)
             try check(outcome.errors, kind: "deals", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
@@ -37,7 +37,7 @@ extension Interpreter {
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
         case let .table(name, key):
-            let outcome = try TableImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let outcome = try TableImporter(context: context)
                 .run(name: name, key: key, file: fileExpr)
             try check(outcome.errors, kind: "rows", options: options, script: script, range: fileExpr.range)
             let t = outcome.table
@@ -47,7 +47,7 @@ extension Interpreter {
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
         case .history where mapping.contains(where: { $0.target.text == "field" && $0.enteredStage == nil }):
-            let long = try LongHistoryImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let long = try LongHistoryImporter(context: context)
                 .run(file: fileExpr, mapping: mapping)
             let outcome = long.history
             try check(outcome.errors, kind: "changes", options: options, script: script, range: fileExpr.range)
@@ -65,7 +65,7 @@ extension Interpreter {
             return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
 
         case .history:
-            let outcome = try HistoryImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let outcome = try HistoryImporter(context: context)
                 .run(file: fileExpr, mapping: mapping)
             try check(outcome.errors, kind: "stage changes", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
@@ -83,7 +83,7 @@ extension Interpreter {
             return try importPeopleFile(kind, file: fileExpr, mapping: mapping, options: options, script: script)
 
         case .leads:
-            let outcome = try LeadImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let outcome = try LeadImporter(context: context)
                 .run(file: fileExpr, mapping: mapping)
             try check(outcome.errors, kind: "leads", options: options, script: script, range: fileExpr.range)
             for lead in outcome.leads { try record(.leadCreated(id: lead.id, fields: lead.fields), on: lead.day) }
