@@ -7,12 +7,11 @@ struct DealImporter: Importer {
     let context: ImportContext
     let funnel: FunnelDef
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var batch: DealBatch
         var created = 0
         var updated = 0
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter = 0
     }
 
@@ -241,7 +240,7 @@ struct DealImporter: Importer {
         batch.entryTo = entryTo
         batch.entryForced = [Int32](repeating: -1, count: entryRow.count)
         if !hasDeals, errors.isEmpty, idOrdinal.count == ids.count { batch.idIndex = idOrdinal }
-        return Outcome(batch: batch, created: created, updated: updated, errors: errors, fileName: file.name,
+        return Outcome(batch: batch, created: created, updated: updated, errors: errors,
                        skippedByFilter: m.skippedByFilter)
     }
 

@@ -6,11 +6,10 @@
 struct HistoryImporter: Importer {
     let context: ImportContext
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var batch: DealBatch
         var changes: Int
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter: Int
     }
 
@@ -156,6 +155,6 @@ struct HistoryImporter: Importer {
         }
         batch.changeFields = zip(fieldItems, builders).map { BatchField(name: $0.0.name, column: $0.1.column) }
         batch.strings = strings.strings
-        return Outcome(batch: batch, changes: count, errors: errors, fileName: file.name, skippedByFilter: m.skippedByFilter)
+        return Outcome(batch: batch, changes: count, errors: errors, skippedByFilter: m.skippedByFilter)
     }
 }

@@ -40,3 +40,16 @@ extension Importer {
     var options: ImportOptions { context.options }
     var conversion: FieldConversion { context.conversion }
 }
+
+/// What an import of rows reports besides what it read: the rows that cannot be imported
+/// (the one row-error report, `ImportErrors`, which names the file) and the rows its `where`
+/// left out.
+protocol ImportOutcome {
+    var errors: ImportErrors { get }
+    var skippedByFilter: Int { get }
+}
+
+extension ImportOutcome {
+    /// The file as the script names it.
+    var fileName: String { errors.fileName }
+}

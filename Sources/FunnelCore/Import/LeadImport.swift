@@ -18,10 +18,9 @@ struct LeadImporter: Importer {
         var fields: [DomainEvent.FieldValue]
     }
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var leads: [Lead]
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter: Int
         var warnings: [Diagnostic]
     }
@@ -100,7 +99,7 @@ struct LeadImporter: Importer {
         }
         var errors = ImportErrors(fileName: file.name)
         for f in failed.sorted(by: { $0.line < $1.line }) { errors.add(line: f.line, f.problems) }
-        return Outcome(leads: leads, errors: errors, fileName: file.name, skippedByFilter: m.skippedByFilter, warnings: warnings)
+        return Outcome(leads: leads, errors: errors, skippedByFilter: m.skippedByFilter, warnings: warnings)
     }
 
     /// I022: a field a few cells turned into text, naming them.

@@ -134,7 +134,7 @@ struct LongHistoryImporter: Importer {
 
         changes.sortInApplyOrder()
         let (batch, stageChanges, fieldChanges) = build(changes, targets: targets)
-        let history = HistoryImporter.Outcome(batch: batch, changes: stageChanges, errors: errors, fileName: file.name,
+        let history = HistoryImporter.Outcome(batch: batch, changes: stageChanges, errors: errors,
                                               skippedByFilter: m.skippedByFilter)
         return Outcome(history: history, fieldChanges: fieldChanges, leftOut: leftOutOrder.map { ($0, leftOut[$0] ?? 0) })
     }

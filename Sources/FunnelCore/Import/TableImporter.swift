@@ -4,10 +4,9 @@
 struct TableImporter: Importer {
     let context: ImportContext
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var table: ReferenceTable
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter: Int
     }
 
@@ -49,7 +48,7 @@ struct TableImporter: Importer {
             values.append(typed)
         }
         return Outcome(table: ReferenceTable(name: name.text, key: key.text, columns: columns, types: types, values: values),
-                       errors: errors, fileName: file.name, skippedByFilter: rows.skippedByFilter)
+                       errors: errors, skippedByFilter: rows.skippedByFilter)
     }
 
     /// Numbers if every non-empty cell reads as one, else dates if every one reads as a
