@@ -80,11 +80,11 @@ extension QueryRunner {
             if let keep, !keep(r) { continue }
             if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
             let g = grouping.prepare(r)
-            grouping.grow(&accs, kernel.makeAccumulator)
+            grouping.grow(&accs) { kernel.makeAccumulator() }
             kernel.add(r, group: g, window: window, to: &accs)
         }
         grouping.seedWhenEmpty()
-        grouping.grow(&accs, kernel.makeAccumulator)
+        grouping.grow(&accs) { kernel.makeAccumulator() }
         return try kernel.finish(accs, plan: plan)
     }
 }
