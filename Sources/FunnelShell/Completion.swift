@@ -60,7 +60,7 @@ public enum Completion {
     public static func candidates(line: String, cursor: Int, catalog: any CompletionCatalog) -> [String] {
         let prefix = textBefore(line, cursor: cursor)
         if let dot = dotCommandCandidates(prefix, catalog: catalog) { return finish(dot) }
-        let lexed = Lexer.scan(prefix)
+        let lexed = lex(prefix)
         if lexed.inComment { return [] }
         var tokens = lexed.tokens
         var partial = Partial.empty
@@ -99,7 +99,7 @@ public enum Completion {
         for scalar in prefix.unicodeScalars {
             offsets.append(offset)
             offset += UTF8.width(scalar)
-            if Lexer.isIdentContinue(scalar) { wordEnds.insert(offset) }
+            if Lexer.continuesWord(scalar) { wordEnds.insert(offset) }
         }
         offsets.append(bytes.count)
         for start in offsets {
@@ -149,12 +149,8 @@ public enum Completion {
 
     // MARK: Names and quoting
 
-    /// Whether `name` can be written bare: Unicode letters, digits and `_`, not starting with a
-    /// digit.
-    public static func isBareName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, Lexer.isIdentStart(first) else { return false }
-        return name.unicodeScalars.allSatisfy(Lexer.isIdentContinue)
-    }
+    /// Whether `name` can be written bare: the lexer reads it as one word.
+    public static func isBareName(_ name: String) -> Bool { Lexer.isWord(name) }
 
     /// `name` as a string literal of the language.
     public static func quote(_ name: String) -> String {
@@ -353,6 +349,8 @@ public enum Completion {
 // MARK: - Tokens
 
 extension Completion {
+    /// A token of the language's lexer (FunnelCore's `Lexer`) as completion reads it: its
+    /// class, its text as written (a string with its quotes and escapes) and where it ends.
     struct Token {
         enum Kind { case word, string, number, punct }
         var kind: Kind
@@ -367,108 +365,40 @@ extension Completion {
         func isPunct(_ p: String) -> Bool { kind == .punct && text == p }
     }
 
-    /// Just enough of the language's lexer to find the context: it must never fail, and
-    /// unterminated strings and comments are normal here (the cursor is inside them).
-    enum Lexer {
-        struct Result {
-            var tokens: [Token]
-            var inComment: Bool
+    /// The text before the cursor as the parser's lexer reads it. Unterminated strings and
+    /// comments are normal here (the cursor is inside them), and the lexer's errors are not
+    /// completion's business: they are dropped, and the tokens the lexer made are used.
+    static func lex(_ text: String) -> (tokens: [Token], inComment: Bool) {
+        let file = SourceFile(name: "completion", text: text)
+        let (lexed, diagnostics) = Lexer.tokenize(file)
+        let unterminated = Set(diagnostics.filter { $0.code == "E003" }.compactMap { $0.range?.start })
+        var tokens: [Token] = []
+        var newline = false
+        var lastEnd = 0
+        for t in lexed {
+            let raw = String(decoding: file.bytes[t.range.start..<t.range.end], as: UTF8.self)
+            let kind: Token.Kind
+            switch t.kind {
+            case .newline: newline = true; lastEnd = t.range.end; continue
+            case .eof: continue
+            case .word: kind = .word
+            case .string: kind = .string
+            case .number, .percent, .date, .month, .quarter: kind = .number
+            case .symbol(let s): kind = .punct; tokens.append(Token(kind: kind, text: s, end: t.range.end, newlineBefore: newline))
+                newline = false; lastEnd = t.range.end; continue
+            case .dotCommand: kind = .punct
+            }
+            tokens.append(Token(kind: kind, text: raw, end: t.range.end, terminated: !unterminated.contains(t.range.start),
+                                newlineBefore: newline))
+            newline = false
+            lastEnd = t.range.end
         }
-
-        static func isIdentStart(_ s: Unicode.Scalar) -> Bool {
-            if s == "_" { return true }
-            switch s.properties.generalCategory {
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
-            default: return false
-            }
-        }
-
-        static func isIdentContinue(_ s: Unicode.Scalar) -> Bool {
-            if isIdentStart(s) { return true }
-            switch s.properties.generalCategory {
-            case .decimalNumber, .nonspacingMark, .spacingMark: return true
-            default: return false
-            }
-        }
-
-        static func isDigit(_ s: Unicode.Scalar) -> Bool { s >= "0" && s <= "9" }
-
-        static let twoCharOperators: Set<String> = [">=", "<=", "!=", "<>", "=="]
-
-        static func scan(_ text: String) -> Result {
-            let s = Array(text.unicodeScalars)
-            var offsets: [Int] = []
-            offsets.reserveCapacity(s.count + 1)
-            var o = 0
-            for scalar in s {
-                offsets.append(o)
-                o += UTF8.width(scalar)
-            }
-            offsets.append(o)
-            var tokens: [Token] = []
-            var newline = false
-            var i = 0
-            func add(_ kind: Token.Kind, _ from: Int, _ to: Int, terminated: Bool = true) {
-                var text = ""
-                text.unicodeScalars.append(contentsOf: s[from..<to])
-                tokens.append(Token(kind: kind, text: text, end: offsets[to], terminated: terminated, newlineBefore: newline))
-                newline = false
-            }
-            while i < s.count {
-                let c = s[i]
-                if c == "\n" {
-                    newline = true
-                    i += 1
-                } else if c == " " || c == "\t" || c == "\r" {
-                    i += 1
-                } else if c == "-" && i + 1 < s.count && s[i + 1] == "-" {
-                    var j = i
-                    while j < s.count && s[j] != "\n" { j += 1 }
-                    if j == s.count { return Result(tokens: tokens, inComment: true) }
-                    i = j
-                } else if c == "\"" {
-                    var j = i + 1
-                    var terminated = false
-                    while j < s.count {
-                        if s[j] == "\\" { j += 2; continue }
-                        if s[j] == "\n" { break }
-                        if s[j] == "\"" { terminated = true; j += 1; break }
-                        j += 1
-                    }
-                    j = min(j, s.count)
-                    add(.string, i, j, terminated: terminated)
-                    i = j
-                } else if isIdentStart(c) {
-                    var j = i + 1
-                    while j < s.count && isIdentContinue(s[j]) { j += 1 }
-                    add(.word, i, j)
-                    i = j
-                } else if isDigit(c) {
-                    var j = i + 1
-                    while j < s.count {
-                        if isIdentContinue(s[j]) { j += 1; continue }
-                        if s[j] == ".", j + 1 < s.count, isDigit(s[j + 1]) { j += 2; continue }
-                        break
-                    }
-                    add(.number, i, j)
-                    i = j
-                } else {
-                    if i + 1 < s.count {
-                        var pair = ""
-                        pair.unicodeScalars.append(c)
-                        pair.unicodeScalars.append(s[i + 1])
-                        if twoCharOperators.contains(pair) {
-                            add(.punct, i, i + 2)
-                            i += 2
-                            continue
-                        }
-                    }
-                    add(.punct, i, i + 1)
-                    i += 1
-                }
-            }
-            return Result(tokens: tokens, inComment: false)
-        }
+        // After the last token there are only blanks and comments: the cursor is in one when
+        // the last line of them opens it.
+        let rest = file.bytes[lastEnd...]
+        let lastLine = rest.lastIndex(of: 10).map { rest[($0 + 1)...] } ?? rest
+        let inComment = zip(lastLine, lastLine.dropFirst()).contains { $0 == 45 && $1 == 45 }
+        return (tokens, inComment)
     }
 }
 
@@ -664,6 +594,12 @@ extension Completion {
                 return word(1, "notifications") ? query(from: 2) : []
             case "check":
                 return n == 1 ? kw(["rules"]) : []
+            case "submit":
+                if n == 1 { return kw(["forecast"]) }
+                return n == 2 ? kw(["for"]) : []
+            case "deliver":
+                if n == 1 { return kw(["notifications"]) }
+                return n == 2 ? kw(["via"]) : []
             case "show":
                 return n == 1 ? kw(StatementCatalog.showObjects) : []
             case "chart":

@@ -133,14 +133,9 @@ extension Session {
 
     /// A store read from its start whose journal deletes or undoes: replayed once, with
     /// what it takes back left out. False when the events are for the ordinary path.
-    /// The journal events that take others back.
-    static let erasingEventTypes: Set<String> = ["delete-deal", "restore-deal", "undo"]
-    /// The journal events of people, quotas, submissions and deliveries, which the snapshot does not hold.
-    static let peopleEventTypes: Set<String> = ["person", "quota", "forecast-submit", "delivery-command", "delivered"]
-
     func loadErasingJournal(_ events: [StoreEvent]) throws -> Bool {
         guard committed.log.isEmpty, committed.lastSeq == 0,
-              events.contains(where: { Self.erasingEventTypes.contains($0.type) }) else { return false }
+              events.contains(where: { $0.eventType?.erases ?? false }) else { return false }
         var logged: [FunnelState.LoggedEvent] = []
         logged.reserveCapacity(events.count)
         for e in events {
@@ -149,7 +144,7 @@ extension Session {
                                  help: "run `funnel verify`; the journal may have been edited by hand")
             }
             logged.append(FunnelState.LoggedEvent(event, on: e.on, origin: e.origin))
-            if e.type != "declare" { latestChange = max(latestChange, e.on) }
+            if e.eventType?.datesAChange ?? true { latestChange = max(latestChange, e.on) }
         }
         do {
             try committed.replayJournal(logged)

@@ -140,7 +140,7 @@ public final class Session {
         // Events after it may change the parts it left to be read on first use: those are
         // read now, where a damaged one means the whole replay too (Deferred.swift).
         if committed.logPrefix != nil,
-           events.contains(where: { Self.erasingEventTypes.contains($0.type) || Self.peopleEventTypes.contains($0.type) })
+           events.contains(where: { $0.eventType?.needsWholeReplay ?? false })
             || (events.contains { $0.seq > committed.lastSeq } && (try? committed.loadDeferredParts()) == nil) {
             committed = FunnelState()
             position = 0
@@ -168,7 +168,7 @@ public final class Session {
             committed.lastSeq = e.seq
             // A declaration is dated the day it ran; a backfill with --today declares today and
             // dates its deals earlier, which is no reason to warn.
-            if e.type != "declare" { latestChange = max(latestChange, e.on) }
+            if e.eventType?.datesAChange ?? true { latestChange = max(latestChange, e.on) }
             if case let .imported(_, _, _, _, rows) = event { importedRows += rows }
         }
         position = newPosition
@@ -296,7 +296,7 @@ public final class Session {
 
     func commitPending() throws {
         guard !interpreter.pending.isEmpty else { return }
-        let isUndo = interpreter.pending.count == 1 && interpreter.pending[0].type == "undo"
+        let isUndo = interpreter.pending.count == 1 && interpreter.pending[0].eventType == .undo
         let segmentBytes = interpreter.pendingSegments.reduce(0) { $0 + Int64($1.bytes.count) }
         let written = try store.commit(events: interpreter.pending, segments: interpreter.pendingSegments.map(\.bytes))
         if let first = written.first?.seq, let last = written.last?.seq {
@@ -443,13 +443,8 @@ public final class Session {
     /// `12 statements, 3 deals created, 5 moves — committed`: what the runs kept, in the
     /// order the kinds of change first appeared.
     public var keptSummary: String {
-        let names = ["declare": ("declaration", "declarations"), "deal": ("deal created", "deals created"),
-                     "set": ("update", "updates"), "move": ("move", "moves"), "win": ("deal won", "deals won"),
-                     "lose": ("deal lost", "deals lost"), "reopen": ("deal reopened", "deals reopened"),
-                     "import": ("import", "imports"), "close": ("deal closed", "deals closed"),
-                     "snapshot": ("snapshot verdict", "snapshot verdicts")]
         let parts = ["\(keptStatements) statement\(keptStatements == 1 ? "" : "s")"] + keptEvents.map { e in
-            let (one, many) = names[e.type] ?? ("\(e.type) event", "\(e.type) events")
+            let (one, many) = EventType(rawValue: e.type)?.summaryWords ?? ("\(e.type) event", "\(e.type) events")
             return "\(e.count) \(e.count == 1 ? one : many)"
         }
         return parts.joined(separator: ", ") + (keptEvents.isEmpty ? " — no changes" : " — committed")

@@ -199,3 +199,42 @@ struct SnapshotFileTests {
     #expect(labels(NotificationTable()) == ["id", "rowOfID", "nextID", "deal", "rule", "role", "message", "stage", "at", "status", "acked"])
     #expect(labels(LeadTable()) == ["ids", "rowOfID", "status", "created", "converted", "deal", "reason", "fields", "fieldOrder"])
 }
+
+/// The codec's shared routines: a run of Int32 columns comes back as written, a column shorter
+/// than the first is refused, and a status byte outside its list is named.
+@Test func snapshotColumnRoutinesRoundTripAndRefuse() throws {
+    var h = StageHistory()
+    h.deal = [0, 1]; h.day = [10, 11]; h.stage = [3, 4]; h.fromStage = [-1, 3]; h.forcedReason = [-1, -1]; h.origin = [5, 5]; h.order = [1, 2]
+    var w = SnapshotSectionWriter()
+    SnapshotCodec.int32Columns(h, SnapshotCodec.historyColumns, into: &w)
+    #expect(SnapshotCodec.codes([TaskStatus.done, .closed, .open], SnapshotCodec.taskStatusCodes, into: &w))
+    try w.bytes.withUnsafeBytes { raw in
+        var r = SnapshotSectionReader(raw, tag: "hist")
+        var back = StageHistory()
+        #expect(try SnapshotCodec.int32Columns(&back, SnapshotCodec.historyColumns, count: nil, from: &r) == 2)
+        #expect(back.deal == h.deal && back.day == h.day && back.stage == h.stage && back.fromStage == h.fromStage)
+        #expect(back.forcedReason == h.forcedReason && back.origin == h.origin && back.order == h.order)
+        #expect(try SnapshotCodec.codes(&r, count: 3, SnapshotCodec.taskStatusCodes, "a task status") == [.done, .closed, .open])
+        try r.expectEnd()
+    }
+    // A status byte past the list.
+    var bad = SnapshotSectionWriter()
+    bad.column([UInt8(1), 7])
+    bad.bytes.withUnsafeBytes { raw in
+        var r = SnapshotSectionReader(raw, tag: "lead")
+        #expect(throws: SnapshotProblem("a lead status 7")) {
+            try SnapshotCodec.codes(&r, count: 2, SnapshotCodec.leadStatusCodes, "a lead status")
+        }
+    }
+    // Columns of different lengths.
+    var short = SnapshotSectionWriter()
+    short.column([Int32(1), 2])
+    short.column([Int32(3)])
+    short.bytes.withUnsafeBytes { raw in
+        var r = SnapshotSectionReader(raw, tag: "note")
+        var t = StageHistory()
+        #expect(throws: SnapshotProblem("section note: a column has 1 values for 2 rows")) {
+            _ = try SnapshotCodec.int32Columns(&t, [\StageHistory.deal, \StageHistory.day], count: nil, from: &r)
+        }
+    }
+}

@@ -101,6 +101,72 @@ struct RegistryTests {
         }
     }
 
+    /// One statement for each word `StatementCatalog.statementWords` lists, written against
+    /// `setup`; the list must name every word, so a new statement word needs a sample here.
+    static let statementSamples: [String: String] = [
+        "field": "field region text", "funnel": "funnel G like F { }", "rule": "rule chase when days_in_stage > 30 do notify owner \"chase it\"",
+        "deal": "deal \"D-1\" in F", "set": "set deal \"D-1\" amount = 100", "move": "move deal \"D-1\" to B",
+        "win": "win deal \"D-1\"", "lose": "lose deal \"D-1\" because \"price\"", "reopen": "reopen deal \"D-1\" to A",
+        "lead": "lead \"L-1\" { company: \"Globex\" }", "leads": "leads qualify when company is not empty",
+        "qualify": "qualify lead \"L-1\"", "disqualify": "disqualify lead \"L-1\" because \"no budget\"",
+        "convert": "convert lead \"L-1\" to deal \"D-9\" in F", "import": "import deals from \"x.csv\" into F",
+        "export": "export deals to \"x.csv\"", "why": "why deal \"D-1\" to B", "done": "done task 1", "ack": "ack notifications",
+        "check": "check rules", "chart": "chart funnel F", "report": "report F to \"pipeline.html\"", "show": "show funnels",
+        "delete": "delete deal \"D-1\" because \"duplicate\"", "restore": "restore deal \"D-1\"", "rename": "rename stage A to A2 in F",
+        "undo": "undo", "currency": "currency USD", "person": "person \"王\" { team: \"华东\" }",
+        "quota": "quota team 华东 during 2026-Q1 = 100", "submit": "submit forecast for 华东 during 2026-Q1 commit 10 best_case 20",
+        "deliver": "deliver notifications",
+    ]
+
+    /// The samples whose second word is a keyword of the statement (not a name or a value).
+    static let keywordSecond: Set<String> = [
+        "set", "move", "win", "lose", "reopen", "leads", "qualify", "disqualify", "convert", "import", "export", "why", "done",
+        "ack", "check", "chart", "show", "delete", "restore", "rename", "submit", "deliver",
+    ]
+
+    @Test func everyStatementWordParsesResolvesAndCompletes() {
+        #expect(Set(Self.statementSamples.keys) == Set(StatementCatalog.statementWords))
+        let setupFile = SourceFile(name: "setup", text: Self.setup)
+        var resolver = Resolver(catalog: Catalog(), file: setupFile)
+        for s in Parser.parse(setupFile).statements { resolver.resolve(s) }
+        let offered = complete("")
+        for word in StatementCatalog.statementWords {
+            let text = Self.statementSamples[word] ?? word
+            let file = SourceFile(name: "s", text: text)
+            let parsed = Parser.parse(file)
+            #expect(parsed.diagnostics.isEmpty, "\(text): \(parsed.diagnostics.map(\.message))")
+            #expect(parsed.statements.count == 1, "\(text)")
+            // An import reads its file's columns when it is checked; that file is not here.
+            if word != "import" {
+                #expect(Resolver.resolve(parsed.statements, file: file, catalog: resolver.catalog).filter { $0.severity == .error } == [],
+                        "\(text)")
+            }
+            #expect(offered.contains(word), "\(word)")
+            // The keyword after the first word is offered once the first is typed.
+            let words = text.split(separator: " ").map(String.init)
+            if Self.keywordSecond.contains(word) { #expect(complete(word + " ").contains(words[1]), "\(text)") }
+        }
+    }
+
+    /// Completion reads the text with the parser's lexer: what the lexer reads as `=` (a
+    /// full-width `＝` typed by a Chinese input method) completes as `=` does, and a name is
+    /// bare exactly when the lexer reads it as one word.
+    @Test func completionReadsTheTextAsTheLexerDoes() {
+        #expect(complete("deals where stage ＝ ") == complete("deals where stage = "))
+        #expect(complete("deals where stage ＝ ").contains("Proposal"))
+        #expect(complete("forecast by team，") == complete("forecast by team,"))
+        #expect(Completion.isBareName("初步接洽"))
+        #expect(Completion.isBareName("_x2"))
+        #expect(!Completion.isBareName("Closed Won"))
+        #expect(!Completion.isBareName("2026Q"))
+        #expect(!Completion.isBareName("a，b"))
+        #expect(!Completion.isBareName(""))
+        #expect(complete("deals -- where ") == [])
+        #expect(complete("submit ") == ["forecast"])
+        #expect(complete("deliver notifications ") == ["via"])
+        #expect(complete("deals where owner = \"a\" -- x\nand ") != [])
+    }
+
     @Test func chartOffersTheQueriesWithAHeadline() {
         #expect(complete("chart ") == ["avg", "changes", "conversion", "count", "cycle", "forecast", "funnel", "max", "min", "pipeline",
                                         "sum", "time in stage", "velocity", "win rate"])

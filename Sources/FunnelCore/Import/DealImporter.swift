@@ -3,21 +3,15 @@
 /// are updated, and a changed stage is appended to their history, so yesterday's export and
 /// today's can both be imported. The state is only read here; nothing changes until the
 /// batch is applied.
-struct DealImporter {
-    let state: FunnelState
-    let today: Int32
-    let script: SourceFile
+struct DealImporter: Importer {
+    let context: ImportContext
     let funnel: FunnelDef
-    let options: ImportOptions
-    let source: any ImportSource
-    let conversion: FieldConversion
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var batch: DealBatch
         var created = 0
         var updated = 0
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter = 0
     }
 
@@ -31,16 +25,9 @@ struct DealImporter {
         var builder: ColumnBuilder
     }
 
-    init(state: FunnelState, today: Int32, script: SourceFile, funnel: FunnelDef, options: ImportOptions, source: any ImportSource) {
-        self.state = state; self.today = today; self.script = script; self.funnel = funnel; self.options = options; self.source = source
-        self.conversion = FieldConversion(options)
-    }
-
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
-        let file = try ImportFile.open(.deals(funnel: Identifier(funnel.name, fileExpr.range)), fileExpr, mapping: mapping,
-                                       options: options, script: script, source: source)
-        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion,
-                                  filter: options.filter)
+        let file = try context.open(.deals(funnel: Identifier(funnel.name, fileExpr.range)), fileExpr, mapping: mapping)
+        let m = try context.mapping(mapping, file: file)
         let strings = ByteInterner()
         let stageCodes = funnel.stages.map { strings.code($0.name) }
         let stageOfValue = stageValues()
@@ -253,7 +240,7 @@ struct DealImporter {
         batch.entryTo = entryTo
         batch.entryForced = [Int32](repeating: -1, count: entryRow.count)
         if !hasDeals, errors.isEmpty, idOrdinal.count == ids.count { batch.idIndex = idOrdinal }
-        return Outcome(batch: batch, created: created, updated: updated, errors: errors, fileName: file.name,
+        return Outcome(batch: batch, created: created, updated: updated, errors: errors,
                        skippedByFilter: m.skippedByFilter)
     }
 

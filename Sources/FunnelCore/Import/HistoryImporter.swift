@@ -3,25 +3,14 @@
 /// rows are sorted by date (same date: file order) and replace the deal's stage history; the
 /// last one is its current stage. A row that repeats the stage before it (OpportunityHistory
 /// logs amount and date changes too) is no stage change and is dropped.
-struct HistoryImporter {
-    let state: FunnelState
-    let today: Int32
-    let script: SourceFile
-    let options: ImportOptions
-    let source: any ImportSource
-    let conversion: FieldConversion
+struct HistoryImporter: Importer {
+    let context: ImportContext
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var batch: DealBatch
         var changes: Int
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter: Int
-    }
-
-    init(state: FunnelState, today: Int32, script: SourceFile, options: ImportOptions, source: any ImportSource) {
-        self.state = state; self.today = today; self.script = script; self.options = options; self.source = source
-        self.conversion = FieldConversion(options)
     }
 
     struct Change: OrderedChange {
@@ -65,9 +54,8 @@ struct HistoryImporter {
     }
 
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
-        let file = try ImportFile.open(.history, fileExpr, mapping: mapping, options: options, script: script, source: source)
-        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion,
-                                  filter: options.filter)
+        let file = try context.open(.history, fileExpr, mapping: mapping)
+        let m = try context.mapping(mapping, file: file)
         guard let dealItem = m.index(of: "deal"), let stageItem = m.index(of: "stage"), let atItem = m.index(of: "at") else {
             throw Diagnostic(.name, "I017", "import history needs deal = COLUMN, stage = COLUMN and at = COLUMN", file: script, range: fileExpr.range)
         }
@@ -167,6 +155,6 @@ struct HistoryImporter {
         }
         batch.changeFields = zip(fieldItems, builders).map { BatchField(name: $0.0.name, column: $0.1.column) }
         batch.strings = strings.strings
-        return Outcome(batch: batch, changes: count, errors: errors, fileName: file.name, skippedByFilter: m.skippedByFilter)
+        return Outcome(batch: batch, changes: count, errors: errors, skippedByFilter: m.skippedByFilter)
     }
 }

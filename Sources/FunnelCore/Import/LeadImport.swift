@@ -9,13 +9,8 @@
 /// a leading zero, so `02134` stays a code), else true or false (true/false, yes/no, 是/否,
 /// ...), else text. A field that a few cells turn into text is reported by a warning naming
 /// them, since that is usually a typo in the file (`budget = "ture"`), not a text field.
-struct LeadImporter {
-    let state: FunnelState
-    let today: Int32
-    let script: SourceFile
-    let options: ImportOptions
-    let source: any ImportSource
-    let conversion: FieldConversion
+struct LeadImporter: Importer {
+    let context: ImportContext
 
     struct Lead {
         var id: String
@@ -23,10 +18,9 @@ struct LeadImporter {
         var fields: [DomainEvent.FieldValue]
     }
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var leads: [Lead]
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter: Int
         var warnings: [Diagnostic]
     }
@@ -34,13 +28,8 @@ struct LeadImporter {
     /// At most this many cells may force a field to text before it is simply a text field.
     static let fewCells = 5
 
-    init(state: FunnelState, today: Int32, script: SourceFile, options: ImportOptions, source: any ImportSource) {
-        self.state = state; self.today = today; self.script = script; self.options = options; self.source = source
-        self.conversion = FieldConversion(options)
-    }
-
     func run(file fileExpr: Expr, mapping given: [MappingItem]) throws -> Outcome {
-        let file = try ImportFile.open(.leads, fileExpr, mapping: given, options: options, script: script, source: source)
+        let file = try context.open(.leads, fileExpr, mapping: given)
         // No mapping: every column, under its own name.
         var mapping: [MappingItem] = given
         if given.isEmpty {
@@ -49,7 +38,7 @@ struct LeadImporter {
                 mapping.append(MappingItem(target: target, enteredStage: nil, value: Expr(.string(h), fileExpr.range)))
             }
         }
-        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion, filter: options.filter)
+        let m = try context.mapping(mapping, file: file)
         guard let idItem = m.index(of: "id") else {
             throw Diagnostic(.name, "I017", "import leads needs the lead's id: id = COLUMN", file: script, range: fileExpr.range)
         }
@@ -110,7 +99,7 @@ struct LeadImporter {
         }
         var errors = ImportErrors(fileName: file.name)
         for f in failed.sorted(by: { $0.line < $1.line }) { errors.add(line: f.line, f.problems) }
-        return Outcome(leads: leads, errors: errors, fileName: file.name, skippedByFilter: m.skippedByFilter, warnings: warnings)
+        return Outcome(leads: leads, errors: errors, skippedByFilter: m.skippedByFilter, warnings: warnings)
     }
 
     /// I022: a field a few cells turned into text, naming them.

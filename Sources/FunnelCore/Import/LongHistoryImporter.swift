@@ -16,24 +16,14 @@
 ///   `old` gives as the value the deal was created with, so `as of` a day before it sees that
 ///   value (without `old`, the value the deal had when the file was imported). A row whose
 ///   new value is empty records nothing: the batch keeps values, not their absence.
-struct LongHistoryImporter {
-    let state: FunnelState
-    let today: Int32
-    let script: SourceFile
-    let options: ImportOptions
-    let source: any ImportSource
-    let conversion: FieldConversion
+struct LongHistoryImporter: Importer {
+    let context: ImportContext
 
     struct Outcome {
         var history: HistoryImporter.Outcome
         var fieldChanges: Int
         /// The field names the file gives that no funnel field matches, with their row counts.
         var leftOut: [(String, Int)]
-    }
-
-    init(state: FunnelState, today: Int32, script: SourceFile, options: ImportOptions, source: any ImportSource) {
-        self.state = state; self.today = today; self.script = script; self.options = options; self.source = source
-        self.conversion = FieldConversion(options)
     }
 
     /// One row of the file, read.
@@ -64,9 +54,8 @@ struct LongHistoryImporter {
     }
 
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
-        let file = try ImportFile.open(.history, fileExpr, mapping: mapping, options: options, script: script, source: source)
-        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion,
-                                  filter: options.filter)
+        let file = try context.open(.history, fileExpr, mapping: mapping)
+        let m = try context.mapping(mapping, file: file)
         guard let dealItem = m.index(of: "deal"), let atItem = m.index(of: "at"), let fieldItem = m.index(of: "field"),
               let newItem = m.index(of: "new") else {
             throw Diagnostic(.name, "I017", "import history in the long shape needs deal, at, field and new = COLUMN", file: script,
@@ -145,7 +134,7 @@ struct LongHistoryImporter {
 
         changes.sortInApplyOrder()
         let (batch, stageChanges, fieldChanges) = build(changes, targets: targets)
-        let history = HistoryImporter.Outcome(batch: batch, changes: stageChanges, errors: errors, fileName: file.name,
+        let history = HistoryImporter.Outcome(batch: batch, changes: stageChanges, errors: errors,
                                               skippedByFilter: m.skippedByFilter)
         return Outcome(history: history, fieldChanges: fieldChanges, leftOut: leftOutOrder.map { ($0, leftOut[$0] ?? 0) })
     }

@@ -3,12 +3,8 @@
 /// report as the other imports. Without a mapping, the file's columns named like the targets
 /// are taken. Whether a row makes sense (a known team, no overlap, no manager cycle) depends
 /// on the rows before it and is decided where they are recorded (Statements/PeopleImports.swift).
-struct PeopleFileReader {
-    let state: FunnelState
-    let today: Int32
-    let script: SourceFile
-    let options: ImportOptions
-    let source: any ImportSource
+struct PeopleFileReader: Importer {
+    let context: ImportContext
 
     static let personTargets = ["id", "name", "team", "manager", "email", "since"]
     static let quotaTargets = ["holder", "kind", "period", "amount"]
@@ -32,16 +28,14 @@ struct PeopleFileReader {
 
     func read(_ kind: ImportKind, file fileExpr: Expr, mapping given: [MappingItem], required: [String]) throws -> Outcome {
         let targets = kind == .people ? Self.personTargets : Self.quotaTargets
-        let file = try ImportFile.open(kind, fileExpr, mapping: given, options: options, script: script, source: source)
+        let file = try context.open(kind, fileExpr, mapping: given)
         var mapping = given
         if given.isEmpty {
             for h in targets where file.header.contains(h) {
                 mapping.append(MappingItem(target: Identifier(h, fileExpr.range), enteredStage: nil, value: Expr(.string(h), fileExpr.range)))
             }
         }
-        let conversion = FieldConversion(options)
-        let m = try RecordMapping(mapping, file: file, state: state, today: today, script: script, conversion: conversion,
-                                  filter: options.filter)
+        let m = try context.mapping(mapping, file: file)
         for need in required where m.index(of: need) == nil {
             throw Diagnostic(.name, "I017", "import \(kind == .people ? "people" : "quotas") needs \(need) = COLUMN", file: script,
                              range: fileExpr.range, help: "map the columns: (" + required.map { "\($0) = ..." }.joined(separator: ", ") + ")")

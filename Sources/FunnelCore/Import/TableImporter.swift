@@ -1,26 +1,20 @@
 /// `import table NAME from FILE key COLUMN`: every column of the file, rows found by the key.
 /// Importing a table again under the same name replaces it. A row with an empty key, or a key
 /// an earlier row already has, is a row problem: a lookup must never have to choose.
-struct TableImporter {
-    let state: FunnelState
-    let today: Int32
-    let script: SourceFile
-    let options: ImportOptions
-    let source: any ImportSource
+struct TableImporter: Importer {
+    let context: ImportContext
 
-    struct Outcome {
+    struct Outcome: ImportOutcome {
         var table: ReferenceTable
         var errors: ImportErrors
-        var fileName: String
         var skippedByFilter: Int
     }
 
     func run(name: Identifier, key: Identifier, file fileExpr: Expr) throws -> Outcome {
-        let file = try ImportFile.open(.table(name: name, key: key), fileExpr, mapping: [], options: options, script: script, source: source)
+        let file = try context.open(.table(name: name, key: key), fileExpr, mapping: [])
         let columns = file.header
         let keyColumn = try file.column(named: key.text, range: key.range)
-        let rows = try RecordMapping([], file: file, state: state, today: today, script: script, conversion: FieldConversion(options),
-                                     filter: options.filter)
+        let rows = try context.mapping([], file: file)
         var cells = [[String?]](repeating: [], count: columns.count)
         var lineOfKey: [String: Int] = [:]
         var errors = ImportErrors(fileName: file.name)
@@ -46,7 +40,6 @@ struct TableImporter {
             }
         }
         try file.checkHasRows()
-        let conversion = FieldConversion(options)
         var types: [ReferenceTable.ColumnType] = []
         var values: [[Value]] = []
         for (c, column) in cells.enumerated() {
@@ -55,7 +48,7 @@ struct TableImporter {
             values.append(typed)
         }
         return Outcome(table: ReferenceTable(name: name.text, key: key.text, columns: columns, types: types, values: values),
-                       errors: errors, fileName: file.name, skippedByFilter: rows.skippedByFilter)
+                       errors: errors, skippedByFilter: rows.skippedByFilter)
     }
 
     /// Numbers if every non-empty cell reads as one, else dates if every one reads as a

@@ -7,7 +7,7 @@ extension DomainEvent {
         func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
         switch self {
         case .taskCreated(let t):
-            return StoreEvent(on: day, type: "task", payload: [
+            return StoreEvent(on: day, type: type, payload: [
                 ("id", .number(Double(t.id))), ("deal", .string(t.deal)), ("stage", .string(t.stage)),
                 ("title", .string(t.title)), ("for", optional(t.role)),
                 ("due", t.due.map { .string(Calendar.format($0)) } ?? .null),
@@ -15,29 +15,29 @@ extension DomainEvent {
                 ("visit", .string(Calendar.format(t.visit))),
             ])
         case .taskDone(let id):
-            return StoreEvent(on: day, type: "task-done", payload: [("id", .number(Double(id)))])
+            return StoreEvent(on: day, type: type, payload: [("id", .number(Double(id)))])
         case .notified(let n):
-            return StoreEvent(on: day, type: "notify", payload: [
+            return StoreEvent(on: day, type: type, payload: [
                 ("id", .number(Double(n.id))), ("deal", .string(n.deal)), ("rule", .string(n.rule)),
                 ("for", .string(n.role)), ("message", .string(n.message)), ("stage", .string(n.stage)),
                 ("visit", n.visit.map { .string(Calendar.format($0)) } ?? .null),
             ])
         case .acked(let ids):
-            return StoreEvent(on: day, type: "ack", payload: [("ids", .array(ids.map { .number(Double($0)) }))])
+            return StoreEvent(on: day, type: type, payload: [("ids", .array(ids.map { .number(Double($0)) }))])
         case let .leadCreated(id, fields):
-            return StoreEvent(on: day, type: "lead", payload: [("id", .string(id)), ("fields", fieldsJSON(fields))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("fields", fieldsJSON(fields))])
         case let .leadUpdated(id, fields):
-            return StoreEvent(on: day, type: "lead-set", payload: [("id", .string(id)), ("fields", fieldsJSON(fields))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("fields", fieldsJSON(fields))])
         case .leadQualified(let id):
-            return StoreEvent(on: day, type: "qualify", payload: [("id", .string(id))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id))])
         case let .leadDisqualified(id, reason):
-            return StoreEvent(on: day, type: "disqualify", payload: [("id", .string(id)), ("reason", .string(reason))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("reason", .string(reason))])
         case let .leadConverted(id, deal):
-            return StoreEvent(on: day, type: "convert", payload: [("id", .string(id)), ("deal", .string(deal))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("deal", .string(deal))])
         default:
             // Only the cases above are sent here (DomainEvent.storeEvent); this keeps the
             // function total without trapping.
-            return StoreEvent(on: day, type: "unknown", payload: [])
+            return StoreEvent(on: day, type: type, payload: [])
         }
     }
 
@@ -59,8 +59,8 @@ extension DomainEvent {
             }
         }
         func fields() -> [FieldValue]? { Self.fields(of: e) }
-        switch e.type {
-        case "task":
+        switch EventType(of: e) {
+        case .task:
             guard let id = int("id"), let deal = s("deal"), let stage = s("stage"), let title = s("title"),
                   let role = optional("for"), let rule = optional("rule"),
                   let origin = s("origin").flatMap(TaskOrigin.init(rawValue:)), let visit = day("visit") else { return nil }
@@ -71,10 +71,10 @@ extension DomainEvent {
             }
             return .taskCreated(TaskRecord(id: id, deal: deal, stage: stage, title: title, role: role, due: due,
                                            origin: origin, rule: rule, visit: visit))
-        case "task-done":
+        case .taskDone:
             guard let id = int("id") else { return nil }
             return .taskDone(id: id)
-        case "notify":
+        case .notify:
             guard let id = int("id"), let deal = s("deal"), let rule = s("rule"), let role = s("for"),
                   let message = s("message"), let stage = s("stage") else { return nil }
             var visit: Int32?
@@ -83,7 +83,7 @@ extension DomainEvent {
                 visit = d
             }
             return .notified(NotificationRecord(id: id, deal: deal, rule: rule, role: role, message: message, stage: stage, visit: visit))
-        case "ack":
+        case .ack:
             guard let items = e["ids"]?.array else { return nil }
             var ids: [Int] = []
             for i in items {
@@ -91,19 +91,19 @@ extension DomainEvent {
                 ids.append(Int(n))
             }
             return .acked(ids: ids)
-        case "lead":
+        case .lead:
             guard let id = s("id"), let fs = fields() else { return nil }
             return .leadCreated(id: id, fields: fs)
-        case "lead-set":
+        case .leadSet:
             guard let id = s("id"), let fs = fields() else { return nil }
             return .leadUpdated(id: id, fields: fs)
-        case "qualify":
+        case .qualify:
             guard let id = s("id") else { return nil }
             return .leadQualified(id: id)
-        case "disqualify":
+        case .disqualify:
             guard let id = s("id"), let reason = s("reason") else { return nil }
             return .leadDisqualified(id: id, reason: reason)
-        case "convert":
+        case .convert:
             guard let id = s("id"), let deal = s("deal") else { return nil }
             return .leadConverted(id: id, deal: deal)
         default:

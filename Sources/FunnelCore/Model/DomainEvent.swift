@@ -43,43 +43,81 @@ public enum DomainEvent: Sendable, Equatable {
         public init(_ name: String, _ value: Value) { self.name = name; self.value = value }
     }
 
+    /// The event's journal type (Store/EventType.swift); the codec writes it and reads it back.
+    public var type: EventType {
+        switch self {
+        case .declare: return .declare
+        case .dealCreated: return .deal
+        case .fieldsSet: return .set
+        case .moved: return .move
+        case .won: return .win
+        case .lost: return .lose
+        case .reopened: return .reopen
+        case .snapshot: return .snapshot
+        case .closedAs: return .close
+        case .taskCreated: return .task
+        case .taskDone: return .taskDone
+        case .notified: return .notify
+        case .acked: return .ack
+        case .leadCreated: return .lead
+        case .leadUpdated: return .leadSet
+        case .leadQualified: return .qualify
+        case .leadDisqualified: return .disqualify
+        case .leadConverted: return .convert
+        case .dealDeleted: return .deleteDeal
+        case .dealRestored: return .restoreDeal
+        case .undone: return .undo
+        case .stageRenamed: return .renameStage
+        case .tasksClosed: return .tasksClosed
+        case .imported: return .import
+        case .people(let p):
+            switch p {
+            case .person: return .person
+            case .quota: return .quota
+            case .submitted: return .forecastSubmit
+            case .deliveryCommand: return .deliveryCommand
+            case .delivered: return .delivered
+            }
+        }
+    }
+
     public func storeEvent(on day: Int32) -> StoreEvent {
         func fieldsJSON(_ fs: [FieldValue]) -> JSONValue { .object(fs.map { ($0.name, Self.json($0.value)) }) }
         switch self {
         case let .declare(what, name, source):
-            return StoreEvent(on: day, type: "declare", payload: [("what", .string(what)), ("name", .string(name)), ("source", .string(source))])
+            return StoreEvent(on: day, type: type, payload: [("what", .string(what)), ("name", .string(name)), ("source", .string(source))])
         case let .dealCreated(id, funnel, stage, fields):
-            return StoreEvent(on: day, type: "deal", payload: [("id", .string(id)), ("funnel", .string(funnel)),
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("funnel", .string(funnel)),
                                                                 ("stage", .string(stage)), ("fields", fieldsJSON(fields))])
         case let .fieldsSet(id, fields):
-            return StoreEvent(on: day, type: "set", payload: [("id", .string(id)), ("fields", fieldsJSON(fields))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("fields", fieldsJSON(fields))])
         case let .moved(id, to, forced):
             var p: [(String, JSONValue)] = [("id", .string(id)), ("to", .string(to))]
             if let f = forced { p.append(("forced", .string(f))) }
-            return StoreEvent(on: day, type: "move", payload: p)
+            return StoreEvent(on: day, type: type, payload: p)
         case let .won(id):
-            return StoreEvent(on: day, type: "win", payload: [("id", .string(id))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id))])
         case let .lost(id, reason):
             var p: [(String, JSONValue)] = [("id", .string(id))]
             if let r = reason { p.append(("reason", .string(r))) }
-            return StoreEvent(on: day, type: "lose", payload: p)
+            return StoreEvent(on: day, type: type, payload: p)
         case let .reopened(id, to):
-            return StoreEvent(on: day, type: "reopen", payload: [("id", .string(id)), ("to", .string(to))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("to", .string(to))])
         case let .snapshot(funnel, removed, returned):
-            return StoreEvent(on: day, type: "snapshot", payload: [("funnel", .string(funnel)),
+            return StoreEvent(on: day, type: type, payload: [("funnel", .string(funnel)),
                                                                     ("removed", .array(removed.map { .string($0) })),
                                                                     ("returned", .array(returned.map { .string($0) }))])
         case let .closedAs(id, stage, reason):
             var p: [(String, JSONValue)] = [("id", .string(id)), ("stage", .string(stage))]
             if let r = reason { p.append(("reason", .string(r))) }
-            return StoreEvent(on: day, type: "close", payload: p)
+            return StoreEvent(on: day, type: type, payload: p)
         case .taskCreated, .taskDone, .notified, .acked, .leadCreated, .leadUpdated, .leadQualified, .leadDisqualified,
              .leadConverted:
             return automationStoreEvent(on: day)
         case .dealDeleted, .dealRestored, .undone, .stageRenamed, .tasksClosed:
             return historyStoreEvent(on: day)
         case let .imported(kind, file, segment, checksum, rows):
-            return StoreEvent(on: day, type: "import", payload: [("kind", .string(kind)), ("file", .string(file)),
+            return StoreEvent(on: day, type: type, payload: [("kind", .string(kind)), ("file", .string(file)),
                                                                   ("segment", .string(segment)), ("checksum", .string(checksum)),
                                                                   ("rows", .number(Double(rows)))])
         case .people(let e):
@@ -91,29 +129,29 @@ public enum DomainEvent: Sendable, Equatable {
     public init?(_ e: StoreEvent) {
         func s(_ k: String) -> String? { e[k]?.string }
         func fields() -> [FieldValue]? { Self.fields(of: e) }
-        switch e.type {
-        case "declare":
+        switch EventType(of: e) {
+        case .declare:
             guard let w = s("what"), let n = s("name"), let src = s("source") else { return nil }
             self = .declare(what: w, name: n, source: src)
-        case "deal":
+        case .deal:
             guard let id = s("id"), let f = s("funnel"), let st = s("stage"), let fs = fields() else { return nil }
             self = .dealCreated(id: id, funnel: f, stage: st, fields: fs)
-        case "set":
+        case .set:
             guard let id = s("id"), let fs = fields() else { return nil }
             self = .fieldsSet(id: id, fields: fs)
-        case "move":
+        case .move:
             guard let id = s("id"), let to = s("to") else { return nil }
             self = .moved(id: id, to: to, forcedBecause: s("forced"))
-        case "win":
+        case .win:
             guard let id = s("id") else { return nil }
             self = .won(id: id)
-        case "lose":
+        case .lose:
             guard let id = s("id") else { return nil }
             self = .lost(id: id, reason: s("reason"))
-        case "reopen":
+        case .reopen:
             guard let id = s("id"), let to = s("to") else { return nil }
             self = .reopened(id: id, to: to)
-        case "snapshot":
+        case .snapshot:
             func ids(_ k: String) -> [String]? {
                 guard case .array(let xs)? = e[k] else { return nil }
                 let out = xs.compactMap(\.string)
@@ -121,10 +159,10 @@ public enum DomainEvent: Sendable, Equatable {
             }
             guard let f = s("funnel"), let removed = ids("removed"), let returned = ids("returned") else { return nil }
             self = .snapshot(funnel: f, removed: removed, returned: returned)
-        case "close":
+        case .close:
             guard let id = s("id"), let st = s("stage") else { return nil }
             self = .closedAs(id: id, stage: st, reason: s("reason"))
-        case "import":
+        case .import:
             guard let k = s("kind"), let f = s("file"), let seg = s("segment"), let sum = s("checksum"),
                   case .number(let n)? = e["rows"], n >= 0, n == n.rounded(), n < 1e15 else { return nil }
             self = .imported(kind: k, file: f, segment: seg, checksum: sum, rows: Int(n))

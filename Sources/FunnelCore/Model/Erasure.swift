@@ -171,12 +171,7 @@ extension DomainEvent {
     }
 
     /// Events that change what the log means rather than a deal: applying one replays the log.
-    var erases: Bool {
-        switch self {
-        case .dealDeleted, .dealRestored, .undone: return true
-        default: return false
-        }
-    }
+    var erases: Bool { type.erases }
 }
 
 extension DealBatch {

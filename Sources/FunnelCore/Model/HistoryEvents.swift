@@ -4,18 +4,18 @@ extension DomainEvent {
     func historyStoreEvent(on day: Int32) -> StoreEvent {
         switch self {
         case let .dealDeleted(id, reason):
-            return StoreEvent(on: day, type: "delete-deal", payload: [("id", .string(id)), ("reason", .string(reason))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)), ("reason", .string(reason))])
         case let .dealRestored(id):
-            return StoreEvent(on: day, type: "restore-deal", payload: [("id", .string(id))])
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id))])
         case let .undone(first, last):
-            return StoreEvent(on: day, type: "undo", payload: [("first", .number(Double(first))), ("last", .number(Double(last)))])
+            return StoreEvent(on: day, type: type, payload: [("first", .number(Double(first))), ("last", .number(Double(last)))])
         case let .stageRenamed(funnel, from, to):
-            return StoreEvent(on: day, type: "rename-stage", payload: [("funnel", .string(funnel)), ("from", .string(from)), ("to", .string(to))])
+            return StoreEvent(on: day, type: type, payload: [("funnel", .string(funnel)), ("from", .string(from)), ("to", .string(to))])
         case .tasksClosed(let ids):
-            return StoreEvent(on: day, type: "tasks-closed", payload: [("ids", .array(ids.map { .number(Double($0)) }))])
+            return StoreEvent(on: day, type: type, payload: [("ids", .array(ids.map { .number(Double($0)) }))])
         default:
             // Only the cases above are sent here (DomainEvent.storeEvent).
-            return StoreEvent(on: day, type: "unknown", payload: [])
+            return StoreEvent(on: day, type: type, payload: [])
         }
     }
 
@@ -26,20 +26,20 @@ extension DomainEvent {
             guard let n = e[k]?.number, n == n.rounded(), n >= 1, n <= Double(JournalLine.maxSeq) else { return nil }
             return Int64(n)
         }
-        switch e.type {
-        case "delete-deal":
+        switch EventType(of: e) {
+        case .deleteDeal:
             guard let id = s("id"), let reason = s("reason") else { return nil }
             return .dealDeleted(id: id, reason: reason)
-        case "restore-deal":
+        case .restoreDeal:
             guard let id = s("id") else { return nil }
             return .dealRestored(id: id)
-        case "undo":
+        case .undo:
             guard let first = seq("first"), let last = seq("last") else { return nil }
             return .undone(first: first, last: last)
-        case "rename-stage":
+        case .renameStage:
             guard let f = s("funnel"), let from = s("from"), let to = s("to") else { return nil }
             return .stageRenamed(funnel: f, from: from, to: to)
-        case "tasks-closed":
+        case .tasksClosed:
             guard let items = e["ids"]?.array else { return nil }
             var ids: [Int] = []
             for i in items {

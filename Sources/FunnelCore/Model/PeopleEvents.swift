@@ -8,20 +8,20 @@ extension DomainEvent {
         }
         switch e {
         case let .person(id, fields):
-            return StoreEvent(on: day, type: "person", payload: [("id", .string(id)),
+            return StoreEvent(on: day, type: type, payload: [("id", .string(id)),
                                                                   ("fields", .object(fields.map { ($0.name, Self.json($0.value)) }))])
         case .quota(let q):
-            return StoreEvent(on: day, type: "quota", payload: holder(q.holder) + period(q.period) + [("amount", .number(q.amount))])
+            return StoreEvent(on: day, type: type, payload: holder(q.holder) + period(q.period) + [("amount", .number(q.amount))])
         case .submitted(let s):
-            return StoreEvent(on: day, type: "forecast-submit", payload: holder(s.holder) + period(s.period) + [
+            return StoreEvent(on: day, type: type, payload: holder(s.holder) + period(s.period) + [
                 ("commit", .number(s.commit)), ("best_case", .number(s.bestCase)),
                 ("because", s.reason.map { JSONValue.string($0) } ?? JSONValue.null), ("by", .string(s.submitter)),
             ])
         case .deliveryCommand(let d):
-            return StoreEvent(on: day, type: "delivery-command", payload: [("command", .string(d.command)),
+            return StoreEvent(on: day, type: type, payload: [("command", .string(d.command)),
                                                                             ("timeout", .number(Double(d.timeoutSeconds)))])
         case .delivered(let k):
-            return StoreEvent(on: day, type: "delivered", payload: [("notification", .number(Double(k.notification))),
+            return StoreEvent(on: day, type: type, payload: [("notification", .number(Double(k.notification))),
                                                                      ("to", .string(k.recipient))])
         }
     }
@@ -43,14 +43,14 @@ extension DomainEvent {
                   from < to else { return nil }
             return QuotaPeriod(start: from, end: to, label: label)
         }
-        switch e.type {
-        case "person":
+        switch EventType(of: e) {
+        case .person:
             guard let id = s("id"), let fields = Self.fields(of: e) else { return nil }
             return .people(.person(id: id, fields: fields))
-        case "quota":
+        case .quota:
             guard let h = holder(), let p = period(), let amount = number("amount") else { return nil }
             return .people(.quota(QuotaRecord(holder: h, period: p, amount: amount)))
-        case "forecast-submit":
+        case .forecastSubmit:
             guard let h = holder(), let p = period(), let commit = number("commit"), let best = number("best_case"),
                   let by = s("by") else { return nil }
             let reason: String?
@@ -61,10 +61,10 @@ extension DomainEvent {
             }
             return .people(.submitted(SubmittedForecast(holder: h, period: p, commit: commit, bestCase: best, reason: reason,
                                                         submitter: by, day: e.on)))
-        case "delivery-command":
+        case .deliveryCommand:
             guard let command = s("command"), let t = number("timeout"), t >= 1, t <= 86_400, t == t.rounded() else { return nil }
             return .people(.deliveryCommand(DeliveryCommand(command: command, timeoutSeconds: Int(t))))
-        case "delivered":
+        case .delivered:
             guard let n = number("notification"), n >= 1, n < 2_147_483_647, n == n.rounded(), let to = s("to") else { return nil }
             return .people(.delivered(DeliveryKey(notification: Int(n), recipient: to)))
         default:

@@ -39,9 +39,7 @@ public enum SnapshotCodec {
         w.strings(d.ids)
         w.column(d.funnel); w.column(d.stageSlot); w.column(d.status.map(\.rawValue))
         w.doubles(d.amount); w.doubles(d.probability)
-        for c in [d.name, d.owner, d.team, d.source, d.product, d.account, d.lostReason, d.created, d.closeDate, d.closed, d.stageEntered] {
-            w.column(c)
-        }
+        int32Columns(d, dealColumns, into: &w)
         let customNames = d.custom.keys.sorted()
         w.strings(customNames)
         for name in customNames { guard values(d.custom[name] ?? [], into: &w) else { return nil } }
@@ -49,8 +47,7 @@ public enum SnapshotCodec {
 
         let h = s.history
         w = SnapshotSectionWriter(capacity: h.count * 20 + 64)
-        w.column(h.deal); w.column(h.day); w.column(h.stage); w.column(h.fromStage); w.column(h.forcedReason)
-        w.column(h.origin); w.column(h.order)
+        int32Columns(h, historyColumns, into: &w)
         file.add("hist", w)
 
         // Every dated field change (FieldHistory.swift), so `as of` and dated gates read the
@@ -65,19 +62,14 @@ public enum SnapshotCodec {
         let t = s.tasks
         w = SnapshotSectionWriter(capacity: t.count * 48 + 64)
         w.int(t.nextID)
-        for c in [t.id, t.deal, t.stage, t.title, t.role, t.due, t.created, t.completed, t.rule, t.visit] { w.column(c) }
-        w.column(t.status.map { st -> UInt8 in
-            switch st { case .open: 0; case .done: 1; case .closed: 2 }
-        })
-        w.column(t.origin.map { o -> UInt8 in
-            switch o { case .key: return 0; case .enter: return 1; case .exit: return 2; case .rule: return 3 }
-        })
+        int32Columns(t, taskColumns, into: &w)
+        guard codes(t.status, taskStatusCodes, into: &w), codes(t.origin, taskOriginCodes, into: &w) else { return nil }
         file.add("task", w)
 
         let n = s.notifications
         w = SnapshotSectionWriter(capacity: n.count * 64 + 64)
         w.int(n.nextID)
-        for c in [n.id, n.deal, n.rule, n.role, n.stage, n.at, n.acked] { w.column(c) }
+        int32Columns(n, notificationColumns, into: &w)
         w.strings(n.message)
         w.column(n.status.map { $0 == .new ? UInt8(0) : 1 })
         file.add("note", w)
@@ -85,9 +77,7 @@ public enum SnapshotCodec {
         let l = s.leads
         w = SnapshotSectionWriter()
         w.strings(l.ids)
-        w.column(l.status.map { st -> UInt8 in
-            switch st { case .new: return 0; case .qualified: return 1; case .disqualified: return 2; case .converted: return 3 }
-        })
+        guard codes(l.status, leadStatusCodes, into: &w) else { return nil }
         w.column(l.created); w.column(l.converted)
         optionalStrings(l.deal, into: &w)
         optionalStrings(l.reason, into: &w)
@@ -184,12 +174,7 @@ public enum SnapshotCodec {
         }
         d.amount = try r.doubles(count: n)
         d.probability = try r.doubles(count: n)
-        d.name = try r.column(Int32.self, count: n); d.owner = try r.column(Int32.self, count: n)
-        d.team = try r.column(Int32.self, count: n); d.source = try r.column(Int32.self, count: n)
-        d.product = try r.column(Int32.self, count: n); d.account = try r.column(Int32.self, count: n)
-        d.lostReason = try r.column(Int32.self, count: n)
-        d.created = try r.column(Int32.self, count: n); d.closeDate = try r.column(Int32.self, count: n)
-        d.closed = try r.column(Int32.self, count: n); d.stageEntered = try r.column(Int32.self, count: n)
+        _ = try int32Columns(&d, dealColumns, count: n, from: &r)
         for c in [d.funnel, d.name, d.owner, d.team, d.source, d.product, d.account, d.lostReason] { try checkCodes(c, "a deal column") }
         if !all(d.stageSlot, within: 0..<Int32(s.slots.count)) { throw SnapshotProblem("a deal is in a slot there is not") }
         for name in try r.strings() { d.custom[name] = try values(&r, count: n) }
@@ -221,21 +206,9 @@ public enum SnapshotCodec {
         r = try section("task")
         var t = TaskTable()
         t.nextID = try r.int()
-        t.id = try r.column(Int32.self)
-        let tc = t.id.count
-        t.deal = try r.column(Int32.self, count: tc); t.stage = try r.column(Int32.self, count: tc)
-        t.title = try r.column(Int32.self, count: tc); t.role = try r.column(Int32.self, count: tc)
-        t.due = try r.column(Int32.self, count: tc); t.created = try r.column(Int32.self, count: tc)
-        t.completed = try r.column(Int32.self, count: tc); t.rule = try r.column(Int32.self, count: tc)
-        t.visit = try r.column(Int32.self, count: tc)
-        t.status = try r.column(UInt8.self, count: tc).map { v -> TaskStatus in
-            switch v { case 0: return .open; case 1: return .done; case 2: return .closed
-            default: throw SnapshotProblem("a task status \(v)") }
-        }
-        t.origin = try r.column(UInt8.self, count: tc).map { v -> TaskOrigin in
-            switch v { case 0: return .key; case 1: return .enter; case 2: return .exit; case 3: return .rule
-            default: throw SnapshotProblem("a task origin \(v)") }
-        }
+        let tc = try int32Columns(&t, taskColumns, count: nil, from: &r)
+        t.status = try codes(&r, count: tc, taskStatusCodes, "a task status")
+        t.origin = try codes(&r, count: tc, taskOriginCodes, "a task origin")
         try r.expectEnd()
         for c in [t.stage, t.title, t.role, t.rule] { try checkCodes(c, "a task") }
         for (row, id) in t.id.enumerated() {
@@ -249,11 +222,7 @@ public enum SnapshotCodec {
         r = try section("note")
         var no = NotificationTable()
         no.nextID = try r.int()
-        no.id = try r.column(Int32.self)
-        let nc = no.id.count
-        no.deal = try r.column(Int32.self, count: nc); no.rule = try r.column(Int32.self, count: nc)
-        no.role = try r.column(Int32.self, count: nc); no.stage = try r.column(Int32.self, count: nc)
-        no.at = try r.column(Int32.self, count: nc); no.acked = try r.column(Int32.self, count: nc)
+        let nc = try int32Columns(&no, notificationColumns, count: nil, from: &r)
         no.message = try r.strings(count: nc)
         no.status = try r.column(UInt8.self, count: nc).map { $0 == 0 ? NotificationStatus.new : .acked }
         try r.expectEnd()
@@ -268,10 +237,7 @@ public enum SnapshotCodec {
         var l = LeadTable()
         l.ids = try r.strings()
         let lc = l.ids.count
-        l.status = try r.column(UInt8.self, count: lc).map { v -> LeadStatus in
-            switch v { case 0: return .new; case 1: return .qualified; case 2: return .disqualified; case 3: return .converted
-            default: throw SnapshotProblem("a lead status \(v)") }
-        }
+        l.status = try codes(&r, count: lc, leadStatusCodes, "a lead status")
         l.created = try r.column(Int32.self, count: lc); l.converted = try r.column(Int32.self, count: lc)
         l.deal = try optionalStrings(&r, count: lc)
         l.reason = try optionalStrings(&r, count: lc)
@@ -298,11 +264,7 @@ public enum SnapshotCodec {
     static func decodeHistory(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32) throws -> StageHistory {
         guard var r = try file.section("hist") else { throw SnapshotProblem("no section hist") }
         var h = StageHistory()
-        h.deal = try r.column(Int32.self)
-        let e = h.deal.count
-        h.day = try r.column(Int32.self, count: e); h.stage = try r.column(Int32.self, count: e)
-        h.fromStage = try r.column(Int32.self, count: e); h.forcedReason = try r.column(Int32.self, count: e)
-        h.origin = try r.column(Int32.self, count: e); h.order = try r.column(Int32.self, count: e)
+        _ = try int32Columns(&h, historyColumns, count: nil, from: &r)
         guard all(h.deal, within: 0..<Int32(n)) else { throw SnapshotProblem("a stage change of a deal there is not") }
         for c in [h.stage, h.fromStage, h.forcedReason, h.origin] where !all(c, within: -1..<poolCount) {
             throw SnapshotProblem("a stage change refers to text it does not hold")
@@ -322,6 +284,65 @@ public enum SnapshotCodec {
                 hi = max(hi, v)
             }
             return b.isEmpty || (lo >= range.lowerBound && hi < range.upperBound)
+        }
+    }
+
+    // MARK: - Columns
+
+    /// The deal columns of pool codes and days after the amounts, in the order written.
+    static var dealColumns: [WritableKeyPath<DealTable, [Int32]>] {
+        [\.name, \.owner, \.team, \.source, \.product, \.account, \.lostReason, \.created, \.closeDate, \.closed, \.stageEntered]
+    }
+    static var historyColumns: [WritableKeyPath<StageHistory, [Int32]>] {
+        [\.deal, \.day, \.stage, \.fromStage, \.forcedReason, \.origin, \.order]
+    }
+    static var taskColumns: [WritableKeyPath<TaskTable, [Int32]>] {
+        [\.id, \.deal, \.stage, \.title, \.role, \.due, \.created, \.completed, \.rule, \.visit]
+    }
+    static var notificationColumns: [WritableKeyPath<NotificationTable, [Int32]>] {
+        [\.id, \.deal, \.rule, \.role, \.stage, \.at, \.acked]
+    }
+
+    /// The code of each status or origin is its place in these lists.
+    static let taskStatusCodes: [TaskStatus] = [.open, .done, .closed]
+    static let taskOriginCodes: [TaskOrigin] = [.key, .enter, .exit, .rule]
+    static let leadStatusCodes: [LeadStatus] = [.new, .qualified, .disqualified, .converted]
+
+    /// Columns of one table that are all `Int32` and all of one length, one after another.
+    static func int32Columns<T>(_ table: T, _ columns: [WritableKeyPath<T, [Int32]>], into w: inout SnapshotSectionWriter) {
+        for c in columns { w.column(table[keyPath: c]) }
+    }
+
+    /// Reads what `int32Columns(_:_:into:)` wrote; returns their length. With `count` nil the
+    /// first column sets it, and the others must have as many values.
+    static func int32Columns<T>(_ table: inout T, _ columns: [WritableKeyPath<T, [Int32]>], count: Int?,
+                                from r: inout SnapshotSectionReader) throws -> Int {
+        var n = count
+        for c in columns {
+            let values = try n.map { try r.column(Int32.self, count: $0) } ?? r.column(Int32.self)
+            n = values.count
+            table[keyPath: c] = values
+        }
+        return n ?? 0
+    }
+
+    /// A column of cases as one byte each, the case's place in `cases`. False when a case
+    /// is not in the list (the state then has no snapshot rather than a wrong one).
+    static func codes<E: Equatable>(_ c: [E], _ cases: [E], into w: inout SnapshotSectionWriter) -> Bool {
+        var out: [UInt8] = []
+        out.reserveCapacity(c.count)
+        for v in c {
+            guard let i = cases.firstIndex(of: v) else { return false }
+            out.append(UInt8(i))
+        }
+        w.column(out)
+        return true
+    }
+
+    static func codes<E>(_ r: inout SnapshotSectionReader, count n: Int, _ cases: [E], _ what: String) throws -> [E] {
+        try r.column(UInt8.self, count: n).map { v -> E in
+            guard Int(v) < cases.count else { throw SnapshotProblem("\(what) \(v)") }
+            return cases[Int(v)]
         }
     }
 

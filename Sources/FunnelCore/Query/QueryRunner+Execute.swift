@@ -51,3 +51,40 @@ extension QueryRunner {
 
     static let maxFilledPeriods = 1_000
 }
+
+/// The arithmetic of a report with one row per stage (conversion, time in stage,
+/// calibration, bottlenecks): everything else (the scan, the `where`, removed deals, the
+/// groups and their stage cells) is the executor's. `add` is handed a deal the `where`
+/// keeps, already placed in its base group, whose funnel's stage cells exist; the kernel
+/// decides what of it counts (the `during` window means something different to each).
+protocol StageRowKernel {
+    associatedtype Acc
+    func makeAccumulator() -> Acc
+    mutating func add(_ r: Int, group g: Int, window: (Int32, Int32)?, to accs: inout [Acc])
+    /// The result rows from one accumulator per cell (`StageGrouping.cell`).
+    func finish(_ accs: [Acc], plan: QueryPlan) throws -> ResultTable
+}
+
+extension QueryRunner {
+    /// The one row loop of the stage-row reports. `includeWon`: won stages are rows too
+    /// (conversion). `make` builds the kernel once the stage rows are known.
+    func execute<K: StageRowKernel>(stageRows plan: QueryPlan, includeWon: Bool,
+                                    _ make: (StageGrouping) -> K) throws -> ResultTable {
+        let deals = ctx.state.deals
+        let grouping = try StageGrouping(runner: self, groups: plan.query.groups, includeWon: includeWon)
+        var kernel = make(grouping)
+        let keep = plan.dealFilter, window = plan.window
+        var accs: [K.Acc] = []
+        for r in 0..<deals.count {
+            try Cancellation.checkpoint(r)
+            if let keep, !keep(r) { continue }
+            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
+            let g = grouping.prepare(r)
+            grouping.grow(&accs) { kernel.makeAccumulator() }
+            kernel.add(r, group: g, window: window, to: &accs)
+        }
+        grouping.seedWhenEmpty()
+        grouping.grow(&accs) { kernel.makeAccumulator() }
+        return try kernel.finish(accs, plan: plan)
+    }
+}

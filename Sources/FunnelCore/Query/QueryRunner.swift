@@ -1,8 +1,8 @@
-/// Runs a checked query: plans it (QueryPlan), then hands the plan to the report's kernel —
-/// the seven reports over grouped deals through the one row loop (QueryRunner+Execute.swift),
+/// Runs a checked query: plans it (QueryPlan), then hands the plan to the report's kernel
+/// (`kernel(for:)`, the one switch from a query kind to its report, which `.explain` reads
+/// too) — the reports over grouped deals through the one row loop (QueryRunner+Execute.swift),
 /// the reports with one row per stage, stale, a deal's history and the record queries
-/// through their own loops. This switch is exhaustive over the query kinds of
-/// `QuerySpec.all`, so a registered query without a kernel does not compile.
+/// through their own loops.
 struct QueryRunner {
     let ctx: EvalContext
     let file: SourceFile
@@ -36,41 +36,85 @@ struct QueryRunner {
             return table
         }
         let plan = try QueryPlan(checked, runner: self)
-        let q = checked.query
-        switch checked.spec.kind {
-        case .deals: return try DealListReport(runner: self).run(plan)
-        case .countDeals, .sum, .avg, .min, .max: return try execute(AggregateReport(self, verb: q.verb), plan)
-        case .pipeline: return try execute(PipelineReport(ctx), plan)
+        return try kernel(for: plan).run(plan)
+    }
+
+    /// The report that answers a plan, as the executor runs it and `.explain` describes it.
+    struct Kernel {
+        let describe: () -> String
+        let run: (QueryPlan) throws -> ResultTable
+
+        /// `scan` is worked out only when `.explain` asks for it.
+        init(scan: @autoclosure @escaping () -> String, run: @escaping (QueryPlan) throws -> ResultTable) {
+            describe = scan
+            self.run = run
+        }
+
+        /// The deals (or records) it reads, and how `during` cuts them, in words.
+        var scan: String { describe() }
+    }
+
+    /// The one switch from a query's kind to its kernel. It is exhaustive over the query
+    /// kinds of `QuerySpec.all`, so a registered query without a kernel does not compile.
+    func kernel(for plan: QueryPlan) throws -> Kernel {
+        let q = plan.query
+        let columns = plan.spec.columns
+        func grouped<K: GroupedKernel>(_ k: K) -> Kernel { Kernel(scan: k.scan) { try execute(k, $0) } }
+        let throughHistory = "every deal, through its stage history; during keeps the deals created in the window"
+        switch plan.spec.kind {
+        case .deals: return Kernel(scan: DealListReport.scan) { try DealListReport(runner: self).run($0) }
+        case .countDeals, .sum, .avg, .min, .max: return grouped(try AggregateReport(self, verb: q.verb))
+        case .pipeline: return grouped(PipelineReport(ctx))
         case .forecast:
-            if let step = ForecastSeries.step(of: q, catalog: ctx.state.catalog) { return try ForecastSeries(runner: self).run(plan, step: step) }
-            return try SubmissionReports(runner: self).forecast(plan)
+            return Kernel(scan: ForecastReport(ctx).scan) { plan in
+                if let step = ForecastSeries.step(of: q, catalog: ctx.state.catalog) { return try ForecastSeries(runner: self).run(plan, step: step) }
+                return try SubmissionReports(runner: self).forecast(plan)
+            }
         case .attainment:
-            if case .name("manager")? = q.groups.first?.kind { return try AttainmentRollupReport(runner: self).run(plan, managersOnly: true) }
-            return try AttainmentReport(runner: self).run(plan)
-        case .attainmentRollup: return try AttainmentRollupReport(runner: self).run(plan, managersOnly: false)
-        case .forecastRollup: return try RollupReport(runner: self).run(plan)
-        case .forecastAccuracy: return try AccuracyReport(runner: self).run(plan)
+            if case .name("manager")? = q.groups.first?.kind {
+                return Kernel(scan: AttainmentRollupReport.scan) { try AttainmentRollupReport(runner: self).run($0, managersOnly: true) }
+            }
+            return Kernel(scan: AttainmentReport.scan) { try AttainmentReport(runner: self).run($0) }
+        case .attainmentRollup:
+            return Kernel(scan: AttainmentRollupReport.scan) { try AttainmentRollupReport(runner: self).run($0, managersOnly: false) }
+        case .forecastRollup: return Kernel(scan: RollupReport.scan) { try RollupReport(runner: self).run($0) }
+        case .forecastAccuracy: return Kernel(scan: AccuracyReport.scan) { try AccuracyReport(runner: self).run($0) }
         case .forecastHistory:
-            guard case .forecastHistory(let holder) = q.verb else { return ResultTable(columns: checked.spec.columns) }
-            return try SubmissionReports(runner: self).history(plan, holder: holder)
-        case .winRate: return try execute(WinRateReport(ctx), plan)
-        case .cycle: return try execute(CycleReport(ctx), plan)
-        case .velocity: return try execute(VelocityReport(ctx), plan)
-        case .conversion: return try ConversionReport(runner: self).run(plan)
-        case .timeInStage: return try TimeInStageReport(runner: self).run(plan)
-        case .calibration: return try CalibrationReport(runner: self).run(plan)
-        case .bottlenecks: return try BottlenecksReport(runner: self).run(plan)
-        case .stale: return try StaleReport(runner: self).run(plan)
+            return Kernel(scan: SubmissionReports.historyScan) { plan in
+                guard case .forecastHistory(let holder) = q.verb else { return ResultTable(columns: columns) }
+                return try SubmissionReports(runner: self).history(plan, holder: holder)
+            }
+        case .winRate: return grouped(WinRateReport(ctx))
+        case .cycle: return grouped(CycleReport(ctx))
+        case .velocity: return grouped(VelocityReport(ctx))
+        case .conversion: return Kernel(scan: throughHistory) { try ConversionReport(runner: self).run($0) }
+        case .timeInStage:
+            return Kernel(scan: "every deal's stage history; during keeps the visits that ended in the window") {
+                try TimeInStageReport(runner: self).run($0)
+            }
+        case .calibration: return Kernel(scan: throughHistory) { try CalibrationReport(runner: self).run($0) }
+        case .bottlenecks: return Kernel(scan: throughHistory) { try BottlenecksReport(runner: self).run($0) }
+        case .stale: return Kernel(scan: "open deals past their stage's stale after") { try StaleReport(runner: self).run($0) }
         case .history:
-            guard case .history(let deal) = q.verb else { return ResultTable(columns: checked.spec.columns) }
-            return try DealHistoryReport(runner: self).run(plan, deal: deal)
+            return Kernel(scan: "the deal's stage and field changes") { plan in
+                guard case .history(let deal) = q.verb else { return ResultTable(columns: columns) }
+                return try DealHistoryReport(runner: self).run(plan, deal: deal)
+            }
         case .changes:
-            guard case .changes(let since) = q.verb else { return ResultTable(columns: checked.spec.columns) }
-            return try ChangesReport(runner: self).run(plan, since: since)
+            return Kernel(scan: "every deal, as it stood the day before the period and at its end") { plan in
+                guard case .changes(let since) = q.verb else { return ResultTable(columns: columns) }
+                return try ChangesReport(runner: self).run(plan, since: since)
+            }
         case .dealChanges:
-            guard case .dealChanges(let since) = q.verb else { return ResultTable(columns: checked.spec.columns) }
-            return try DealChangesReport(runner: self).run(plan, since: since)
-        case .tasks, .notifications, .leads, .countLeads, .leadConversion: return try RecordQueries(runner: self).run(q)
+            return Kernel(scan: "every stage and field change, deletion, restore and undo dated in the period") { plan in
+                guard case .dealChanges(let since) = q.verb else { return ResultTable(columns: columns) }
+                return try DealChangesReport(runner: self).run(plan, since: since)
+            }
+        case .tasks: return Kernel(scan: "tasks; during keeps those due in the window") { try RecordQueries(runner: self).run($0.checked) }
+        case .notifications:
+            return Kernel(scan: "notifications; during keeps those made in the window") { try RecordQueries(runner: self).run($0.checked) }
+        case .leads, .countLeads, .leadConversion:
+            return Kernel(scan: "leads; during keeps those created in the window") { try RecordQueries(runner: self).run($0.checked) }
         }
     }
 
@@ -87,32 +131,7 @@ struct QueryRunner {
             inner = checked.withoutAsOf()
         }
         let plan = try QueryPlan(inner, runner: runner)
-        let q = inner.query
-        let scan: String
-        switch checked.spec.kind {
-        case .countDeals, .sum, .avg, .min, .max: scan = try AggregateReport(runner, verb: q.verb).scan
-        case .pipeline: scan = PipelineReport(runner.ctx).scan
-        case .forecast: scan = ForecastReport(runner.ctx).scan
-        case .winRate: scan = WinRateReport(runner.ctx).scan
-        case .cycle: scan = CycleReport(runner.ctx).scan
-        case .velocity: scan = VelocityReport(runner.ctx).scan
-        case .deals: scan = DealListReport.scan
-        case .conversion, .calibration, .bottlenecks: scan = "every deal, through its stage history; during keeps the deals created in the window"
-        case .timeInStage: scan = "every deal's stage history; during keeps the visits that ended in the window"
-        case .stale: scan = "open deals past their stage's stale after"
-        case .history: scan = "the deal's stage and field changes"
-        case .changes: scan = "every deal, as it stood the day before the period and at its end"
-        case .dealChanges: scan = "every stage and field change, deletion, restore and undo dated in the period"
-        case .tasks: scan = "tasks; during keeps those due in the window"
-        case .notifications: scan = "notifications; during keeps those made in the window"
-        case .leads, .countLeads, .leadConversion: scan = "leads; during keeps those created in the window"
-        case .attainment:
-            if case .name("manager")? = checked.query.groups.first?.kind { scan = AttainmentRollupReport.scan } else { scan = AttainmentReport.scan }
-        case .attainmentRollup: scan = AttainmentRollupReport.scan
-        case .forecastRollup: scan = RollupReport.scan
-        case .forecastAccuracy: scan = AccuracyReport.scan
-        case .forecastHistory: scan = SubmissionReports.historyScan
-        }
+        let scan = try runner.kernel(for: plan).scan
         let rows = checked.spec.readsDeals ? runner.ctx.state.deals.count
             : checked.spec.kind == .tasks ? runner.ctx.state.tasks.count
             : checked.spec.kind == .notifications ? runner.ctx.state.notifications.count : runner.ctx.state.leads.count

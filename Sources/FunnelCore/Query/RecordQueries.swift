@@ -7,12 +7,13 @@ struct RecordQueries {
     var ctx: EvalContext { runner.ctx }
     var file: SourceFile { runner.file }
 
-    func run(_ q: Query) throws -> ResultTable {
+    func run(_ checked: CheckedQuery) throws -> ResultTable {
+        let q = checked.query
         switch q.verb {
         case .tasks: return try list(q, RecordColumns.tasks(ctx))
         case .notifications: return try list(q, RecordColumns.notifications(ctx))
         case .leads: return try list(q, RecordColumns.leads(ctx))
-        default: return try leadFigures(q)
+        default: return try leadFigures(checked)
         }
     }
 
@@ -58,10 +59,11 @@ struct RecordQueries {
     /// `count leads` (`leads`) and `conversion of leads` (`leads, converted, rate,
     /// avg_days_to_deal`): the cohort is the leads the `where` keeps, created in the
     /// `during` window; avg_days_to_deal averages converted − created over converted leads.
-    func leadFigures(_ q: Query) throws -> ResultTable {
+    func leadFigures(_ checked: CheckedQuery) throws -> ResultTable {
+        let q = checked.query
         let rc = RecordColumns.leads(ctx)
         let compiler = rc.compiler(file: file)
-        let (leadFilter, groupFilter) = ResultColumns.splitWhere(q.filter, verb: q.verb)
+        let (leadFilter, groupFilter) = (checked.dealFilter, checked.groupFilter)
         let rows = try kept(q, rc, compiler, filter: leadFilter)
         let dims = try q.groups.map { g -> Grouping.Dimension in
             let v = try compiler.compile(g)

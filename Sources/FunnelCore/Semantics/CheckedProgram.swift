@@ -51,7 +51,7 @@ public struct CheckedQuery: Sendable {
     public func withoutAsOf() -> CheckedQuery {
         var q = query
         q.asOf = nil
-        return CheckedQuery(q)
+        return CheckedQuery(q, spec: spec, dealFilter: dealFilter, groupFilter: groupFilter)
     }
 
     /// The same query with every column (`forecast ... show submitted_commit` adds columns
@@ -59,15 +59,21 @@ public struct CheckedQuery: Sendable {
     public func withoutShow() -> CheckedQuery {
         var q = query
         q.columns = nil
-        return CheckedQuery(q)
+        return CheckedQuery(q, spec: spec, dealFilter: dealFilter, groupFilter: groupFilter)
     }
 
+    /// The one place a query's `where` is split into its deal and group parts; the
+    /// resolver checks each part, and the planner and executor read them from here.
     init(_ query: Query) {
-        self.query = query
-        spec = query.verb.spec
         let split = ResultColumns.splitWhere(query.filter, verb: query.verb)
-        dealFilter = split.deals
-        groupFilter = split.groups
+        self.init(query, spec: query.verb.spec, dealFilter: split.deals, groupFilter: split.groups)
+    }
+
+    private init(_ query: Query, spec: QuerySpec, dealFilter: Expr?, groupFilter: Expr?) {
+        self.query = query
+        self.spec = spec
+        self.dealFilter = dealFilter
+        self.groupFilter = groupFilter
     }
 }
 
@@ -106,10 +112,7 @@ public enum Compiler {
         var checked: [CheckedStatement] = []
         for s in parsed.statements {
             resolver.resolve(s)
-            switch s.kind {
-            case .query(let q), .chart(let q): checked.append(CheckedStatement(statement: s, query: CheckedQuery(q)))
-            default: checked.append(CheckedStatement(statement: s, query: nil))
-            }
+            checked.append(CheckedStatement(statement: s, query: resolver.checkedQuery))
         }
         if !resolver.diagnostics.isEmpty {
             return .failure(CompileFailure(diagnostics: ParseResult.inFileOrder(resolver.diagnostics + parsed.warnings),

@@ -93,7 +93,7 @@ extension Resolver {
     /// What the general query checks should see of a managers' report: `forecast by week`
     /// groups by the week's end (ManagerReports.swift), not a field; attainment and accuracy
     /// group only by team, owner or manager.
-    func managerQueryPrecheck(_ q: Query) throws -> Query {
+    func managerQueryPrecheck(_ q: Query, groupFilter: Expr?) throws -> Query {
         var q = q
         switch q.verb {
         case .forecastRollup, .forecastAccuracy, .forecastHistory, .attainmentRollup:
@@ -102,7 +102,7 @@ extension Resolver {
                 throw Diagnostic(.name, "E524", "\(q.verb.name) lists its rows in its own order and takes no order by", file: file,
                                  range: o.expr.range)
             }
-            if let g = ResultColumns.splitWhere(q.filter, verb: q.verb).groups {
+            if let g = groupFilter {
                 throw Diagnostic(.name, "E524", "\(q.verb.name) filters deals, not its result rows", file: file, range: g.range,
                                  help: "a where here names deal fields: \(q.verb.name) where product = \"X\"")
             }
@@ -143,7 +143,7 @@ extension Resolver {
                         throw Diagnostic(.name, "E524", "attainment by manager lists its rows along the hierarchy and takes no order by",
                                          file: file, range: o.expr.range)
                     }
-                    if let w = ResultColumns.splitWhere(q.filter, verb: q.verb).groups {
+                    if let w = groupFilter {
                         throw Diagnostic(.name, "E524", "attainment by manager filters deals, not its result rows", file: file,
                                          range: w.range, help: "a where here names deal fields: attainment by manager where product = \"X\"")
                     }

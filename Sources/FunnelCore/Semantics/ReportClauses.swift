@@ -2,13 +2,13 @@
 /// than silently ignored: `show` picks deal columns, and the reports' columns are fixed;
 /// `stale` is about today (another day is `as of`); a deal's history has no groups.
 extension Resolver {
-    func checkReportClauses(_ q: Query) throws {
+    func checkReportClauses(_ q: Query, dealFilter: Expr?) throws {
         if let a = q.asOf, let name = ResultColumns.names(in: a).sorted().first {
             throw Diagnostic(.type, "E316", "as of needs a date, like 2026-03-31, not the field '\(name)'", file: file, range: a.range)
         }
         let verb = q.verb
         let spec = verb.spec
-        try checkMisspeltResultColumn(q)
+        try checkMisspeltResultColumn(q, dealFilter: dealFilter)
         if spec.fixedColumns, let c = q.columns?.first {
             throw Diagnostic(.syntax, "E340", "\(verb.name) has fixed columns; show picks columns of deals", file: file, range: c.range,
                              help: "its columns are: " + ((ResultColumns.stageRowColumn(verb).map { [$0] } ?? []) + ResultColumns.of(verb)).map(\.name).joined(separator: ", "))
@@ -24,10 +24,10 @@ extension Resolver {
 
     /// `win rate where wn >= 10` is a typo of a result column, not an undeclared field: the
     /// name is not a column, so the where took it for a deal condition.
-    func checkMisspeltResultColumn(_ q: Query) throws {
+    func checkMisspeltResultColumn(_ q: Query, dealFilter: Expr?) throws {
         if case .stale = q.verb { return }
         let results = ResultColumns.of(q.verb).map(\.name)
-        guard !results.isEmpty, let dealPart = ResultColumns.splitWhere(q.filter, verb: q.verb).deals else { return }
+        guard !results.isEmpty, let dealPart = dealFilter else { return }
         let fields = BuiltinFields.names + catalog.fieldOrder
         for (name, range) in Self.bareNames(dealPart) {
             if fields.contains(name) || catalog.allStageNames.contains(name) || Suggest.closest(to: name, in: fields) != nil { continue }

@@ -2,7 +2,7 @@
 /// written as SVG, the report as HTML, and a funnel view takes only the clauses that mean
 /// something for every section it draws.
 extension Resolver {
-    mutating func checkChart(_ q: Query) throws {
+    mutating func checkChart(_ q: Query, split: CheckedQuery) throws {
         var inner = q
         if let target = q.output {
             try checkChartFile(target)
@@ -30,7 +30,7 @@ extension Resolver {
             // The chart picks the figure; the report under it keeps all its columns.
             inner.columns = nil
         }
-        try checkQuery(inner)
+        try checkQuery(inner, split: split)
     }
 
     func checkChartFile(_ target: Expr) throws {

@@ -13,6 +13,10 @@ public struct Resolver {
     /// Files earlier statements write (`export ... to`, `... to`): their headers are not
     /// known until those statements run.
     var writtenFiles: Set<String> = []
+    /// The checked form of the query (or `chart QUERY`) the last `resolve` saw, its `where`
+    /// split once into deal and group parts: every check here reads that split, and the
+    /// compiler keeps it with the statement for the planner.
+    public private(set) var checkedQuery: CheckedQuery?
 
     public init(catalog: Catalog, file: SourceFile) {
         self.catalog = catalog
@@ -42,6 +46,7 @@ public struct Resolver {
     }
 
     public mutating func resolve(_ s: Statement) {
+        checkedQuery = nil
         do { try check(s) } catch let d as Diagnostic { diagnostics.append(d) } catch {}
     }
 
@@ -120,9 +125,13 @@ public struct Resolver {
         case let .why(_, to):
             try checkStage(to, funnel: nil)
         case .query(let q):
-            try checkQuery(q)
+            let checked = CheckedQuery(q)
+            checkedQuery = checked
+            try checkQuery(q, split: checked)
         case .chart(let q):
-            try checkChart(q)
+            let checked = CheckedQuery(q)
+            checkedQuery = checked
+            try checkChart(q, split: checked)
         case .chartFunnel(let view):
             try checkFunnelView(view, report: false)
         case .report(let view):
@@ -152,11 +161,12 @@ public struct Resolver {
         }
     }
 
-    mutating func checkQuery(_ q: Query) throws {
-        let q = try managerQueryPrecheck(q)
+    /// `split` is the query's checked form, whose `where` parts are checked here.
+    mutating func checkQuery(_ q: Query, split: CheckedQuery) throws {
+        let q = try managerQueryPrecheck(q, groupFilter: split.groupFilter)
         queryColumns = ResultColumns.of(q.verb).map(\.name)
         defer { queryColumns = [] }
-        try checkReportClauses(q)
+        try checkReportClauses(q, dealFilter: split.dealFilter)
         let scope: Scope
         switch q.verb {
         case .tasks: scope = .record(.tasks)
@@ -172,7 +182,7 @@ public struct Resolver {
             }
         }
         let results = ResultColumns.of(q.verb)
-        let (dealFilter, groupFilter) = ResultColumns.splitWhere(q.filter, verb: q.verb)
+        let (dealFilter, groupFilter) = (split.dealFilter, split.groupFilter)
         if let f = dealFilter { try expectBool(f, scope, what: "a where condition") }
         var groupColumns = results
         let spec = q.verb.spec

@@ -8,15 +8,15 @@ extension Interpreter {
                    script: SourceFile) throws -> StatementOutput {
         // `on DATE`: the day the export was taken, which the import's undated changes take.
         let today = try effectiveDate(options.on, file: script)
+        let context = ImportContext(state: state, today: today, script: script, options: options, source: importSource)
         switch kind {
         case .deals(let funnelName):
             guard let funnel = state.catalog.funnels[funnelName.text] else {
                 throw Diagnostic(.name, "E203", "unknown funnel '\(funnelName.text)'", file: script, range: funnelName.range)
             }
-            let outcome = try DealImporter(state: state, today: today, script: script, funnel: funnel, options: options,
-                                           source: importSource)
+            let outcome = try DealImporter(context: context, funnel: funnel)
                 .run(file: fileExpr, mapping: mapping)
-            try check(outcome.errors, kind: "deals", options: options, script: script, range: fileExpr.range)
+            try check(outcome, kind: "deals", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
             if b.count > 0 {
                 let rows = try recordImport(.deals(b), kind: options.snapshot ? "snapshot" : "deals", file: outcome.fileName,
@@ -33,24 +33,23 @@ extension Interpreter {
                     + (returned.isEmpty ? "" : ", \(returned.count) back")
             }
             let summary = "imported \(Self.plural(b.count, "deal")) from \(outcome.fileName) into \(funnel.name): \(outcome.created) new, \(outcome.updated) updated"
-                + snapshotNote + Self.filtered(outcome.skippedByFilter)
-            return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
+                + snapshotNote
+            return output(summary, outcome, options: options, script: script, range: fileExpr.range)
 
         case let .table(name, key):
-            let outcome = try TableImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let outcome = try TableImporter(context: context)
                 .run(name: name, key: key, file: fileExpr)
-            try check(outcome.errors, kind: "rows", options: options, script: script, range: fileExpr.range)
+            try check(outcome, kind: "rows", options: options, script: script, range: fileExpr.range)
             let t = outcome.table
             try recordImport(.table(t), kind: "table", file: outcome.fileName, rows: t.rowCount, on: today)
             let summary = "imported table \(name.text) from \(outcome.fileName): \(Self.plural(t.rowCount, "row")), \(Self.plural(t.columns.count, "column"))"
-                + Self.filtered(outcome.skippedByFilter)
-            return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
+            return output(summary, outcome, options: options, script: script, range: fileExpr.range)
 
         case .history where mapping.contains(where: { $0.target.text == "field" && $0.enteredStage == nil }):
-            let long = try LongHistoryImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let long = try LongHistoryImporter(context: context)
                 .run(file: fileExpr, mapping: mapping)
             let outcome = long.history
-            try check(outcome.errors, kind: "changes", options: options, script: script, range: fileExpr.range)
+            try check(outcome, kind: "changes", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
             if b.count > 0 {
                 let known = knownStageChanges(of: b)
@@ -61,13 +60,13 @@ extension Interpreter {
                 : "; \(Self.plural(long.leftOut.reduce(0) { $0 + $1.1 }, "row")) of other fields left out ("
                     + long.leftOut.map(\.0).joined(separator: ", ") + ")"
             let summary = "imported \(Self.plural(outcome.changes, "stage change")) and \(Self.plural(long.fieldChanges, "field change")) of \(Self.plural(b.count, "deal")) from \(outcome.fileName)"
-                + others + Self.filtered(outcome.skippedByFilter)
-            return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
+                + others
+            return output(summary, outcome, options: options, script: script, range: fileExpr.range)
 
         case .history:
-            let outcome = try HistoryImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let outcome = try HistoryImporter(context: context)
                 .run(file: fileExpr, mapping: mapping)
-            try check(outcome.errors, kind: "stage changes", options: options, script: script, range: fileExpr.range)
+            try check(outcome, kind: "stage changes", options: options, script: script, range: fileExpr.range)
             let b = outcome.batch
             if b.count > 0 {
                 let known = knownStageChanges(of: b)
@@ -76,19 +75,18 @@ extension Interpreter {
             }
             let fieldRows = b.changeFields.isEmpty ? "" : " and \(Self.plural(b.changeRow.count, "row")) of field values"
             let summary = "imported \(Self.plural(outcome.changes, "stage change"))\(fieldRows) of \(Self.plural(b.count, "deal")) from \(outcome.fileName)"
-                + Self.filtered(outcome.skippedByFilter)
-            return output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
+            return output(summary, outcome, options: options, script: script, range: fileExpr.range)
 
         case .people, .quotas:
             return try importPeopleFile(kind, file: fileExpr, mapping: mapping, options: options, script: script)
 
         case .leads:
-            let outcome = try LeadImporter(state: state, today: today, script: script, options: options, source: importSource)
+            let outcome = try LeadImporter(context: context)
                 .run(file: fileExpr, mapping: mapping)
-            try check(outcome.errors, kind: "leads", options: options, script: script, range: fileExpr.range)
+            try check(outcome, kind: "leads", options: options, script: script, range: fileExpr.range)
             for lead in outcome.leads { try record(.leadCreated(id: lead.id, fields: lead.fields), on: lead.day) }
-            let summary = "imported \(Self.plural(outcome.leads.count, "lead")) from \(outcome.fileName)" + Self.filtered(outcome.skippedByFilter)
-            let result = output(summary, outcome.errors, options: options, script: script, range: fileExpr.range)
+            let summary = "imported \(Self.plural(outcome.leads.count, "lead")) from \(outcome.fileName)"
+            let result = output(summary, outcome, options: options, script: script, range: fileExpr.range)
             guard !outcome.warnings.isEmpty else { return result }
             if case let .withWarnings(inner, skipped) = result { return .withWarnings(inner, outcome.warnings + skipped) }
             return .withWarnings(result, outcome.warnings)
@@ -118,6 +116,16 @@ extension Interpreter {
 
     func output(_ summary: String, _ errors: ImportErrors, options: ImportOptions, script: SourceFile, range: SourceRange) -> StatementOutput {
         errors.isEmpty ? .message(summary) : .withWarnings(.message(summary), [errors.skipped(script: script, range: range)])
+    }
+
+    func check(_ outcome: some ImportOutcome, kind: String, options: ImportOptions, script: SourceFile, range: SourceRange) throws {
+        try check(outcome.errors, kind: kind, options: options, script: script, range: range)
+    }
+
+    /// The summary, with what the `where` left out, and the rows `skip errors` left out.
+    func output(_ summary: String, _ outcome: some ImportOutcome, options: ImportOptions, script: SourceFile,
+                range: SourceRange) -> StatementOutput {
+        output(summary + Self.filtered(outcome.skippedByFilter), outcome.errors, options: options, script: script, range: range)
     }
 
     /// Every stage change the import made passes the interpreter's one seam for stage

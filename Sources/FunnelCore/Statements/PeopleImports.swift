@@ -4,7 +4,7 @@
 extension Interpreter {
     func importPeopleFile(_ kind: ImportKind, file fileExpr: Expr, mapping: [MappingItem], options: ImportOptions,
                           script: SourceFile) throws -> StatementOutput {
-        let reader = PeopleFileReader(state: state, today: today, script: script, options: options, source: importSource)
+        let reader = PeopleFileReader(context: ImportContext(state: state, today: today, script: script, options: options, source: importSource))
         let isPeople = kind == .people
         let outcome = try reader.read(kind, file: fileExpr, mapping: mapping,
                                       required: isPeople ? ["id"] : ["holder", "period", "amount"])

@@ -30,7 +30,7 @@ public enum PostgresVerifier {
                 do {
                     let e = try store.event(rows, row)
                     pending += 1
-                    if e.type == "import", let name = e["segment"]?.string, let sum = e["checksum"]?.string {
+                    if e.eventType == .import, let name = e["segment"]?.string, let sum = e["checksum"]?.string {
                         pendingSegments.append((name, sum))
                     }
                     if let line = StoreVerifier.takenBack(e) { pendingTakenBack.append(line) }

@@ -13,7 +13,7 @@ public enum StoreCopy {
         let runs = try source.readRuns()
         var names: [String] = []
         var seen = Set<String>()
-        for e in runs.joined() where e.type == "import" {
+        for e in runs.joined() where e.eventType == .import {
             if let name = e["segment"]?.string, seen.insert(name).inserted { names.append(name) }
         }
         let segments = try names.map { try source.readSegment($0) }

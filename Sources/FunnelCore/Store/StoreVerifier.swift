@@ -120,7 +120,7 @@ public enum StoreVerifier {
             switch sequence.check(line) {
             case .event(let e):
                 pending += 1
-                if e.type == "import", let name = e["segment"]?.string, let sum = e["checksum"]?.string {
+                if e.eventType == .import, let name = e["segment"]?.string, let sum = e["checksum"]?.string {
                     pendingSegments.append((name, sum))
                 }
                 if let line = takenBack(e) { pendingTakenBack.append(line) }
@@ -162,17 +162,18 @@ public enum StoreVerifier {
     /// A deletion, restore or undo in words, with its journal position and day.
     static func takenBack(_ e: StoreEvent) -> String? {
         let day = Calendar.format(e.on)
-        switch e.type {
-        case "delete-deal":
+        switch e.eventType {
+        case .deleteDeal?:
             guard let id = e["id"]?.string else { return nil }
             return "event \(e.seq): deal \"\(id)\" deleted on \(day)" + (e["reason"]?.string.map { " because \($0)" } ?? "")
-        case "restore-deal":
+        case .restoreDeal?:
             guard let id = e["id"]?.string else { return nil }
             return "event \(e.seq): deal \"\(id)\" restored on \(day)"
-        case "undo":
+        case .undo?:
             guard let first = e["first"]?.number, let last = e["last"]?.number else { return nil }
             return "event \(e.seq): events \(Int64(first)) to \(Int64(last)) undone on \(day)"
         default:
+            // Every erasing type is a case above (EventTypeTests holds them equal).
             return nil
         }
     }

@@ -161,7 +161,7 @@ public struct Lexer {
                 }
                 break
             }
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar.properties.generalCategory == .nonspacingMark {
+            if Self.continuesWord(scalar) {
                 pos += len
             } else {
                 if pos == start, let ascii = Self.fullWidthPunctuation[scalar.value] {

@@ -16,28 +16,37 @@ struct BottlenecksReport {
     }
 
     func run(_ plan: QueryPlan) throws -> ResultTable {
-        let q = plan.query
-        let ctx = runner.ctx
-        let state = ctx.state
-        let deals = state.deals
-        let keep = plan.dealFilter
-        let window = plan.window
-        let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: false)
-        let rows = grouping.rows
-        var visits = StageVisits(state, rows: rows)
-        let positions = StagePositions(state)
-        let slotStage = state.slots.stage
-        var accs: [Acc] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            if let keep, !keep(r) { continue }
-            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
-            let g = grouping.prepare(r)
-            grouping.grow(&accs, Acc.init)
+        try runner.execute(stageRows: plan, includeWon: false) { Kernel(runner: runner, grouping: $0) }
+    }
+
+    struct Kernel: StageRowKernel {
+        typealias Acc = BottlenecksReport.Acc
+        let ctx: EvalContext
+        let file: SourceFile
+        let grouping: StageGrouping
+        let deals: DealTable
+        var visits: StageVisits
+        let positions: StagePositions
+        let slotStage: [Int32]
+
+        init(runner: QueryRunner, grouping: StageGrouping) {
+            ctx = runner.ctx
+            file = runner.file
+            self.grouping = grouping
+            deals = ctx.state.deals
+            visits = StageVisits(ctx.state, rows: grouping.rows)
+            positions = StagePositions(ctx.state)
+            slotStage = ctx.state.slots.stage
+        }
+
+        func makeAccumulator() -> Acc { Acc() }
+
+        mutating func add(_ r: Int, group g: Int, window: (Int32, Int32)?, to accs: inout [Acc]) {
+            let grouping = grouping, rows = grouping.rows
             let f = deals.funnel[r]
             let created = deals.created[r]
             if ClosedWindow.contains(created, window) {
-                let furthest = positions.furthest(r, funnel: f, index: visits.index, history: state.history)
+                let furthest = positions.furthest(r, funnel: f, index: visits.index, history: ctx.state.history)
                 for step in rows.steps[f] ?? [] where furthest >= step.position {
                     let c = grouping.cell(g, step.row)
                     accs[c].reachedOpen += 1
@@ -53,22 +62,24 @@ struct BottlenecksReport {
                 accs[grouping.cell(g, row)].stale.append(r)
             }
         }
-        grouping.seedWhenEmpty()
-        grouping.grow(&accs, Acc.init)
-        let ids = deals.ids
-        var table = GroupedTable(
-            indexer: grouping.indexer, metricColumns: ResultColumns.of(.bottlenecks),
-            finish: { a in
-                let stale = stableSorted(a.stale) { ctx.daysInStage($0) > ctx.daysInStage($1) }.map { ids[$0] }
-                return [a.nextRate.map(Value.number) ?? .null, a.avgDays.map(Value.number) ?? .null,
-                        .number(Double(stale.count)), stale.isEmpty ? .null : .text(stale.joined(separator: ", "))]
-            },
-            merge: { _ in Acc() }, wantsTotal: false)
-        table.rankLastKey = { a, b in
-            if let d = Self.first(a.nextRate, b.nextRate, lower: true) { return d }
-            return Self.first(a.avgDays, b.avgDays, lower: false)
+
+        func finish(_ accs: [Acc], plan: QueryPlan) throws -> ResultTable {
+            let ctx = ctx
+            let ids = deals.ids
+            var table = GroupedTable(
+                indexer: grouping.indexer, metricColumns: ResultColumns.of(.bottlenecks),
+                finish: { a in
+                    let stale = stableSorted(a.stale) { ctx.daysInStage($0) > ctx.daysInStage($1) }.map { ids[$0] }
+                    return [a.nextRate.map(Value.number) ?? .null, a.avgDays.map(Value.number) ?? .null,
+                            .number(Double(stale.count)), stale.isEmpty ? .null : .text(stale.joined(separator: ", "))]
+                },
+                merge: { _ in Acc() }, wantsTotal: false)
+            table.rankLastKey = { a, b in
+                if let d = BottlenecksReport.first(a.nextRate, b.nextRate, lower: true) { return d }
+                return BottlenecksReport.first(a.avgDays, b.avgDays, lower: false)
+            }
+            return try table.build(accs, query: plan.query, groupFilter: plan.checked.groupFilter, file: file)
         }
-        return try table.build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
 
     /// Whether `x` ranks before `y` (the lower first, or the higher), an empty figure

@@ -25,23 +25,32 @@ struct CalibrationReport {
     }
 
     func run(_ plan: QueryPlan) throws -> ResultTable {
-        let q = plan.query
-        let state = runner.ctx.state
-        let deals = state.deals, h = state.history
-        let keep = plan.dealFilter
-        let window = plan.window
-        let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: false)
-        let index = DealHistoryIndex(h, dealCount: deals.count)
-        let positions = StagePositions(state)
-        var accs: [Acc] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            if let keep, !keep(r) { continue }
-            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
-            let g = grouping.prepare(r)
-            grouping.grow(&accs, Acc.init)
+        try runner.execute(stageRows: plan, includeWon: false) { Kernel(runner: runner, grouping: $0) }
+    }
+
+    struct Kernel: StageRowKernel {
+        typealias Acc = CalibrationReport.Acc
+        let file: SourceFile
+        let grouping: StageGrouping
+        let deals: DealTable, h: StageHistory
+        let index: DealHistoryIndex
+        let positions: StagePositions
+
+        init(runner: QueryRunner, grouping: StageGrouping) {
+            let state = runner.ctx.state
+            file = runner.file
+            self.grouping = grouping
+            deals = state.deals
+            h = state.history
+            index = DealHistoryIndex(h, dealCount: deals.count)
+            positions = StagePositions(state)
+        }
+
+        func makeAccumulator() -> Acc { Acc() }
+
+        func add(_ r: Int, group g: Int, window: (Int32, Int32)?, to accs: inout [Acc]) {
             let status = deals.status[r]
-            if !status.isClosed || !ClosedWindow.contains(deals.closed[r], window) { continue }
+            if !status.isClosed || !ClosedWindow.contains(deals.closed[r], window) { return }
             let f = deals.funnel[r]
             let furthest = positions.furthest(r, funnel: f, index: index, history: h)
             for step in grouping.rows.steps[f] ?? [] where furthest >= step.position {
@@ -51,22 +60,23 @@ struct CalibrationReport {
                 accs[c].add(step.probability)
             }
         }
-        grouping.seedWhenEmpty()
-        grouping.grow(&accs, Acc.init)
-        // Which stage row each cell is, for the stated figure of a cell nothing closed in.
-        let stageColumn = grouping.indexer.dims.count - 1
-        let rows = grouping.rows
-        let keys = grouping.indexer.keys
-        let cellRow = keys.map { rows.row(ofCode: Int32($0[stageColumn])) ?? 0 }
-        let indexed = accs.enumerated().map { ($0.offset, $0.element) }
-        return try GroupedTable<(Int, Acc)>(
-            indexer: grouping.indexer, metricColumns: ResultColumns.of(.calibration),
-            finish: { cell, a in
-                let stated = a.statedMean ?? rows.meanProbability[cellRow[cell]]
-                let observed = ReportMath.ratio(a.won, a.closed)
-                return [.number(stated), observed, .number(Double(a.closed)), observed.number.map { .number($0 - stated) } ?? .null]
-            },
-            merge: { _ in (0, Acc()) }, wantsTotal: false
-        ).build(indexed, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
+
+        func finish(_ accs: [Acc], plan: QueryPlan) throws -> ResultTable {
+            // Which stage row each cell is, for the stated figure of a cell nothing closed in.
+            let stageColumn = grouping.indexer.dims.count - 1
+            let rows = grouping.rows
+            let keys = grouping.indexer.keys
+            let cellRow = keys.map { rows.row(ofCode: Int32($0[stageColumn])) ?? 0 }
+            let indexed = accs.enumerated().map { ($0.offset, $0.element) }
+            return try GroupedTable<(Int, Acc)>(
+                indexer: grouping.indexer, metricColumns: ResultColumns.of(.calibration),
+                finish: { cell, a in
+                    let stated = a.statedMean ?? rows.meanProbability[cellRow[cell]]
+                    let observed = ReportMath.ratio(a.won, a.closed)
+                    return [.number(stated), observed, .number(Double(a.closed)), observed.number.map { .number($0 - stated) } ?? .null]
+                },
+                merge: { _ in (0, Acc()) }, wantsTotal: false
+            ).build(indexed, query: plan.query, groupFilter: plan.checked.groupFilter, file: file)
+        }
     }
 }

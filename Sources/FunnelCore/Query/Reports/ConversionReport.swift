@@ -28,25 +28,35 @@ struct ConversionReport {
     }
 
     func run(_ plan: QueryPlan) throws -> ResultTable {
-        let q = plan.query
-        let state = runner.ctx.state
-        let deals = state.deals, h = state.history
-        let keep = plan.dealFilter
-        let window = plan.window
-        let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: true)
-        let index = DealHistoryIndex(h, dealCount: deals.count)
-        let positions = StagePositions(state)
-        let slotStage = state.slots.stage
-        var accs: [Acc] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            if let keep, !keep(r) { continue }
-            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
-            let g = grouping.prepare(r)
-            grouping.grow(&accs, Acc.init)
+        try runner.execute(stageRows: plan, includeWon: true) { Kernel(runner: runner, grouping: $0) }
+    }
+
+    struct Kernel: StageRowKernel {
+        typealias Acc = ConversionReport.Acc
+        let runner: QueryRunner
+        let grouping: StageGrouping
+        let deals: DealTable, h: StageHistory
+        let index: DealHistoryIndex
+        let positions: StagePositions
+        let slotStage: [Int32]
+
+        init(runner: QueryRunner, grouping: StageGrouping) {
+            let state = runner.ctx.state
+            self.runner = runner
+            self.grouping = grouping
+            deals = state.deals
+            h = state.history
+            index = DealHistoryIndex(h, dealCount: deals.count)
+            positions = StagePositions(state)
+            slotStage = state.slots.stage
+        }
+
+        func makeAccumulator() -> Acc { Acc() }
+
+        func add(_ r: Int, group g: Int, window: (Int32, Int32)?, to accs: inout [Acc]) {
             if let (lo, hi) = window {
                 let c = deals.created[r]
-                if c == Empty.date || c < lo || c >= hi { continue }
+                if c == Empty.date || c < lo || c >= hi { return }
             }
             let f = deals.funnel[r]
             let furthest = positions.furthest(r, funnel: f, index: index, history: h)
@@ -72,16 +82,17 @@ struct ConversionReport {
                 if step.code == lostFrom { accs[c].lost += 1 }
             }
         }
-        grouping.seedWhenEmpty()
-        grouping.grow(&accs, Acc.init)
-        let withAmount = runner.withReachedAmount
-        return try GroupedTable(
-            indexer: grouping.indexer,
-            metricColumns: ResultColumns.of(.conversion) + (withAmount ? [ResultColumn("reached_amount", .money)] : []),
-            finish: { a in [.number(Double(a.reached)), ReportMath.ratio(a.advanced, a.reachedOpen),
-                            ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))]
-                + (withAmount ? [.number(a.reachedAmount)] : []) },
-            merge: { _ in Acc() }, wantsTotal: false
-        ).build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
+
+        func finish(_ accs: [Acc], plan: QueryPlan) throws -> ResultTable {
+            let withAmount = runner.withReachedAmount
+            return try GroupedTable(
+                indexer: grouping.indexer,
+                metricColumns: ResultColumns.of(.conversion) + (withAmount ? [ResultColumn("reached_amount", .money)] : []),
+                finish: { a in [.number(Double(a.reached)), ReportMath.ratio(a.advanced, a.reachedOpen),
+                                ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))]
+                    + (withAmount ? [.number(a.reachedAmount)] : []) },
+                merge: { _ in Acc() }, wantsTotal: false
+            ).build(accs, query: plan.query, groupFilter: plan.checked.groupFilter, file: runner.file)
+        }
     }
 }

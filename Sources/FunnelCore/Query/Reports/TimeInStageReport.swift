@@ -13,37 +13,47 @@ struct TimeInStageReport {
     struct Acc { var days: [Int32] = []; var current = 0; var currentDays = 0 }
 
     func run(_ plan: QueryPlan) throws -> ResultTable {
-        let q = plan.query
-        let ctx = runner.ctx
-        let deals = ctx.state.deals
-        let keep = plan.dealFilter
-        let window = plan.window
-        let grouping = try StageGrouping(runner: runner, groups: q.groups, includeWon: false)
-        let rows = grouping.rows
-        var visits = StageVisits(ctx.state, rows: rows)
-        let slotStage = ctx.state.slots.stage
-        var accs: [Acc] = []
-        for r in 0..<deals.count {
-            try Cancellation.checkpoint(r)
-            if let keep, !keep(r) { continue }
-            if deals.status[r] == .removed { continue }  // removed from the CRM: in no report
-            let g = grouping.prepare(r)
-            grouping.grow(&accs, Acc.init)
+        try runner.execute(stageRows: plan, includeWon: false) { Kernel(runner: runner, grouping: $0) }
+    }
+
+    struct Kernel: StageRowKernel {
+        typealias Acc = TimeInStageReport.Acc
+        let ctx: EvalContext
+        let file: SourceFile
+        let grouping: StageGrouping
+        let deals: DealTable
+        var visits: StageVisits
+        let slotStage: [Int32]
+
+        init(runner: QueryRunner, grouping: StageGrouping) {
+            ctx = runner.ctx
+            file = runner.file
+            self.grouping = grouping
+            deals = ctx.state.deals
+            visits = StageVisits(ctx.state, rows: grouping.rows)
+            slotStage = ctx.state.slots.stage
+        }
+
+        func makeAccumulator() -> Acc { Acc() }
+
+        mutating func add(_ r: Int, group g: Int, window: (Int32, Int32)?, to accs: inout [Acc]) {
+            let grouping = grouping
             visits.totals(r, window: window) { row, days in accs[grouping.cell(g, row)].days.append(days) }
-            if deals.status[r] == .open, let row = rows.row(funnel: deals.funnel[r], stage: slotStage[Int(deals.stageSlot[r])]) {
+            if deals.status[r] == .open, let row = grouping.rows.row(funnel: deals.funnel[r], stage: slotStage[Int(deals.stageSlot[r])]) {
                 let c = grouping.cell(g, row)
                 accs[c].current += 1
                 accs[c].currentDays += Int(ctx.daysInStage(r))
             }
         }
-        grouping.seedWhenEmpty()
-        grouping.grow(&accs, Acc.init)
-        return try GroupedTable(
-            indexer: grouping.indexer, metricColumns: ResultColumns.of(.timeInStage),
-            finish: { a in [.number(Double(a.days.count)), StageVisits.average(a.days), ReportMath.median(a.days),
-                            .number(Double(a.current)), ReportMath.mean(Double(a.currentDays), a.current)] },
-            merge: { _ in Acc() }, wantsTotal: false
-        ).build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
+
+        func finish(_ accs: [Acc], plan: QueryPlan) throws -> ResultTable {
+            try GroupedTable(
+                indexer: grouping.indexer, metricColumns: ResultColumns.of(.timeInStage),
+                finish: { a in [.number(Double(a.days.count)), StageVisits.average(a.days), ReportMath.median(a.days),
+                                .number(Double(a.current)), ReportMath.mean(Double(a.currentDays), a.current)] },
+                merge: { _ in Acc() }, wantsTotal: false
+            ).build(accs, query: plan.query, groupFilter: plan.checked.groupFilter, file: file)
+        }
     }
 }
 
