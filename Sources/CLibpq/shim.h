@@ -32,16 +32,16 @@ static inline void *funnel_libpq_symbol(const char *name) {
     return h == NULL ? NULL : dlsym(h, name);
 }
 
-// A libpq function `name` as funnel_name: zero (NULL) when libpq or the symbol is missing,
-// which only PQconnectdb can meet first (every other call needs a connection).
-#define FUNNEL_PQ(ret, name, params, args)                                              \
+// A libpq function `name` as funnel_name, giving `failed` when libpq or the symbol is
+// missing, which only PQconnectdb can meet first (every other call needs a connection).
+#define FUNNEL_PQ(ret, name, params, args, failed, NULL)                                      \
     static inline ret funnel_##name params {                                            \
         typedef ret (*fn) params;                                                       \
         static fn f;                                                                    \
         fn g = __atomic_load_n(&f, __ATOMIC_ACQUIRE);                                   \
         if (g == NULL) {                                                                \
             g = (fn)funnel_libpq_symbol(#name);                                         \
-            if (g == NULL) return (ret)0;                                               \
+            if (g == NULL) return failed;                                               \
             __atomic_store_n(&f, g, __ATOMIC_RELEASE);                                  \
         }                                                                               \
         return g args;                                                                  \
@@ -59,23 +59,23 @@ static inline void *funnel_libpq_symbol(const char *name) {
         g args;                                                                         \
     }
 
-FUNNEL_PQ(PGconn *, PQconnectdb, (const char *conninfo), (conninfo))
-FUNNEL_PQ(ConnStatusType, PQstatus, (const PGconn *conn), (conn))
+FUNNEL_PQ(PGconn *, PQconnectdb, (const char *conninfo), (conninfo), NULL)
+FUNNEL_PQ(ConnStatusType, PQstatus, (const PGconn *conn), (conn), CONNECTION_BAD)
 FUNNEL_PQ_VOID(PQfinish, (PGconn *conn), (conn))
-FUNNEL_PQ(char *, PQerrorMessage, (const PGconn *conn), (conn))
-FUNNEL_PQ(char *, PQhost, (const PGconn *conn), (conn))
-FUNNEL_PQ(PQnoticeProcessor, PQsetNoticeProcessor, (PGconn *conn, PQnoticeProcessor proc, void *arg), (conn, proc, arg))
+FUNNEL_PQ(char *, PQerrorMessage, (const PGconn *conn), (conn), NULL)
+FUNNEL_PQ(char *, PQhost, (const PGconn *conn), (conn), NULL)
+FUNNEL_PQ(PQnoticeProcessor, PQsetNoticeProcessor, (PGconn *conn, PQnoticeProcessor proc, void *arg), (conn, proc, arg), NULL)
 FUNNEL_PQ(PGresult *, PQexecParams,
           (PGconn *conn, const char *command, int nParams, const Oid *paramTypes, const char *const *paramValues,
            const int *paramLengths, const int *paramFormats, int resultFormat),
-          (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat))
-FUNNEL_PQ(PGresult *, PQexec, (PGconn *conn, const char *query), (conn, query))
-FUNNEL_PQ(ExecStatusType, PQresultStatus, (const PGresult *res), (res))
+          (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat), NULL)
+FUNNEL_PQ(PGresult *, PQexec, (PGconn *conn, const char *query), (conn, query), NULL)
+FUNNEL_PQ(ExecStatusType, PQresultStatus, (const PGresult *res), (res), PGRES_FATAL_ERROR)
 FUNNEL_PQ_VOID(PQclear, (PGresult *res), (res))
-FUNNEL_PQ(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode))
-FUNNEL_PQ(int, PQntuples, (const PGresult *res), (res))
-FUNNEL_PQ(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num))
-FUNNEL_PQ(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num))
-FUNNEL_PQ(int, PQgetlength, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num))
+FUNNEL_PQ(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode), NULL)
+FUNNEL_PQ(int, PQntuples, (const PGresult *res), (res), 0)
+FUNNEL_PQ(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num), 0)
+FUNNEL_PQ(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num), NULL)
+FUNNEL_PQ(int, PQgetlength, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num), 0)
 
 #endif
