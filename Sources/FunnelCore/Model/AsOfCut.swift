@@ -269,7 +269,7 @@ struct AsOfCut {
     /// Deal row `r`'s lost reason on the day (a code), nil where it cannot be told.
     func lostReason(_ r: Int) -> Int32? {
         let current = state.deals.lostReason[r]
-        guard let marks = lostReasons[Int32(r)] else { return current }
+        guard !lostReasons.isEmpty, let marks = lostReasons[Int32(r)] else { return current }
         // Set by statements and by an imported field history both: only the replay can order them.
         let f = state.fieldHistory
         if let lost = state.pool.code(of: "lost_reason"), f.changes(ofRow: r).contains(where: { f.field[$0] == lost }) { return nil }
