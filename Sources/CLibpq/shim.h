@@ -34,7 +34,7 @@ static inline void *funnel_libpq_symbol(const char *name) {
 
 // A libpq function `name` as funnel_name, giving `failed` when libpq or the symbol is
 // missing, which only PQconnectdb can meet first (every other call needs a connection).
-#define FUNNEL_PQ(ret, name, params, args, failed, NULL)                                      \
+#define FUNNEL_PQ(ret, name, params, args, failed)                                    \
     static inline ret funnel_##name params {                                            \
         typedef ret (*fn) params;                                                       \
         static fn f;                                                                    \

@@ -186,9 +186,10 @@ struct SnapshotFileTests {
     // erasure: a state with erasures is never snapshotted (Session.writeSnapshotIfDue), and a snapshot is not used when
     // the journal after it erases (Session.refresh).
     // origin and importDay: what is applying an event, set only while it applies; people: a state with people,
-    // quotas or deliveries is never snapshotted, as for erasure.
+    // quotas or deliveries is never snapshotted, as for erasure. asOfFacts: the optional section asof; asOfByReplay: a
+    // switch for tests.
     #expect(labels(FunnelState()) == ["catalog", "pool", "slots", "deals", "deferredHistory", "fieldHistory", "tasks", "notifications", "leads",
-                                      "firedRules", "people", "partialReplay", "origin", "importDay", "tables", "loadSegment", "lastSeq", "log",
+                                      "firedRules", "people", "asOfFacts", "asOfByReplay", "partialReplay", "origin", "importDay", "tables", "loadSegment", "lastSeq", "log",
                                       "erasure", "logPrefix", "declarations"])
     #expect(labels(DealTable()) == ["ids", "idIndex", "funnel", "stageSlot", "status", "amount", "probability", "name", "owner", "team",
                                     "source", "product", "account", "lostReason", "created", "closeDate", "closed", "stageEntered", "custom"])

@@ -58,7 +58,12 @@ extension DealBatch {
 
 extension BatchColumn {
     func keeping(_ keep: [Bool]) -> BatchColumn {
-        func pick<T>(_ xs: [T]) -> [T] { xs.indices.filter { $0 < keep.count && keep[$0] }.map { xs[$0] } }
+        func pick<T>(_ xs: [T]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(xs.count)
+            for i in 0..<min(xs.count, keep.count) where keep[i] { out.append(xs[i]) }
+            return out
+        }
         switch self {
         case .text(let xs): return .text(pick(xs))
         case .number(let xs): return .number(pick(xs))

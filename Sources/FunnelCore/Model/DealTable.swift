@@ -40,9 +40,9 @@ public struct DealTable: Sendable {
     /// The row of `id`, building the index if it is not yet.
     public func row(of id: String) -> Int32? { rowOfID[id] }
 
-    /// The id index for changing in place (see `LazyIndex.isBuilt`).
+    /// The id index for changing in place (see `LazyIndex.isBuiltAndOwned`).
     mutating func ownIDIndex() -> LazyIndex<String> {
-        if !isKnownUniquelyReferenced(&idIndex) || !idIndex.isBuilt {
+        if !isKnownUniquelyReferenced(&idIndex) || !idIndex.isBuiltAndOwned {
             let table = idIndex.table(keys: { ids })
             idIndex = LazyIndex(table)
         }

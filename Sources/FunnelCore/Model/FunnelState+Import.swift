@@ -57,6 +57,7 @@ extension FunnelState {
             isNew[i] = true
         }
         try deals.appendRows(ids: newIDs, funnel: funnelCode, index: first == 0 && newIDs.count == n ? b.idIndex : nil)
+        noteImported(b, rows: rows, isNew: isNew)
         for i in 0..<n where b.created[i] != Empty.date { deals.created[rows[i]] = b.created[i] }
 
         // A history replaces the stage history of the deals it gives stage changes for; a

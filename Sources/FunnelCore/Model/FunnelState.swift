@@ -33,6 +33,11 @@ public struct FunnelState: Sendable {
     public var firedRules = Set<RuleFiring>()
     /// People, quotas, submitted forecasts and deliveries (People.swift).
     public var people = PeopleBook()
+    /// How each deal came to be, for the date cut of `as of` (AsOfFacts.swift); nil when not
+    /// known (a state opened from a snapshot written before they were kept).
+    public var asOfFacts: AsOfFacts? = AsOfFacts()
+    /// For tests: `asOf` always replays, so a test can hold the cut against the replay.
+    public var asOfByReplay = false
     /// Set while `asOf` rebuilds a past day from part of the log: a later-dated event an
     /// automation record refers to may be missing then, and the record is left out.
     var partialReplay = false
@@ -124,8 +129,16 @@ public struct FunnelState: Sendable {
 
     /// The state as it stood at the end of `day`: every logged event effective on or before
     /// it, replayed in recorded order. Declarations count whatever their date, so a
-    /// funnel declared today still describes last month's deals.
+    /// funnel declared today still describes last month's deals. Cut from the current
+    /// columns where that is shown to give the replay's state (AsOfCut.swift), replayed
+    /// otherwise.
     public func asOf(_ day: Int32) throws -> FunnelState {
+        if !asOfByReplay, let cut = try cut(asOf: day) { return cut }
+        return try replayed(asOf: day)
+    }
+
+    /// `asOf` by replaying the log, whatever the store holds.
+    public func replayed(asOf day: Int32) throws -> FunnelState {
         var s = FunnelState()
         s.partialReplay = true
         s.loadSegment = loadSegment
@@ -158,6 +171,8 @@ public struct FunnelState: Sendable {
         s.partialReplay = false
         // For what messages say about deleted deals; the cut's log is already without them.
         s.erasure = erasure.forMessages
+        // Its log holds no imports: an `as of` on this state replays that log, never cuts.
+        s.asOfFacts = nil
         return s
     }
 
@@ -187,6 +202,7 @@ public struct FunnelState: Sendable {
         case let .dealCreated(id, funnel, stage, fields):
             guard deals.rowOfID[id] == nil else { throw replayError("deal \"\(id)\" is created twice") }
             let r = deals.appendRow(id: id)
+            noteCreated(day: day)
             let f = pool.intern(funnel)
             deals.funnel[r] = f
             deals.stageSlot[r] = slots.slot(funnel: f, stage: pool.intern(stage))

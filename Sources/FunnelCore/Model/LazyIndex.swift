@@ -10,11 +10,13 @@ import Darwin
 /// until one of them changes it (`unique`), as a Dictionary would; building is under a
 /// lock because copies may be read on several threads.
 final class LazyIndex<Key: Hashable>: @unchecked Sendable {
-    private var table: [Key: Int32]?
+    private var table: [Key: Int32]
+    private var built: Bool
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     init(_ table: [Key: Int32]?) {
-        self.table = table
+        self.table = table ?? [:]
+        built = table != nil
         pthread_mutex_init(mutex, nil)
     }
 
@@ -27,34 +29,36 @@ final class LazyIndex<Key: Hashable>: @unchecked Sendable {
     func table(keys: () -> [Key]) -> [Key: Int32] {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        if let table { return table }
+        if built { return table }
         var t: [Key: Int32] = [:]
         let k = keys()
         t.reserveCapacity(k.count)
         for (i, key) in k.enumerated() { t[key] = Int32(i) }
         table = t
+        built = true
         return t
     }
 
     /// Whether the owner may change this index in place: it is built, and the caller has
     /// checked with `isKnownUniquelyReferenced` that no copy shares it. Otherwise the owner
-    /// replaces it with `LazyIndex(old.table(keys:))` first.
-    var isBuilt: Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return table != nil
-    }
+    /// replaces it with `LazyIndex(old.table(keys:))` first. Read without the lock: an index
+    /// no copy shares is on no other thread, and this is asked for every string interned.
+    var isBuiltAndOwned: Bool { built }
 
-    /// Only on a built index owned alone (see `isBuilt`).
-    func row(of key: Key) -> Int32? { table?[key] }
+    /// Only on a built index owned alone (see `isBuiltAndOwned`).
+    func row(of key: Key) -> Int32? { table[key] }
 
     /// Sets `key`'s row; false (and nothing changed) when the key has one already. Only on
     /// a built index owned alone.
-    func insert(_ key: Key, row: Int32) -> Bool {
-        if table?[key] != nil { return false }
-        table?[key] = row
-        return true
+    func insert(_ key: Key, row: Int32) -> Bool { rowOrInsert(key, row: row) == row }
+
+    /// `key`'s row, or `row` after setting it when the key has none (`row` must be one no key
+    /// has): one hash of the key where a lookup and an insert would take two or three. Only
+    /// on a built index owned alone.
+    func rowOrInsert(_ key: Key, row: Int32) -> Int32 {
+        func read(_ v: inout Int32) -> Int32 { v }
+        return read(&table[key, default: row])
     }
 
-    func reserve(_ n: Int) { table?.reserveCapacity(n) }
+    func reserve(_ n: Int) { table.reserveCapacity(n) }
 }

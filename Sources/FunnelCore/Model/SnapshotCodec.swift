@@ -99,6 +99,15 @@ public enum SnapshotCodec {
         }
         file.add("tabl", w)
 
+        // Optional: a snapshot without it (an older one) opens, and `as of` replays there.
+        if let facts = s.asOfFacts, facts.fit(d.count) {
+            w = SnapshotSectionWriter(capacity: d.count * 4 + 64)
+            w.column(facts.existsFrom)
+            w.column(facts.noClosedDate.sorted())
+            w.int((facts.importUpdatedDeals ? 1 : 0) | (facts.importedLostReason ? 2 : 0))
+            file.add("asof", flags: 0, w)
+        }
+
         for e in extra { file.add(e.tag, flags: e.flags, e.body) }
         return file.bytes(header: header)
     }
@@ -254,6 +263,20 @@ public enum SnapshotCodec {
         let visits = try r.column(Int32.self, count: rules.count)
         try r.expectEnd()
         for k in rules.indices { s.firedRules.insert(RuleFiring(rule: rules[k], deal: deals[k], stage: stages[k], visit: visits[k])) }
+
+        s.asOfFacts = nil
+        if var r = try file.section("asof") {
+            var facts = AsOfFacts()
+            facts.existsFrom = try r.column(Int32.self, count: n)
+            let noClosed = try r.column(Int32.self)
+            for v in noClosed where v < 0 || v >= Int32(n) { throw SnapshotProblem("a deal fact of a deal there is not") }
+            facts.noClosedDate = Set(noClosed)
+            let flags = try r.int()
+            facts.importUpdatedDeals = flags & 1 != 0
+            facts.importedLostReason = flags & 2 != 0
+            try r.expectEnd()
+            s.asOfFacts = facts
+        }
 
         s.lastSeq = file.header.seq
         return s

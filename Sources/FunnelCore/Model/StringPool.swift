@@ -17,14 +17,13 @@ public struct StringPool: Sendable {
 
     /// The code of `s`, adding it if new.
     public mutating func intern(_ s: String) -> Int32 {
-        if !isKnownUniquelyReferenced(&codes) || !codes.isBuilt {
+        if !isKnownUniquelyReferenced(&codes) || !codes.isBuiltAndOwned {
             let table = codes.table(keys: { strings })
             codes = LazyIndex(table)
         }
-        if let c = codes.row(of: s) { return c }
-        let c = Int32(strings.count)
-        _ = codes.insert(s, row: c)
-        strings.append(s)
+        let next = Int32(strings.count)
+        let c = codes.rowOrInsert(s, row: next)
+        if c == next { strings.append(s) }
         return c
     }
 
