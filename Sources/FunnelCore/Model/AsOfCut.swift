@@ -40,8 +40,13 @@ extension FunnelState {
         s.pool = pool
         s.slots = cut.slots
         s.deals = deals
-        guard let history = cut.cutHistory(), let fieldHistory = cut.cutFieldHistory() else { return nil }
-        s.history = history
+        guard cut.historyCuts(), let fieldHistory = cut.cutFieldHistory() else { return nil }
+        // The day's stage history is made only if a report reads it (Deferred.swift): a
+        // pipeline or forecast as of the day needs the cut columns alone, and copying
+        // millions of stage changes was most of its time.
+        nonisolated(unsafe) let historyCut = cut
+        s.deferredHistory = Deferred(placeholder: StageHistory(), load: { historyCut.cutHistory() ?? StageHistory() },
+                                     fallback: { StageHistory() })
         s.fieldHistory = fieldHistory
         s.people = people
         s.tables = tables
@@ -330,7 +335,18 @@ struct AsOfCut {
         return true
     }
 
-    /// The stage changes of the kept deals dated on or before the day, in recorded order.
+    /// Whether `cutHistory` can number every stage change it keeps as the replay would:
+    /// checked before the cut is taken, since the history itself is made later, if at all.
+    func historyCuts() -> Bool {
+        let h = state.history
+        for k in 0..<h.count where keep[Int(h.deal[k])] && h.day[k] <= day {
+            if orderInReplay(h.order[k]) == nil { return false }
+        }
+        return true
+    }
+
+    /// The stage changes of the kept deals dated on or before the day, in recorded order;
+    /// nil only where `historyCuts` is false.
     func cutHistory() -> StageHistory? {
         let h = state.history
         var out = StageHistory()
