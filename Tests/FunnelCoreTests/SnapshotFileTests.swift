@@ -105,8 +105,12 @@ struct SnapshotFileTests {
 
         // Another version is refused whole.
         var newer = plain
-        newer[8] = 2
-        #expect(throws: SnapshotProblem("version 2, not 1")) { try Self.decode(newer) }
+        newer[8] = 3
+        #expect(throws: SnapshotProblem("version 3, not 2")) { try Self.decode(newer) }
+        // Version 1 held amounts as Doubles: refused, so the store replays and rebuilds it.
+        var older = plain
+        older[8] = 1
+        #expect(throws: SnapshotProblem("version 1, not 2")) { try Self.decode(older) }
     }
 
     /// The state's own sections plus one more, as a later version would write them.
