@@ -39,6 +39,25 @@ struct MoneyTests {
         #expect(Money.parse("0e99999")?.cents == 0)
     }
 
+    @Test func readsCSVCellsAsNumberDoesButExactly() {
+        #expect(ValueParsing.money("1,234.56")?.cents == 123_456)
+        #expect(ValueParsing.money(" $1,200 ")?.cents == 120_000)
+        #expect(ValueParsing.money("12 €")?.cents == 1_200)
+        #expect(ValueParsing.money("1.234,50", decimalComma: true)?.cents == 123_450)
+        #expect(ValueParsing.money("-12.345")?.cents == -1_235)
+        #expect(ValueParsing.money("0.065")?.cents == 7)
+        #expect(ValueParsing.money("000000000000000012.5")?.cents == 1_250)
+        #expect(ValueParsing.money("99,999,999,999,999.99")?.cents == 9_999_999_999_999_999)
+        #expect(ValueParsing.money("999999999999999.99")?.cents == Int128(Money.storableCents))
+        // An exponent or a percent sign goes through the digits.
+        #expect(ValueParsing.money("1.5e3")?.cents == 150_000)
+        #expect(ValueParsing.money("25%")?.cents == 25)
+        #expect(ValueParsing.money("1000000000000000") == nil)
+        #expect(ValueParsing.money("999999999999999.995") == nil)
+        #expect(ValueParsing.money("12abc") == nil)
+        #expect(ValueParsing.money("1.5", decimalComma: true) == nil)
+    }
+
     @Test func readsADoubleThroughItsShortestDigits() {
         #expect(Money(0.1)?.cents == 10)
         #expect(Money(0.1 + 0.2)?.cents == 30)  // 0.30000000000000004

@@ -45,6 +45,22 @@ public enum ValueParsing {
     /// from zero to cents; nil for what `number` refuses and for amounts outside Money's range.
     public static func money(_ b: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Money? {
         guard let n = scanNumber(b, decimalComma: decimalComma) else { return nil }
+        if n.exponent == 0 {
+            // The common cell, `1234.56`: cents straight from the digits, no array.
+            var cents: Int64 = 0, significant = 0
+            for k in n.intStart..<n.intEnd where b[k] != n.group {
+                let d = Int64(b[k] - 48)
+                if significant == 0, d == 0 { continue }
+                significant += 1
+                if significant > 15 { return nil }
+                cents = cents * 10 + d
+            }
+            let fraction = n.fracEnd - n.fracStart
+            for k in 0..<2 { cents = cents * 10 + (k < fraction ? Int64(b[n.fracStart + k] - 48) : 0) }
+            if fraction > 2, b[n.fracStart + 2] >= UInt8(ascii: "5") { cents += 1 }
+            guard cents <= Money.storableCents else { return nil }
+            return Money(cents: n.negative ? -cents : cents)
+        }
         var digits: [UInt8] = []
         digits.reserveCapacity(n.intEnd - n.intStart + n.fracEnd - n.fracStart)
         for k in n.intStart..<n.intEnd where b[k] != n.group {

@@ -226,6 +226,15 @@ public struct ExprCompiler {
                     return op == .and ? { .bool(a($0) && b($0)) } : { .bool(a($0) || b($0)) }
                 }
                 let a = try compile(l), b = try compile(r)
+                // `amount > 50k`: the literal as cents once, not per deal.
+                if case .number(let y) = r.kind, let ym = Money(y), ym.double == y {
+                    let asMoney = Value.money(ym), asNumber = Value.number(y)
+                    return { row in
+                        let x = a(row)
+                        if case .money = x { return .bool(Self.compare(op, x, asMoney)) }
+                        return .bool(Self.compare(op, x, asNumber))
+                    }
+                }
                 return { row in .bool(Self.compare(op, a(row), b(row))) }
             case .add, .sub, .mul, .div:
                 let a = try compile(l), b = try compile(r)
