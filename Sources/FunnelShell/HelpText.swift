@@ -103,8 +103,9 @@ public enum HelpText {
     empty); moving back needs none; win and lose close a deal from any open stage. A
     change cannot take effect before the deal's last stage change. A deal with no `in FUNNEL` goes to the only funnel there is.
 
-    Field types: money and number take 120000, 120_000, 120k, 1.2m; percent takes 25%;
-    dates are 2026-03-14; booleans true/false, 是/否, 对/错, 有/无. Built-in fields: id name
+    Field types: money and number take 120000, 120_000, 120k, 1.2m; money is exact to the
+    cent (1234.56; more digits round half away from zero) up to 999999999999999.99, and
+    money figures add up exactly; percent takes 25%; dates are 2026-03-14; booleans true/false, 是/否, 对/错, 有/无. Built-in fields: id name
     funnel stage status amount probability category currency owner team source product
     account created close_date closed lost_reason, and the
     derived days_in_stage age stale weighted; lead is the lead a converted deal came from.

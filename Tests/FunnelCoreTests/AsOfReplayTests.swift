@@ -125,7 +125,7 @@ struct AsOfReplayTests {
                 let row = pipeline.rows[i]
                 #expect(row[0] == .text(stage), "as of \(asOf)")
                 #expect(row[1] == .number(Double(open.count)), "deals in \(stage) as of \(asOf)")
-                #expect(row[2] == .number(amount), "amount in \(stage) as of \(asOf)")
+                #expect(row[2] == Money(amount).map(Value.money), "amount in \(stage) as of \(asOf)")
                 #expect(abs((row[3].number ?? -1) - weighted) < 1e-6, "weighted in \(stage) as of \(asOf)")
             }
             #expect(pipeline.total?[1] == .number(Double(totalDeals)), "total as of \(asOf)")
@@ -172,8 +172,8 @@ struct AsOfReplayTests {
     try state.apply(.won(id: "x"), on: day + 3)
     try state.apply(.fieldsSet(id: "x", fields: [.init("closed", .null)]), on: day + 3)
     let interpreter = Interpreter(state: state, today: day + 10)
-    #expect(try AsOfReplayTests.table("win rate", interpreter).rows == [[.number(1), .number(0), .number(1), .number(500)]])
-    #expect(try AsOfReplayTests.table("win rate during 2026", interpreter).rows == [[.number(0), .number(0), .null, .number(0)]])
+    #expect(try AsOfReplayTests.table("win rate", interpreter).rows == [[.number(1), .number(0), .number(1), .money(Money(cents: 50_000))]])
+    #expect(try AsOfReplayTests.table("win rate during 2026", interpreter).rows == [[.number(0), .number(0), .null, .money(.zero)]])
     #expect(try AsOfReplayTests.table("cycle", interpreter).rows == [[.number(1), .null, .null]])
-    #expect(try AsOfReplayTests.table("velocity", interpreter).rows == [[.number(0), .number(500), .number(1), .null, .null]])
+    #expect(try AsOfReplayTests.table("velocity", interpreter).rows == [[.number(0), .money(Money(cents: 50_000)), .number(1), .null, .null]])
 }

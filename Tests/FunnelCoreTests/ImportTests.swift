@@ -146,7 +146,8 @@ struct SegmentTests {
         #expect(rows == [0, 1])
         #expect(state.deals.ids == ["A-1", "Ü-2"])
         #expect(state.stageName(ofRow: 1) == "Won" && state.deals.status[1] == .won && state.deals.closed[1] == day("2026-02-01"))
-        #expect(state.deals.amount[0] == 10.5 && state.deals.custom["vip"] == [.bool(true), .null])
+        // The batch holds its amounts as Doubles, as segments before exact money did: 10.5 is 1,050 cents.
+        #expect(state.deals.amount[0] == 1_050 && state.deals.custom["vip"] == [.bool(true), .null])
         #expect(state.history.count == 3 && state.pool[state.history.forcedReason[2]] == "forced")
         // The same ids again update rows rather than adding them.
         var update = DealBatch(funnel: "F", replacesHistory: false, strings: ["West"], ids: ["A-1"], created: [Empty.date],
@@ -162,8 +163,14 @@ struct FieldConversionTests {
     let european = FieldConversion(decimalComma: true, dateFormat: DateFormat(pattern: "dd.MM.yyyy"))
 
     @Test func numbersDatesAndFlags() throws {
-        #expect(try plain.convert(.text("$1,200.50"), to: .money, label: "a") == .number(1200.5))
-        #expect(try european.convert(.text("1.234,50"), to: .money, label: "a") == .number(1234.5))
+        #expect(try plain.convert(.text("$1,200.50"), to: .money, label: "a") == .money(Money(cents: 120_050)))
+        #expect(try european.convert(.text("1.234,50"), to: .money, label: "a") == .money(Money(cents: 123_450)))
+        // Exactly, past a Double's digits, and rounded half away from zero past the cents.
+        #expect(try plain.convert(.text("999,999,999,999,999.99"), to: .money, label: "a") == .money(Money(cents: Money.storableCents)))
+        #expect(try plain.convert(.text("-12.345"), to: .money, label: "a") == .money(Money(cents: -1_235)))
+        #expect(throws: RowProblem("a", "\"1000000000000000\" is out of range (amounts are up to 999,999,999,999,999.99)")) {
+            try plain.convert(.text("1000000000000000"), to: .money, label: "a")
+        }
         #expect(try plain.convert(.text("25%"), to: .percent, label: "p") == .number(0.25))
         #expect(try european.convert(.text("03.02.2026"), to: .date, label: "d") == .date(day("2026-02-03")))
         #expect(try european.convert(.text("2026-02-03T23:59:00-05:00"), to: .date, label: "d") == .date(day("2026-02-03")))

@@ -39,8 +39,8 @@ struct InterpreterTests {
         """)
         guard case .table(let t)? = outputs.last else { Issue.record("no table"); return }
         #expect(t.columns.map(\.name) == ["deals", "amount", "weighted", "commit", "best_case", "closed", "forecast"])
-        #expect(t.rows == [[.number(3), .number(190_000), .number(81_000), .number(40_000), .number(90_000),
-                            .number(10_000), .number(91_000)]])
+        func m(_ units: Int) -> Value { .money(Money(cents: units * 100)) }
+        #expect(t.rows == [[.number(3), m(190_000), m(81_000), m(40_000), m(90_000), m(10_000), m(91_000)]])
     }
 
     @Test func pipelineListsEveryOpenStageWithATotal() throws {
@@ -50,10 +50,11 @@ struct InterpreterTests {
         pipeline
         """)
         guard case .table(let t)? = outputs.last else { Issue.record("no table"); return }
-        #expect(t.rows == [[.text("A"), .number(1), .number(100_000), .number(20_000)],
-                           [.text("B"), .number(0), .number(0), .number(0)],
-                           [.text("C"), .number(1), .number(30_000), .number(24_000)]])
-        #expect(t.total == [.text("total"), .number(2), .number(130_000), .number(44_000)])
+        func m(_ units: Int) -> Value { .money(Money(cents: units * 100)) }
+        #expect(t.rows == [[.text("A"), .number(1), m(100_000), m(20_000)],
+                           [.text("B"), .number(0), m(0), m(0)],
+                           [.text("C"), .number(1), m(30_000), m(24_000)]])
+        #expect(t.total == [.text("total"), .number(2), m(130_000), m(44_000)])
     }
 
     @Test func refusedMoveNamesEveryUnmetCriterion() throws {

@@ -107,6 +107,12 @@ struct SnapshotFileTests {
         var newer = plain
         newer[8] = UInt8(SnapshotFormat.version + 1)
         #expect(throws: SnapshotProblem("version \(SnapshotFormat.version + 1), not \(SnapshotFormat.version)")) { try Self.decode(newer) }
+        // Versions 1 (Double amounts) and 2 (a checksum of one lane): refused, so the store replays and rebuilds it.
+        for old in [UInt8(1), 2] {
+            var older = plain
+            older[8] = old
+            #expect(throws: SnapshotProblem("version \(old), not \(SnapshotFormat.version)")) { try Self.decode(older) }
+        }
     }
 
     /// The state's own sections plus one more, as a later version would write them.

@@ -229,6 +229,9 @@ public enum DiagnosticCatalog {
         add("R702", .runtime, "a deal in a currency the reporting currency has no rate for")
         add("R710", .runtime, "a deal whose day is before the first dated rate of its currency, or after the last one ends")
         add("R711", .runtime, "a table of dated rates that cannot give one rate per day (a start that is not a date, a rate that is not positive, two rates from one day)")
+        // Exact money (Base/Money.swift): a figure never wraps or rounds past 128 bits of cents.
+        add("R720", .runtime, "a money figure of a query (a sum, average, weighted amount, forecast) past 128 bits of cents")
+        add("R721", .runtime, "an expression whose money result is past 128 bits of cents")
         add("E462", .name, "currency ... rates TABLE.COLUMN with a column the table lacks")
         add("E460", .type, "an import's on needs a date")
         add("E461", .name, "as snapshot with skip errors: a row left out would remove its deal")

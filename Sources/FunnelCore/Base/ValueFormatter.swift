@@ -35,6 +35,17 @@ public enum ValueFormatter {
         case .bool(let b): return b ? "true" : "false"
         case .date(let d): return Calendar.format(d)
         case .list(let items): return items.map { human($0, style: style) }.joined(separator: ", ")
+        case .money(let m):
+            switch style.kind {
+            case .money: return m.grouped(cents: style.showsCents)
+            case .integer: return m.grouped(cents: false)
+            case .rate, .days: return human(.number(m.double), style: style)
+            case .number, .text, .date, .bool:
+                var t = m.grouped(cents: true)
+                while t.hasSuffix("0") { t.removeLast() }
+                if t.hasSuffix(".") { t.removeLast() }
+                return t
+            }
         case .number(let x):
             guard let d = DecimalText(x) else { return "-" }
             switch style.kind {
@@ -59,6 +70,7 @@ public enum ValueFormatter {
         case .bool(let b): return b ? "true" : "false"
         case .date(let d): return Calendar.format(d)
         case .number(let x): return machineNumber(x) ?? ""
+        case .money(let m): return m.plain
         case .list(let items): return items.map(machine).joined(separator: ", ")
         }
     }
@@ -132,6 +144,7 @@ public enum ValueFormatter {
         case .number(let x):
             guard let r = DecimalText(x)?.rounded(places: 2) else { return false }
             return r.digits[r.point...].contains { $0 != 0 }
+        case .money(let m): return m.hasCents
         case .list(let items): return items.contains(where: hasCents)
         default: return false
         }

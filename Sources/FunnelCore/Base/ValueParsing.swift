@@ -15,6 +15,79 @@ public enum ValueParsing {
     /// (`1.5` with `decimalComma`) is refused instead of read a thousand times too large.
     /// Magnitudes beyond 1e300 are refused: they are never amounts and would overflow sums.
     public static func number(_ b: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Double? {
+        guard let n = scanNumber(b, decimalComma: decimalComma) else { return nil }
+        let (mantissa, exact, scale) = (n.mantissa, n.exact, n.exp10 + n.exponent)
+        var value: Double
+        if exact && mantissa < (1 << 53) && scale >= -22 && scale <= 22 {
+            // Clinger's fast path: both operands are exact, so one IEEE operation rounds correctly.
+            value = Double(mantissa)
+            if scale < 0 { value /= powersOf10[-scale] } else { value *= powersOf10[scale] }
+        } else {
+            var text: [UInt8] = []
+            text.reserveCapacity(n.intEnd - n.intStart + n.fracEnd - n.fracStart + 10)
+            for k in n.intStart..<n.intEnd where b[k] != n.group { text.append(b[k]) }
+            if n.intDigits == 0 { text.append(UInt8(ascii: "0")) }
+            if n.fracEnd > n.fracStart {
+                text.append(UInt8(ascii: "."))
+                for k in n.fracStart..<n.fracEnd { text.append(b[k]) }
+            }
+            text.append(UInt8(ascii: "e"))
+            text.append(contentsOf: String(n.exponent).utf8)
+            guard let v = Double(String(decoding: text, as: UTF8.self)) else { return nil }
+            value = v
+        }
+        guard value.isFinite, value.magnitude <= 1e300 else { return nil }
+        return n.negative ? -value : value
+    }
+
+    /// A money cell, read as `number` reads it but exactly, digit by digit: `1,234.56` is
+    /// 123,456 cents, never the nearest Double. More than two fraction digits round half away
+    /// from zero to cents; nil for what `number` refuses and for amounts outside Money's range.
+    public static func money(_ b: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Money? {
+        guard let n = scanNumber(b, decimalComma: decimalComma) else { return nil }
+        if n.exponent == 0 {
+            // The common cell, `1234.56`: cents straight from the digits, no array.
+            var cents: Int64 = 0, significant = 0
+            for k in n.intStart..<n.intEnd where b[k] != n.group {
+                let d = Int64(b[k] - 48)
+                if significant == 0, d == 0 { continue }
+                significant += 1
+                if significant > 15 { return nil }
+                cents = cents * 10 + d
+            }
+            let fraction = n.fracEnd - n.fracStart
+            for k in 0..<2 { cents = cents * 10 + (k < fraction ? Int64(b[n.fracStart + k] - 48) : 0) }
+            if fraction > 2, b[n.fracStart + 2] >= UInt8(ascii: "5") { cents += 1 }
+            guard cents <= Money.storableCents else { return nil }
+            return Money(cents: n.negative ? -cents : cents)
+        }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(n.intEnd - n.intStart + n.fracEnd - n.fracStart)
+        for k in n.intStart..<n.intEnd where b[k] != n.group {
+            if digits.isEmpty, b[k] == UInt8(ascii: "0") { continue }
+            digits.append(b[k] - 48)
+        }
+        let point = digits.count + n.exponent
+        for k in n.fracStart..<n.fracEnd { digits.append(b[k] - 48) }
+        return Money.fromDigits(digits, point: point, negative: n.negative)
+    }
+
+    public static func money(_ text: String, decimalComma: Bool = false) -> Money? {
+        var s = text
+        return s.withUTF8 { money($0, decimalComma: decimalComma) }
+    }
+
+    /// Where a number cell's parts are, shared by `number` and `money`. `exponent` includes
+    /// the −2 of a percent sign; `mantissa` and `exp10` hold the first 19 or so digits.
+    struct ScannedNumber {
+        var negative: Bool
+        var mantissa: UInt64, exp10: Int, exact: Bool
+        var intStart: Int, intEnd: Int, intDigits: Int, fracStart: Int, fracEnd: Int
+        var exponent: Int
+        var group: UInt8
+    }
+
+    static func scanNumber(_ b: UnsafeBufferPointer<UInt8>, decimalComma: Bool) -> ScannedNumber? {
         var i = 0
         var j = b.count
         trim(b, &i, &j)
@@ -105,29 +178,8 @@ public enum ValueParsing {
         }
         guard i == j else { return nil }
         if percent { exponent -= 2 }
-
-        var value: Double
-        let scale = exp10 + exponent
-        if exact && mantissa < (1 << 53) && scale >= -22 && scale <= 22 {
-            // Clinger's fast path: both operands are exact, so one IEEE operation rounds correctly.
-            value = Double(mantissa)
-            if scale < 0 { value /= powersOf10[-scale] } else { value *= powersOf10[scale] }
-        } else {
-            var text: [UInt8] = []
-            text.reserveCapacity(intEnd - intStart + fracEnd - fracStart + 10)
-            for k in intStart..<intEnd where b[k] != group { text.append(b[k]) }
-            if intDigits == 0 { text.append(UInt8(ascii: "0")) }
-            if fracEnd > fracStart {
-                text.append(UInt8(ascii: "."))
-                for k in fracStart..<fracEnd { text.append(b[k]) }
-            }
-            text.append(UInt8(ascii: "e"))
-            text.append(contentsOf: String(exponent).utf8)
-            guard let v = Double(String(decoding: text, as: UTF8.self)) else { return nil }
-            value = v
-        }
-        guard value.isFinite, value.magnitude <= 1e300 else { return nil }
-        return negative ? -value : value
+        return ScannedNumber(negative: negative, mantissa: mantissa, exp10: exp10, exact: exact, intStart: intStart, intEnd: intEnd,
+                             intDigits: intDigits, fracStart: fracStart, fracEnd: fracEnd, exponent: exponent, group: group)
     }
 
     public static func number(_ text: String, decimalComma: Bool = false) -> Double? {

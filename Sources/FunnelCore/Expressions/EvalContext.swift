@@ -4,6 +4,8 @@ public struct EvalContext {
     public let state: FunnelState
     public let today: Int32
     public let slotInfo: [SlotInfo]
+    /// Each slot's probability in millionths, for exact weighted sums (WeightedSum).
+    public let slotMillionths: [Int64]
     /// `team` (the deal's own, else its owner's on the day that counts) and `manager` (the
     /// owner's), as pool codes per deal; without people, `team` is the deal's own column.
     /// Worked out on first use: most statements never read them.
@@ -19,10 +21,14 @@ public struct EvalContext {
         lazy var managers: [Int32]? = state.people.isEmpty ? nil : state.managerColumn(on: today)
     }
 
+    /// Where a money result of this statement's expressions first left the range.
+    public let faults = ArithmeticFaults()
+
     public init(state: FunnelState, today: Int32) {
         self.state = state
         self.today = today
         self.slotInfo = state.slotInfo()
+        self.slotMillionths = slotInfo.map { WeightedSum.millionths($0.probability) }
         self.derived = DerivedColumns(state: state, today: today)
     }
 
@@ -31,6 +37,13 @@ public struct EvalContext {
     public func probability(_ r: Int) -> Double {
         let own = state.deals.probability[r]
         return own.isNaN ? slotInfo[Int(state.deals.stageSlot[r])].probability : own
+    }
+
+    /// `probability(r)` in millionths, as weighted sums multiply it.
+    @inline(__always)
+    public func probabilityMillionths(_ r: Int) -> Int64 {
+        let own = state.deals.probability[r]
+        return own.isNaN ? slotMillionths[Int(state.deals.stageSlot[r])] : WeightedSum.millionths(own)
     }
 
     /// The forecast category of a deal: its own `category` if set, else its stage's.
@@ -44,5 +57,22 @@ public struct EvalContext {
     public func isStale(_ r: Int) -> Bool {
         guard state.deals.status[r] == .open, let limit = slotInfo[Int(state.deals.stageSlot[r])].staleAfterDays else { return false }
         return Int(daysInStage(r)) > limit
+    }
+}
+
+/// Arithmetic that cannot give a value inside an expression's closure (a money result outside
+/// ±999,999,999,999,999.99) is recorded here; the statement then fails with R721 at the
+/// first such expression instead of using a wrapped or rounded figure.
+public final class ArithmeticFaults: @unchecked Sendable {
+    public private(set) var overflow: SourceRange?
+    public init() {}
+    func recordOverflow(_ range: SourceRange) { if overflow == nil { overflow = range } }
+
+    /// Throws R721 when an expression overflowed.
+    public func check(file: SourceFile) throws {
+        guard let range = overflow else { return }
+        throw Diagnostic(.runtime, "R721", "\(file.text(range)) is more money than 128 bits of cents hold (about ±1.7 × 10^36)",
+                         file: file, range: range,
+                         help: "money is exact to the cent; check the expression's factors")
     }
 }

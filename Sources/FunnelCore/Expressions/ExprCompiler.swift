@@ -143,6 +143,7 @@ public struct ExprCompiler {
     public func compile(_ e: Expr) throws -> Eval {
         switch e.kind {
         case .number(let n): return { _ in .number(n) }
+        case .amount(let m): return { _ in .money(m) }
         case .percent(let p): return { _ in .number(p) }
         case .string(let s): return { _ in .text(s) }
         case .bool(let b): return { _ in .bool(b) }
@@ -163,7 +164,11 @@ public struct ExprCompiler {
             return { .bool(!p($0)) }
         case .negate(let x):
             let v = try compile(x)
-            return { r in v(r).number.map { .number(-$0) } ?? .null }
+            return { r in
+                let x = v(r)
+                if case .money(let m) = x { return .money(m.negated) }
+                return x.number.map { .number(-$0) } ?? .null
+            }
         case .isEmpty(let x, let negated):
             let v = try compile(x)
             return { r in .bool(Self.isEmptyValue(v(r)) != negated) }
@@ -221,10 +226,24 @@ public struct ExprCompiler {
                     return op == .and ? { .bool(a($0) && b($0)) } : { .bool(a($0) || b($0)) }
                 }
                 let a = try compile(l), b = try compile(r)
+                // `amount > 50k`: the literal as cents once, not per deal.
+                if case .number(let y) = r.kind, let ym = Money(y), ym.double == y {
+                    let asMoney = Value.money(ym), asNumber = Value.number(y)
+                    return { row in
+                        let x = a(row)
+                        if case .money = x { return .bool(Self.compare(op, x, asMoney)) }
+                        return .bool(Self.compare(op, x, asNumber))
+                    }
+                }
                 return { row in .bool(Self.compare(op, a(row), b(row))) }
             case .add, .sub, .mul, .div:
                 let a = try compile(l), b = try compile(r)
-                return { row in Self.arithmetic(op, a(row), b(row)) }
+                let faults = ctx.faults, range = e.range
+                return { row in
+                    if let v = Self.checkedArithmetic(op, a(row), b(row)) { return v }
+                    faults.recordOverflow(range)
+                    return .null
+                }
             }
         }
     }
@@ -264,9 +283,16 @@ public struct ExprCompiler {
             let slots = c.state.slots
             return { r in .text(p[slots.stage[Int(d.stageSlot[r])]]) }
         case "status": return { r in .text(d.status[r].name) }
-        case "amount": return { r in d.amount[r].isNaN ? .null : .number(d.amount[r]) }
+        case "amount": return { r in d.amount[r] == Empty.money ? .null : .money(Money(cents: d.amount[r])) }
         case "probability": return { r in .number(c.probability(r)) }
-        case "weighted": return { r in d.amount[r].isNaN ? .null : .number(d.amount[r] * c.probability(r)) }
+        case "weighted":
+            // One deal's weighted amount, rounded to cents as a weighted figure is (WeightedSum).
+            return { r in
+                guard d.amount[r] != Empty.money else { return .null }
+                var w = WeightedSum()
+                w.add(cents: d.amount[r], millionths: WeightedSum.millionths(c.probability(r)))
+                return w.money.map(Value.money) ?? .null
+            }
         case "created": return date(d.created)
         case "close_date": return date(d.closeDate)
         case "closed": return date(d.closed)
@@ -294,11 +320,21 @@ public struct ExprCompiler {
     static func equal(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case let (.number(x), .number(y)): return x == y
+        case let (.money(x), .money(y)): return x == y
+        case let (.money(m), .number(y)), let (.number(y), .money(m)): return order(m, y) == 0
         case let (.text(x), .text(y)): return x == y
         case let (.bool(x), .bool(y)): return x == y
         case let (.date(x), .date(y)): return x == y
         default: return false
         }
+    }
+
+    /// An amount against a number: exactly, in cents, when the number has no more than two
+    /// fraction digits (`amount > 50k`, `amount = 999999999999999.9`); else as Doubles.
+    static func order(_ m: Money, _ y: Double) -> Int {
+        if let ym = Money(y), ym.double == y { return m.cents < ym.cents ? -1 : m.cents > ym.cents ? 1 : 0 }
+        let x = m.double
+        return x < y ? -1 : x > y ? 1 : 0
     }
 
     /// Comparisons with an empty operand are false, except `= empty` / `!= empty`.
@@ -314,9 +350,14 @@ public struct ExprCompiler {
         // A CSV cell is text; next to a number it is read as one (`amount > 1` in a mapping).
         if case .text = a, case .number = b, let x = numeric(a) { return compare(op, .number(x), b) }
         if case .number = a, case .text = b, let y = numeric(b) { return compare(op, a, .number(y)) }
+        if case .text(let t) = a, case .money = b, let x = ValueParsing.money(t) { return compare(op, .money(x), b) }
+        if case .money = a, case .text(let t) = b, let y = ValueParsing.money(t) { return compare(op, a, .money(y)) }
         let order: Int
         switch (a, b) {
         case let (.number(x), .number(y)): order = x < y ? -1 : x > y ? 1 : 0
+        case let (.money(x), .money(y)): order = x < y ? -1 : x > y ? 1 : 0
+        case let (.money(x), .number(y)): order = Self.order(x, y)
+        case let (.number(x), .money(y)): order = -Self.order(y, x)
         case let (.text(x), .text(y)): order = x < y ? -1 : x > y ? 1 : 0
         case let (.date(x), .date(y)): order = x < y ? -1 : x > y ? 1 : 0
         case let (.bool(x), .bool(y)): order = x == y ? 0 : (x ? 1 : -1)
@@ -336,6 +377,7 @@ public struct ExprCompiler {
     static func numeric(_ v: Value) -> Double? {
         switch v {
         case .number(let n): return n
+        case .money(let m): return m.double
         case .text(let s): return ValueParsing.number(s, decimalComma: false)
         default: return nil
         }
@@ -343,10 +385,43 @@ public struct ExprCompiler {
 
     /// `+` of two texts joins them (`text("G-") + id` gives "G-1"), unless both read as plain
     /// numbers: CSV cells are text, and `amount = list + extra` over a file's columns adds.
+    /// An overflow of money is empty here; `checkedArithmetic` tells it apart.
     static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value) -> Value {
-        if case .text = a, let x = numeric(a), numeric(b) != nil || b.date != nil { return arithmetic(op, .number(x), b) }
-        if case .text = b, let y = numeric(b), a.number != nil || a.date != nil { return arithmetic(op, a, .number(y)) }
+        checkedArithmetic(op, a, b) ?? .null
+    }
+
+    /// `arithmetic`, nil when a money result leaves the range (docs/language.md, "Money").
+    /// Money ± money and ± a number is money; money × or ÷ a number is money rounded half
+    /// away from zero to cents; money ÷ money is a plain number, their ratio.
+    static func checkedArithmetic(_ op: BinaryOp, _ a: Value, _ b: Value) -> Value? {
+        if case .text = a, let x = numeric(a), numeric(b) != nil || b.date != nil { return checkedArithmetic(op, .number(x), b) }
+        if case .text = b, let y = numeric(b), a.number != nil || a.date != nil { return checkedArithmetic(op, a, .number(y)) }
         switch (a, b) {
+        case let (.money(x), .money(y)):
+            switch op {
+            case .add: return x.adding(y).map(Value.money)
+            case .sub: return x.subtracting(y).map(Value.money)
+            case .mul: return x.multiplied(by: y).map(Value.money)
+            default: return y.cents == 0 ? .null : x.ratio(to: y).map(Value.number) ?? .null
+            }
+        case let (.money(x), .number(y)):
+            switch op {
+            case .add, .sub:
+                guard let ym = Money(y) else { return y.isFinite ? nil : .null }
+                return (op == .add ? x.adding(ym) : x.subtracting(ym)).map(Value.money)
+            case .mul: return y.isFinite ? x.multiplied(by: y).map(Value.money) : .null
+            default: return y == 0 || !y.isFinite ? .null : x.divided(by: y).map(Value.money)
+            }
+        case let (.number(x), .money(y)):
+            switch op {
+            case .add, .sub:
+                guard let xm = Money(x) else { return x.isFinite ? nil : .null }
+                return (op == .add ? xm.adding(y) : xm.subtracting(y)).map(Value.money)
+            case .mul: return x.isFinite ? y.multiplied(by: x).map(Value.money) : .null
+            default: return y.cents == 0 ? .null : .number(x / y.double)
+            }
+        case let (.date(x), .money(y)) where op == .add || op == .sub:
+            return checkedArithmetic(op, .date(x), .number(y.double))
         case let (.text(x), .text(y)) where op == .add: return .text(x + y)
         case let (.number(x), .number(y)):
             switch op {

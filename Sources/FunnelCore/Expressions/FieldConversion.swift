@@ -32,10 +32,21 @@ public struct FieldConversion: Sendable {
             return try result.get()
         case .number(let n):
             switch type {
-            case .number, .money: return try checkedAmount(n, label: label)
+            case .number: return try checkedAmount(n, label: label)
+            case .money: return try checkedMoney(n, label: label)
             case .percent: return try checkedPercent(n, text: ValueFormatter.machine(v), label: label)
             case .text: return .text(ValueFormatter.machine(v))
             case .date, .bool: throw RowProblem(label, "\(ValueFormatter.machine(v)) is a number, not \(type == .date ? "a date" : "true or false")")
+            }
+        case .money(let m):
+            switch type {
+            case .money:
+                guard m.storableCents != nil else { throw RowProblem(label, "\(m.plain) is out of range (amounts are up to 999,999,999,999,999.99)") }
+                return .money(m)
+            case .number: return try checkedAmount(m.double, label: label)
+            case .percent: return try checkedPercent(m.double, text: m.plain, label: label)
+            case .text: return .text(m.plain)
+            case .date, .bool: throw RowProblem(label, "\(m.plain) is an amount, not \(type == .date ? "a date" : "true or false")")
             }
         case .date(let d):
             switch type {
@@ -61,11 +72,17 @@ public struct FieldConversion: Sendable {
         switch type {
         case .text:
             return .text(String(decoding: b, as: UTF8.self))
-        case .number, .money:
+        case .number:
             guard let n = ValueParsing.number(b, decimalComma: decimalComma) else {
                 throw RowProblem(label, "\(Self.quote(b)) is not a number")
             }
             return try checkedAmount(n, label: label)
+        case .money:
+            if let m = ValueParsing.money(b, decimalComma: decimalComma) { return .money(m) }
+            guard ValueParsing.number(b, decimalComma: decimalComma) != nil else {
+                throw RowProblem(label, "\(Self.quote(b)) is not a number")
+            }
+            throw RowProblem(label, "\(Self.quote(b)) is out of range (amounts are up to 999,999,999,999,999.99)")
         case .percent:
             guard let n = ValueParsing.number(b, decimalComma: decimalComma) else {
                 throw RowProblem(label, "\(Self.quote(b)) is not a percentage")
@@ -101,6 +118,12 @@ public struct FieldConversion: Sendable {
     func checkedAmount(_ n: Double, label: String) throws(RowProblem) -> Value {
         guard n.isFinite, abs(n) < Self.maxAmount else { throw RowProblem(label, "\(ValueFormatter.machine(.number(n))) is out of range") }
         return .number(n)
+    }
+
+    /// A number that becomes an amount: through its shortest digits, rounded to cents.
+    func checkedMoney(_ n: Double, label: String) throws(RowProblem) -> Value {
+        guard let m = Money(n), m.storableCents != nil else { throw RowProblem(label, "\(ValueFormatter.machine(.number(n))) is out of range") }
+        return .money(m)
     }
 
     func checkedPercent(_ n: Double, text: String, label: String) throws(RowProblem) -> Value {

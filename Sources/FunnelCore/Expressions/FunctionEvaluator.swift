@@ -25,6 +25,7 @@ enum FunctionEvaluator {
                 case .null: return .null
                 case .text(let s): return .text(s)
                 case .number(let n): return .text(ValueFormatter.machine(.number(n)))
+                case .money(let m): return .text(m.plain)
                 case .date(let d): return .text(Calendar.format(d))
                 case .bool(let b): return .text(b ? "true" : "false")
                 case .list: return .null
@@ -35,6 +36,7 @@ enum FunctionEvaluator {
             return { r in
                 switch a(r) {
                 case .number(let n): return .number(n)
+                case .money(let m): return .number(m.double)
                 case .text(let s):
                     if let n = ValueParsing.number(s, decimalComma: conversion.decimalComma) { return .number(n) }
                     if let unreadable, !s.trimmingSpaces().isEmpty { unreadable("\(FieldConversion.quote(s)) is not a number") }
@@ -75,13 +77,26 @@ enum FunctionEvaluator {
         case "round":
             let a = arg(0), digits = arg(1)
             return { r in
-                guard let x = ExprCompiler.numeric(a(r)) else { return .null }
+                let v = a(r)
                 let n = min(max(Int(digits(r).number ?? 0), 0), 10)
+                if case .money(let m) = v {
+                    // Exact: to whole cents already, or to 10^(2-n) cents half away from zero.
+                    guard n < 2 else { return v }
+                    let unit: Int128 = n == 1 ? 10 : 100
+                    return Money.divideRounded(m.cents, by: unit).map { .money(Money(cents: $0.cents * unit)) } ?? .null
+                }
+                guard let x = ExprCompiler.numeric(v) else { return .null }
                 var scale = 1.0
                 for _ in 0..<n { scale *= 10 }
                 return .number((x * scale).rounded() / scale)
             }
-        case "abs": let a = arg(0); return { r in ExprCompiler.numeric(a(r)).map { .number(Swift.abs($0)) } ?? .null }
+        case "abs":
+            let a = arg(0)
+            return { r in
+                let v = a(r)
+                if case .money(let m) = v { return .money(Money(cents: Swift.abs(m.cents))) }
+                return ExprCompiler.numeric(v).map { .number(Swift.abs($0)) } ?? .null
+            }
         default:
             throw Diagnostic(.name, "E205", "unknown function '\(name)'", file: file, range: range)
         }

@@ -299,6 +299,7 @@ struct ColumnBuilder {
     let type: FieldType
     var texts: [Int32] = []
     var numbers: [Double] = []
+    var cents: [Int64] = []
     var dates: [Int32] = []
     var bools: [UInt8] = []
 
@@ -307,7 +308,8 @@ struct ColumnBuilder {
     var count: Int {
         switch type {
         case .text: return texts.count
-        case .number, .money, .percent: return numbers.count
+        case .number, .percent: return numbers.count
+        case .money: return cents.count
         case .date: return dates.count
         case .bool: return bools.count
         }
@@ -319,7 +321,8 @@ struct ColumnBuilder {
     mutating func append(_ v: Value, strings: ByteInterner) {
         switch type {
         case .text: texts.append(v.text.map { strings.code($0) } ?? -1)
-        case .number, .money, .percent: numbers.append(v.number ?? Empty.number)
+        case .number, .percent: numbers.append(v.number ?? Empty.number)
+        case .money: cents.append(v.money?.storableCents ?? Empty.money)
         case .date: dates.append(v.date ?? Empty.date)
         case .bool: bools.append(v.bool.map { $0 ? 1 : 0 } ?? 2)
         }
@@ -328,6 +331,7 @@ struct ColumnBuilder {
     mutating func truncate(to n: Int) {
         if texts.count > n { texts.removeLast(texts.count - n) }
         if numbers.count > n { numbers.removeLast(numbers.count - n) }
+        if cents.count > n { cents.removeLast(cents.count - n) }
         if dates.count > n { dates.removeLast(dates.count - n) }
         if bools.count > n { bools.removeLast(bools.count - n) }
     }
@@ -335,7 +339,8 @@ struct ColumnBuilder {
     var column: BatchColumn {
         switch type {
         case .text: return .text(texts)
-        case .number, .money, .percent: return .number(numbers)
+        case .number, .percent: return .number(numbers)
+        case .money: return .money(cents)
         case .date: return .date(dates)
         case .bool: return .bool(bools)
         }

@@ -55,7 +55,7 @@ struct PeopleFileReader: Importer {
                     case "since":
                         if case .date(let d) = try m.value(i, as: .date, conversion) { row.since = d }
                     case "amount":
-                        if case .number(let n) = try m.value(i, as: .money, conversion) { row.amount = n }
+                        if let n = try m.value(i, as: .money, conversion).number { row.amount = n }
                     default:
                         row.text[item.target] = try m.trimmedText(i)
                     }

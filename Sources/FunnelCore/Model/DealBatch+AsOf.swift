@@ -69,6 +69,7 @@ extension BatchColumn {
         case .number(let xs): return .number(pick(xs))
         case .date(let xs): return .date(pick(xs))
         case .bool(let xs): return .bool(pick(xs))
+        case .money(let xs): return .money(pick(xs))
         }
     }
 
@@ -79,6 +80,7 @@ extension BatchColumn {
         case .number(let c): return k < c.count && !c[k].isNaN ? .number(c[k]) : .null
         case .date(let c): return k < c.count && c[k] != Empty.date ? .date(c[k]) : .null
         case .bool(let c): return k < c.count && c[k] != 2 ? .bool(c[k] == 1) : .null
+        case .money(let c): return k < c.count && c[k] != Empty.money ? .money(Money(cents: c[k])) : .null
         }
     }
 }

@@ -1,6 +1,6 @@
 /// All deals as columns (struct of arrays). Row `i` of every array is deal `i`. Text columns
 /// hold `StringPool` codes (`Empty.text` when empty), dates day numbers (`Empty.date`),
-/// amounts Doubles (NaN when empty). Declared fields live in `custom`, one column each.
+/// amounts cents (`Money.cents`, `Empty.money` when empty). Declared fields live in `custom`, one column each.
 public struct DealTable: Sendable {
     public var ids: [String] = []
     /// Id to row, built when a statement first looks an id up (LazyIndex.swift).
@@ -13,7 +13,7 @@ public struct DealTable: Sendable {
     /// funnel reorders its deals without rewriting them.
     public var stageSlot: [Int32] = []
     public var status: [DealStatus] = []
-    public var amount: [Double] = []
+    public var amount: [Int64] = []
     /// The deal's own probability override; NaN means "use the stage's".
     public var probability: [Double] = []
     public var name: [Int32] = []
@@ -64,7 +64,7 @@ public struct DealTable: Sendable {
         _ = ownIDIndex().insert(id, row: Int32(row))
         ids.append(id)
         funnel.append(Empty.text); stageSlot.append(0); status.append(.open)
-        amount.append(Empty.number); probability.append(Empty.number)
+        amount.append(Empty.money); probability.append(Empty.number)
         name.append(Empty.text); owner.append(Empty.text); team.append(Empty.text)
         source.append(Empty.text); product.append(Empty.text); account.append(Empty.text)
         lostReason.append(Empty.text)
@@ -72,6 +72,18 @@ public struct DealTable: Sendable {
         stageEntered.append(Empty.date)
         for k in custom.keys { custom[k]?.append(.null) }
         return row
+    }
+
+    /// Deal `r`'s amount, nil when it has none.
+    @inline(__always) public func money(_ r: Int) -> Money? {
+        let c = amount[r]
+        return c == Empty.money ? nil : Money(cents: c)
+    }
+
+    /// Deal `r`'s amount in cents, 0 when it has none (what sums add).
+    @inline(__always) public func cents(_ r: Int) -> Int64 {
+        let c = amount[r]
+        return c == Empty.money ? 0 : c
     }
 
     public mutating func ensureCustomColumn(_ field: String) {

@@ -189,6 +189,7 @@ public enum DomainEvent: Sendable, Equatable {
         switch v {
         case .null: return .null
         case .number(let n): return .number(n)
+        case .money(let m): return .money(m)
         case .text(let t): return .string(t)
         case .bool(let b): return .bool(b)
         case .date(let d): return .object([("date", .string(Calendar.format(d)))])
@@ -200,6 +201,7 @@ public enum DomainEvent: Sendable, Equatable {
         switch j {
         case .null: return .null
         case .number(let n): return .number(n)
+        case .money(let m): return .money(m)
         case .string(let s): return .text(s)
         case .bool(let b): return .bool(b)
         case .object:

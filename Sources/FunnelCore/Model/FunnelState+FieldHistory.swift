@@ -15,7 +15,7 @@ extension FunnelState {
         case "product": return text(deals.product[r])
         case "account": return text(deals.account[r])
         case "lost_reason": return text(deals.lostReason[r])
-        case "amount": return number(deals.amount[r])
+        case "amount": return deals.money(r).map(Value.money) ?? .null
         case "probability": return number(deals.probability[r])
         case "close_date": return date(deals.closeDate[r])
         case "created": return date(deals.created[r])

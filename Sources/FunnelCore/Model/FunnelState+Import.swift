@@ -122,13 +122,15 @@ extension FunnelState {
     mutating func applyFieldChanges(_ b: DealBatch, rows: [Int]) {
         for f in b.changeFields {
             let code = pool.intern(f.name)
+            let money = isMoneyField(f.name)
             var k = 0
             while k < b.changeRow.count {
                 let i = Int(b.changeRow[k]), r = rows[i]
                 var previous: Value?
                 var last: Value?
                 while k < b.changeRow.count, Int(b.changeRow[k]) == i {
-                    let v = f.column.value(at: k, strings: b.strings)
+                    let raw = f.column.value(at: k, strings: b.strings)
+                    let v = money ? Self.moneyValue(raw) : raw
                     let day = b.changeDay[k]
                     k += 1
                     if v.isNull { continue }
@@ -167,12 +169,24 @@ extension FunnelState {
             for (i, r) in rows.enumerated() { column[r] = code(values[i]) }
             deals[keyPath: kp] = column
             return
-        case (.number(let values), _) where f.name == "amount" || f.name == "probability":
-            let kp: WritableKeyPath<DealTable, [Double]> = f.name == "amount" ? \.amount : \.probability
-            var column = deals[keyPath: kp]
-            deals[keyPath: kp] = []
+        case (.money(let values), _) where f.name == "amount":
+            var column = deals.amount
+            deals.amount = []
             for (i, r) in rows.enumerated() { column[r] = values[i] }
-            deals[keyPath: kp] = column
+            deals.amount = column
+            return
+        case (.number(let values), _) where f.name == "amount":
+            // A segment written before amounts were exact: each Double at its shortest digits.
+            var column = deals.amount
+            deals.amount = []
+            for (i, r) in rows.enumerated() { column[r] = values[i].isNaN ? Empty.money : Money(values[i])?.storableCents ?? Empty.money }
+            deals.amount = column
+            return
+        case (.number(let values), _) where f.name == "probability":
+            var column = deals.probability
+            deals.probability = []
+            for (i, r) in rows.enumerated() { column[r] = values[i] }
+            deals.probability = column
             return
         case (.date(let values), _) where f.name == "close_date":
             for (i, r) in rows.enumerated() { deals.closeDate[r] = values[i] }
@@ -183,7 +197,10 @@ extension FunnelState {
         let value: (Int) -> Value
         switch f.column {
         case .text(let values): value = { values[$0] < 0 ? .null : .text(strings[Int(values[$0])]) }
+        case .number(let values) where catalog.fields[f.name]?.type == .money:
+            value = { values[$0].isNaN ? .null : Money(values[$0]).map(Value.money) ?? .null }
         case .number(let values): value = { values[$0].isNaN ? .null : .number(values[$0]) }
+        case .money(let values): value = { values[$0] == Empty.money ? .null : .money(Money(cents: values[$0])) }
         case .date(let values): value = { values[$0] == Empty.date ? .null : .date(values[$0]) }
         case .bool(let values): value = { values[$0] == 2 ? .null : .bool(values[$0] == 1) }
         }
@@ -222,7 +239,8 @@ extension DealTable {
         funnel.append(contentsOf: repeatElement(f, count: n))
         stageSlot.append(contentsOf: repeatElement(0, count: n))
         status.append(contentsOf: repeatElement(.open, count: n))
-        for kp in [\DealTable.amount, \.probability] { self[keyPath: kp].append(contentsOf: repeatElement(Empty.number, count: n)) }
+        amount.append(contentsOf: repeatElement(Empty.money, count: n))
+        probability.append(contentsOf: repeatElement(Empty.number, count: n))
         for kp in [\DealTable.name, \.owner, \.team, \.source, \.product, \.account, \.lostReason] {
             self[keyPath: kp].append(contentsOf: repeatElement(Empty.text, count: n))
         }

@@ -317,7 +317,7 @@ public struct FunnelState: Sendable {
         case "source": deals.source[r] = text()
         case "product": deals.product[r] = text()
         case "account": deals.account[r] = text()
-        case "amount": deals.amount[r] = number()
+        case "amount": deals.amount[r] = Self.cents(of: v)
         case "probability": deals.probability[r] = number()
         case "close_date": deals.closeDate[r] = date()
         case "created": if let d = v.date { deals.created[r] = d }
@@ -325,8 +325,27 @@ public struct FunnelState: Sendable {
         case "lost_reason": deals.lostReason[r] = text()
         default:
             deals.ensureCustomColumn(name)
-            deals.custom[name]?[r] = v
+            deals.custom[name]?[r] = catalog.fields[name]?.type == .money ? Self.moneyValue(v) : v
         }
+    }
+
+    /// An amount as cents: a journal written before amounts were exact holds a JSON number,
+    /// read as a Double and taken at its shortest digits (0.1 is ten cents).
+    static func cents(of v: Value) -> Int64 {
+        switch v {
+        case .money(let m): return m.storableCents ?? Empty.money
+        case .number(let n): return Money(n)?.storableCents ?? Empty.money
+        default: return Empty.money
+        }
+    }
+
+    /// `amount` and declared `money` fields, whose values are `.money`.
+    func isMoneyField(_ name: String) -> Bool { name == "amount" || catalog.fields[name]?.type == .money }
+
+    /// A declared money field's value as `.money` (see `cents(of:)`).
+    static func moneyValue(_ v: Value) -> Value {
+        if case .number(let n) = v { return Money(n).map(Value.money) ?? .null }
+        return v
     }
 
     mutating func applyDeclaration(what: String, name: String, source: String) throws {

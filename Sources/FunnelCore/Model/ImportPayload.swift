@@ -81,9 +81,12 @@ public enum BatchColumn: Sendable, Equatable {
     case date([Int32])
     /// 0 false, 1 true, 2 empty.
     case bool([UInt8])
+    /// Amounts in cents (`amount` and declared `money` fields), `Empty.money` for empty.
+    /// Segments written before amounts were exact hold them as `.number`.
+    case money([Int64])
 
     var tag: UInt8 {
-        switch self { case .text: return 1; case .number: return 2; case .date: return 3; case .bool: return 4 }
+        switch self { case .text: return 1; case .number: return 2; case .date: return 3; case .bool: return 4; case .money: return 5 }
     }
 
     var count: Int {
@@ -91,6 +94,7 @@ public enum BatchColumn: Sendable, Equatable {
         case .text(let c), .date(let c): return c.count
         case .number(let c): return c.count
         case .bool(let c): return c.count
+        case .money(let c): return c.count
         }
     }
 }
@@ -105,6 +109,7 @@ extension ImportPayload {
         case .text(let c), .date(let c): w.raw(c)
         case .number(let c): w.doubles(c)
         case .bool(let c): w.raw(c)
+        case .money(let c): w.raw(c)
         }
     }
 
@@ -119,6 +124,12 @@ extension ImportPayload {
             column = .number(c)
         case 3: column = .date(try r.column(Int32.self, count: n))
         case 4: column = .bool(try r.column(UInt8.self, count: n))
+        case 5:
+            let c = try r.column(Int64.self, count: n)
+            guard c.allSatisfy({ $0 == Empty.money || Money(storableCents: $0) != nil }) else {
+                throw r.damaged("field \(fieldName) holds an amount outside the range")
+            }
+            column = .money(c)
         default: throw r.damaged("field \(fieldName) has an unknown type")
         }
         if case .text(let codes) = column, codes.contains(where: { $0 < -1 || $0 >= Int32(strings) }) {
@@ -140,15 +151,7 @@ extension ImportPayload {
             w.raw(b.created)
             w.raw(b.closed)
             w.int(b.fields.count)
-            for f in b.fields {
-                w.string(f.name)
-                w.u8(f.column.tag)
-                switch f.column {
-                case .text(let c), .date(let c): w.raw(c)
-                case .number(let c): w.doubles(c)
-                case .bool(let c): w.raw(c)
-                }
-            }
+            for f in b.fields { Self.write(f, to: &w) }
             w.raw(b.entryRow); w.raw(b.entryDay); w.raw(b.entryFrom); w.raw(b.entryTo); w.raw(b.entryForced)
             // Field changes follow only when there are some, so older segments read as before.
             if !b.changeRow.isEmpty {

@@ -38,7 +38,7 @@ public enum SnapshotCodec {
         w = SnapshotSectionWriter(capacity: d.count * 100)
         w.strings(d.ids)
         w.column(d.funnel); w.column(d.stageSlot); w.column(d.status.map(\.rawValue))
-        w.doubles(d.amount); w.doubles(d.probability)
+        w.column(d.amount); w.doubles(d.probability)
         int32Columns(d, dealColumns, into: &w)
         let customNames = d.custom.keys.sorted()
         w.strings(customNames)
@@ -181,7 +181,8 @@ public enum SnapshotCodec {
             guard let st = DealStatus(rawValue: v) else { throw SnapshotProblem("a deal status \(v)") }
             return st
         }
-        d.amount = try r.doubles(count: n)
+        d.amount = try r.column(Int64.self, count: n)
+        for c in d.amount where c != Empty.money && Money(storableCents: c) == nil { throw SnapshotProblem("an amount outside the range") }
         d.probability = try r.doubles(count: n)
         _ = try int32Columns(&d, dealColumns, count: n, from: &r)
         for c in [d.funnel, d.name, d.owner, d.team, d.source, d.product, d.account, d.lostReason] { try checkCodes(c, "a deal column") }
@@ -371,12 +372,13 @@ public enum SnapshotCodec {
 
     // MARK: - Values
 
-    /// A column of values: a tag per value (0 empty, 1 number, 2 text, 3 date, 4 false, 5 true),
-    /// then the numbers, dates and texts in order. False for a list, which has no form here.
+    /// A column of values: a tag per value (0 empty, 1 number, 2 text, 3 date, 4 false, 5 true,
+    /// 6 money), then the numbers, dates, texts and cents in order. False for a list, which
+    /// has no form here.
     static func values(_ c: [Value], into w: inout SnapshotSectionWriter) -> Bool {
         var tags: [UInt8] = []
         tags.reserveCapacity(c.count)
-        var numbers: [Double] = [], dates: [Int32] = [], texts: [String] = []
+        var numbers: [Double] = [], dates: [Int32] = [], texts: [String] = [], cents: [Int64] = []
         for v in c {
             switch v {
             case .null: tags.append(0)
@@ -384,6 +386,9 @@ public enum SnapshotCodec {
             case .text(let s): tags.append(2); texts.append(s)
             case .date(let d): tags.append(3); dates.append(d)
             case .bool(let b): tags.append(b ? 5 : 4)
+            case .money(let m):
+                guard let c = m.storableCents else { return false }
+                tags.append(6); cents.append(c)
             case .list: return false
             }
         }
@@ -392,6 +397,7 @@ public enum SnapshotCodec {
         w.doubles(numbers)
         w.column(dates)
         w.strings(texts)
+        w.column(cents)
         return true
     }
 
@@ -400,7 +406,8 @@ public enum SnapshotCodec {
         let numbers = try r.doubles(count: try r.count())
         let dates = try r.column(Int32.self)
         let texts = try r.strings()
-        var ni = 0, di = 0, ti = 0
+        let cents = try r.column(Int64.self)
+        var ni = 0, di = 0, ti = 0, ci = 0
         var out: [Value] = []
         out.reserveCapacity(n)
         for tag in tags {
@@ -417,10 +424,13 @@ public enum SnapshotCodec {
                 out.append(.date(dates[di])); di += 1
             case 4: out.append(.bool(false))
             case 5: out.append(.bool(true))
+            case 6:
+                guard ci < cents.count, let m = Money(storableCents: cents[ci]) else { throw SnapshotProblem("a value column does not add up") }
+                out.append(.money(m)); ci += 1
             default: throw SnapshotProblem("a value of kind \(tag)")
             }
         }
-        guard ni == numbers.count, di == dates.count, ti == texts.count else { throw SnapshotProblem("a value column does not add up") }
+        guard ni == numbers.count, di == dates.count, ti == texts.count, ci == cents.count else { throw SnapshotProblem("a value column does not add up") }
         return out
     }
 

@@ -38,6 +38,8 @@ public struct StringPool: Sendable {
 public enum Empty {
     public static let text: Int32 = -1
     public static let date: Int32 = Int32.min
-    /// Amounts and numbers use NaN for empty.
+    /// Numbers use NaN for empty.
     public static let number: Double = .nan
+    /// Amounts (cents, `DealTable.amount`) use the one Int64 outside Money's range.
+    public static let money: Int64 = Int64.min
 }

@@ -24,6 +24,7 @@ public enum JSONRenderer {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let x): return ValueFormatter.machineNumber(x) ?? "null"
+        case .money(let m): return m.plain
         case .text(let s): return string(s)
         case .date(let d): return "\"" + Calendar.format(d) + "\""
         case .list(let items): return "[" + items.map(value).joined(separator: ",") + "]"

@@ -15,9 +15,9 @@ struct CurrencyConversion {
         var out = state
         var amounts = state.deals.amount
         for r in 0..<amounts.count {
-            guard r < own.count, case .text(let code) = own[r], code != currency.code, !amounts[r].isNaN else { continue }
+            guard r < own.count, case .text(let code) = own[r], code != currency.code, amounts[r] != Empty.money else { continue }
             if rateOf[code] == nil { rateOf[code] = try rate(code, state: state, deal: state.deals.ids[r]) }
-            amounts[r] = ((amounts[r] / (rateOf[code] ?? 1)) * 100).rounded() / 100
+            amounts[r] = try Self.converted(amounts[r], rate: rateOf[code] ?? 1)
         }
         out.deals.amount = amounts
         return out
@@ -44,7 +44,7 @@ struct CurrencyConversion {
     func convertDated(_ state: FunnelState, _ own: [Value]) throws -> FunnelState {
         guard let name = currency.table, let table = state.tables[name] else {
             for r in 0..<min(own.count, state.deals.count) {
-                if case .text(let code) = own[r], code != currency.code, !state.deals.amount[r].isNaN {
+                if case .text(let code) = own[r], code != currency.code, state.deals.amount[r] != Empty.money {
                     _ = try rate(code, state: state, deal: state.deals.ids[r])
                 }
             }
@@ -55,13 +55,13 @@ struct CurrencyConversion {
         var out = state
         var amounts = state.deals.amount
         for r in 0..<amounts.count {
-            guard r < own.count, case .text(let code) = own[r], code != currency.code, !amounts[r].isNaN else { continue }
+            guard r < own.count, case .text(let code) = own[r], code != currency.code, amounts[r] != Empty.money else { continue }
             let (day, which) = Self.rateDay(state.deals, row: r)
             let deal = state.deals.ids[r]
             let on = "\(Calendar.format(day)) (its \(which))"
             switch rates.lookup(code, on: day) {
             case .rate(let n):
-                amounts[r] = ((amounts[r] / n) * 100).rounded() / 100
+                amounts[r] = try Self.converted(amounts[r], rate: n)
             case .noRate:
                 throw Diagnostic(.runtime, "R702", "deal \"\(deal)\" is in \(code), and table \(name) has no \(column) for \(code)",
                                  file: file, range: range, help: "add rates for \(code) to table \(name), or correct the deal's currency")
@@ -75,6 +75,14 @@ struct CurrencyConversion {
         }
         out.deals.amount = amounts
         return out
+    }
+
+    /// Cents ÷ rate, exactly, rounded half away from zero to cents: one rounding per deal.
+    static func converted(_ cents: Int64, rate: Double) throws -> Int64 {
+        guard let m = Money(cents: cents).divided(by: rate), let c = m.storableCents else {
+            throw MoneyOverflow(what: "an amount converted to the reporting currency")
+        }
+        return c
     }
 
     /// The day whose rate converts a deal, as Salesforce's dated exchange rates do for

@@ -29,7 +29,7 @@ final class GroupIndexer {
 struct GroupedTable<Acc> {
     let indexer: GroupIndexer
     let metricColumns: [ResultColumn]
-    let finish: (Acc) -> [Value]
+    let finish: (Acc) throws -> [Value]
     let merge: ([Acc]) -> Acc
     /// Whether a total row means something for this report.
     let wantsTotal: Bool
@@ -55,8 +55,8 @@ struct GroupedTable<Acc> {
             }
             return x < y
         }
-        var rows: [(acc: Int, values: [Value])] = order.map { g in
-            (g, dims.enumerated().map { i, d in d.decode(indexer.keys[g][i]) } + finish(accs[g]))
+        var rows: [(acc: Int, values: [Value])] = try order.map { g in
+            (g, dims.enumerated().map { i, d in d.decode(indexer.keys[g][i]) } + (try finish(accs[g])))
         }
         let names = columns.map(\.name)
         if let f = groupFilter {
@@ -87,7 +87,7 @@ struct GroupedTable<Acc> {
         // No rows, nothing to add up: a total of zeros and dashes under nothing is noise.
         if wantsTotal, !dims.isEmpty, !rows.isEmpty {
             let merged = merge(rows.map { accs[$0.acc] })
-            total = [.text("total")] + Array(repeating: Value.text(""), count: dims.count - 1) + finish(merged)
+            total = [.text("total")] + Array(repeating: Value.text(""), count: dims.count - 1) + (try finish(merged))
         }
         var table = ResultTable(columns: columns, rows: rows.map(\.values), total: total)
         if let shown = q.columns { table = Self.project(table, groups: dims.count, shown: shown) }
@@ -122,6 +122,7 @@ enum ResultRowEvaluator {
     static func eval(_ e: Expr, _ row: [Value], _ columns: [String], _ file: SourceFile) throws -> Value {
         switch e.kind {
         case .number(let n), .percent(let n): return .number(n)
+        case .amount(let m): return .money(m)
         case .string(let s): return .text(s)
         case .bool(let b): return .bool(b)
         case .empty: return .null
@@ -132,7 +133,10 @@ enum ResultRowEvaluator {
             }
             return row[i]
         case .not(let x): return .bool(try eval(x, row, columns, file) != .bool(true))
-        case .negate(let x): return try eval(x, row, columns, file).number.map { .number(-$0) } ?? .null
+        case .negate(let x):
+            let v = try eval(x, row, columns, file)
+            if case .money(let m) = v { return .money(m.negated) }
+            return v.number.map { .number(-$0) } ?? .null
         case .isEmpty(let x, let negated): return .bool(ExprCompiler.isEmptyValue(try eval(x, row, columns, file)) != negated)
         case let .binary(op, l, r):
             let a = try eval(l, row, columns, file)

@@ -74,7 +74,8 @@ protocol GroupedKernel {
     func includes(_ r: Int, window: (Int32, Int32)?) -> Bool
     func makeAccumulator() -> Acc
     func add(_ r: Int, to acc: inout Acc)
-    func finish(_ acc: Acc) -> [Value]
+    /// Throws `MoneyOverflow` for a money figure outside the range.
+    func finish(_ acc: Acc) throws -> [Value]
     func merge(_ accs: [Acc]) -> Acc
     /// The result columns after the groups (the spec's, unless the kernel knows better).
     var columns: [ResultColumn] { get }

@@ -24,7 +24,20 @@ struct QueryRunner {
         self.compiler = ExprCompiler(context: context, file: file)
     }
 
+    /// Runs `checked`; a money figure outside the range is R720 at the query, an expression
+    /// whose money result is outside it R721 at the expression (ArithmeticFaults).
     func run(_ checked: CheckedQuery) throws -> ResultTable {
+        let table: ResultTable
+        do { table = try runQuery(checked) } catch let overflow as MoneyOverflow {
+            throw Diagnostic(.runtime, "R720", "\(overflow.what) is more money than 128 bits of cents hold (about ±1.7 × 10^36)",
+                             file: file, range: checked.query.range,
+                             help: "money adds up exactly to the cent; check the expression the query adds up")
+        }
+        try ctx.faults.check(file: file)
+        return table
+    }
+
+    func runQuery(_ checked: CheckedQuery) throws -> ResultTable {
         if let a = checked.query.asOf { return try runAsOf(checked, a) }
         if let currency = ctx.state.catalog.reportingCurrency, !inReportingCurrency {
             let converted = try CurrencyConversion(currency: currency, file: file, range: checked.query.range).convert(ctx.state)

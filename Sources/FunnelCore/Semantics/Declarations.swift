@@ -12,12 +12,14 @@ public enum Declarations {
             oneOf = try items.map { e -> Value in
                 switch e.kind {
                 case .string(let s) where d.type == .text: return .text(s)
-                case .number(let n) where [.number, .money].contains(d.type): return .number(n)
+                case .number(let n) where d.type == .number: return .number(n)
+                case .number(let n) where d.type == .money: if let m = Money(n) { return .money(m) }
+                case .amount(let m) where d.type == .money: return .money(m)
                 case .percent(let p) where d.type == .percent: return .number(p)
-                default:
-                    throw Diagnostic(.type, "E301", "a value of 'one of' must be a \(d.type.rawValue) literal",
-                                     file: file, range: e.range)
+                default: break
                 }
+                throw Diagnostic(.type, "E301", "a value of 'one of' must be a \(d.type.rawValue) literal",
+                                 file: file, range: e.range)
             }
         }
         return FieldDef(name: d.name.text, type: d.type, oneOf: oneOf, required: d.required)

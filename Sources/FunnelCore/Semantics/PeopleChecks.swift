@@ -63,6 +63,7 @@ extension Resolver {
     func checkAmount(_ e: Expr, what: String) throws {
         let t = try type(of: e, .loose)
         if case .number = e.kind { return }
+        if case .amount = e.kind { return }
         guard t.isNumeric, ResultColumns.names(in: e).isEmpty else {
             throw Diagnostic(.type, "E526", "\(what) needs an amount, like 1.2M", file: file, range: e.range)
         }

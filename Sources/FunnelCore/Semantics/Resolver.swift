@@ -423,6 +423,7 @@ public struct Resolver {
     func type(of e: Expr, _ scope: Scope) throws -> ValueType {
         switch e.kind {
         case .number: return .number
+        case .amount: return .money
         case .percent: return .percent
         case .string: return .text
         case .bool: return .bool
@@ -541,6 +542,8 @@ public struct Resolver {
                 if op == .add, lt == .text || rt == .text, lt == .text || lt == .any, rt == .text || rt == .any { return .any }
                 if lt == .any || rt == .any { return .any }
                 if lt.isNumeric, rt.isNumeric {
+                    // Money ÷ money is their ratio, a plain number (docs/language.md, "Money").
+                    if op == .div, rt == .money { return .number }
                     if lt == .money || rt == .money { return .money }
                     return lt == .percent && rt == .percent ? .percent : .number
                 }

@@ -172,7 +172,7 @@ extension Interpreter {
             ("recipient", .object([("id", .string(job.recipient.id)), ("name", optional(job.recipient.name)),
                                    ("email", optional(job.recipient.email)), ("team", optional(job.recipient.team))])),
             ("deal", .object([("id", .string(d.ids[r])), ("name", text(d.name[r])), ("stage", .string(state.stageName(ofRow: r))),
-                              ("owner", text(d.owner[r])), ("amount", d.amount[r].isNaN ? JSONValue.null : JSONValue.number(d.amount[r]))])),
+                              ("owner", text(d.owner[r])), ("amount", d.money(r).map(JSONValue.money) ?? JSONValue.null)])),
         ])
     }
 }

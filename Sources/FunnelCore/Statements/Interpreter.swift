@@ -325,6 +325,7 @@ public final class Interpreter {
                 throw Diagnostic(.runtime, "R102", "a new deal's fields take values, not other fields", file: file, range: a.value.range)
             }
             raw = state.deals.count == 0 && row == nil ? eval(0) : eval(row ?? 0)
+            try ctx.faults.check(file: file)
         }
         let name = a.field.text
         let type: FieldType
@@ -338,6 +339,17 @@ public final class Interpreter {
         }
         var v = raw
         switch (type, raw) {
+        case (.money, .money(let m)):
+            if m.storableCents == nil {
+                throw Diagnostic(.runtime, "R103", "\(name) would be \(m.plain), outside ±999,999,999,999,999.99", file: file, range: a.value.range,
+                                 help: "amounts are stored to the cent up to 999 trillion")
+            }
+            if name == "amount", m.cents < 0 {
+                throw Diagnostic(.runtime, "R103", "amount cannot be negative", file: file, range: a.value.range,
+                                 help: "record a lost or smaller deal instead")
+            }
+        case (.number, .money(let m)):
+            v = .number(m.double)
         case (.money, .number(let n)), (.number, .number(let n)):
             if !n.isFinite || abs(n) >= 1e15 {
                 throw Diagnostic(.runtime, "R103", "\(name) is out of range", file: file, range: a.value.range)
@@ -346,8 +358,8 @@ public final class Interpreter {
                 throw Diagnostic(.runtime, "R103", "amount cannot be negative", file: file, range: a.value.range,
                                  help: "record a lost or smaller deal instead")
             }
-            // Money is kept in cents, so `amount * 1.1` compares equal to the amount it shows.
-            if type == .money { v = .number((n * 100).rounded() / 100) }
+            // Money is kept in cents: the number at its shortest digits, rounded to cents.
+            if type == .money { v = Money(n).map(Value.money) ?? .null }
         case (_, .date(let d)) where !Calendar.isStorable(d):
             throw Diagnostic(.runtime, "R103", "\(name) would be \(Calendar.format(d)), outside 0001-01-01 to 9999-12-31",
                              file: file, range: a.value.range, help: "funnel keeps dates with four-digit years")
@@ -369,6 +381,7 @@ public final class Interpreter {
     static func literalValue(_ e: Expr) -> Value? {
         switch e.kind {
         case .number(let n): return .number(n)
+        case .amount(let m): return .money(m)
         case .percent(let p): return .number(p)
         case .string(let s): return .text(s)
         case .bool(let b): return .bool(b)

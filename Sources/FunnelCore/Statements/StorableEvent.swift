@@ -33,6 +33,8 @@ extension Interpreter {
             return "would be \(Calendar.format(d)), outside 0001-01-01 to 9999-12-31"
         case .number(let n) where !n.isFinite:
             return "is not a finite number"
+        case .money(let m) where m.storableCents == nil:
+            return "would be \(m.plain), outside ±999,999,999,999,999.99"
         case .list(let xs):
             return xs.lazy.compactMap(problem).first
         default:

@@ -39,6 +39,7 @@ enum JSONCoding {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let d): appendNumber(d, to: &out)
+        case .money(let m): out.append(contentsOf: m.plain.utf8)
         case .string(let s): appendString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -164,7 +165,7 @@ enum JSONCoding {
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
             default: throw ParseError(offset: i, what: "unexpected \(describe(b[i]))")
             }
         }
@@ -371,8 +372,11 @@ enum JSONCoding {
         }
 
         /// Validates the RFC 8259 number grammar itself (Swift's `Double(String)` would also
-        /// take `inf`, hex and `+1`); short integers, the common case, skip `strtod`.
-        mutating func number() throws(ParseError) -> Double {
+        /// take `inf`, hex and `+1`); short integers, the common case, skip `strtod`. More than
+        /// 15 significant digits (`999999999999999.99`) is more than a Double keeps: such a
+        /// number is read exactly as money when it is an amount (at most two fraction digits,
+        /// in Money's range).
+        mutating func number() throws(ParseError) -> JSONValue {
             let start = i
             let negative = b[i] == UInt8(ascii: "-")
             if negative { i += 1 }
@@ -405,12 +409,31 @@ enum JSONCoding {
             }
             if simple, digits <= 15 {
                 let d = Double(intValue)
-                return negative ? -d : d
+                return .number(negative ? -d : d)
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+            let bytes = UnsafeBufferPointer(rebasing: b[start..<i])
+            if Self.significantDigits(bytes) > 15, let m = Self.exactMoney(bytes) { return .money(m) }
+            let text = String(decoding: bytes, as: UTF8.self)
             guard let d = Double(text) else { throw ParseError(offset: start, what: "invalid number") }
             guard d.isFinite else { throw ParseError(offset: start, what: "number out of range") }
-            return d
+            return .number(d)
+        }
+
+        /// Digits of the mantissa without leading zeros.
+        static func significantDigits(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+            var count = 0
+            for c in b {
+                if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { break }
+                if c >= 49 && c <= 57 || (c == 48 && count > 0) { count += 1 }
+            }
+            return count
+        }
+
+        /// Plain decimal text with at most two fraction digits, as money; nil otherwise.
+        static func exactMoney(_ b: UnsafeBufferPointer<UInt8>) -> Money? {
+            guard !b.contains(UInt8(ascii: "e")), !b.contains(UInt8(ascii: "E")) else { return nil }
+            if let dot = b.firstIndex(of: UInt8(ascii: ".")), b.count - dot - 1 > 2 { return nil }
+            return Money.parse(bytes: b)
         }
 
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }

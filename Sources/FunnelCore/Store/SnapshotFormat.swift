@@ -24,7 +24,8 @@ public enum SnapshotFormat {
     static let magic: [UInt8] = Array("FUNSNAP\n".utf8)
     /// Raised when a reader could no longer read what a writer writes; a reader refuses
     /// (and so rebuilds from) any other version.
-    public static let version: UInt32 = 2
+    /// 2: amounts are cents (Int64), no longer Doubles. 3: the checksum runs over four lanes.
+    public static let version: UInt32 = 3
     /// A section a reader must understand: one it does not know makes the file unusable
     /// to it, so it rebuilds rather than drop data. Sections without it may be skipped.
     public static let required: UInt32 = 1

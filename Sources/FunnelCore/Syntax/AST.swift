@@ -30,6 +30,8 @@ public enum BinaryOp: String, Sendable {
 
 public indirect enum ExprKind: Equatable, Sendable {
     case number(Double)
+    /// A literal amount with more digits than a Double holds (`TokenKind.amount`).
+    case amount(Money)
     case percent(Double)
     case string(String)
     case bool(Bool)

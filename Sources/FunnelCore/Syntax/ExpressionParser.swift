@@ -178,6 +178,7 @@ extension Parser {
                 return Sized(Expr(.duration(Duration(count: Int(n), unit: unit)), t.range.union(u.range)), height: 1)
             }
             return Sized(Expr(.number(n), t.range), height: 1)
+        case .amount(let m): advance(); return Sized(Expr(.amount(m), t.range), height: 1)
         case .percent(let p): advance(); return Sized(Expr(.percent(p), t.range), height: 1)
         case .string(let s): advance(); return Sized(Expr(.string(s), t.range), height: 1)
         case .date(let d): advance(); return Sized(Expr(.date(d), t.range), height: 1)

@@ -195,35 +195,19 @@ public struct Lexer {
         add(.word(String(decoding: bytes[start..<pos], as: UTF8.self)), start, pos)
     }
 
-    /// `¥120000`, `$120,000`: one error for the sign, then the number is read on, so the
-    /// rest of the line is checked as if the sign were not there.
+    /// `¥120000`, `$120,000`: one error for the sign, then the number is read on by the
+    /// number scan itself, so the rest of the line is checked as if the sign were not there;
+    /// `¥120,000` is one mistake, not a sign and then a separator: it reads as 120000.
     mutating func currencySign(_ length: Int) {
         let start = pos
         pos += length
-        var end = pos
-        while end < bytes.count, isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ",") || bytes[end] == UInt8(ascii: "_")
-                || bytes[end] == UInt8(ascii: ".") { end += 1 }
-        if end < bytes.count, [UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "m"), UInt8(ascii: "M"), UInt8(ascii: "%")].contains(bytes[end]) {
-            end += 1
-        }
-        let number = String(decoding: bytes[pos..<end], as: UTF8.self)
-        let plain = number.filter { $0 != "," && $0 != "_" }
-        let shown = String(decoding: bytes[start..<end], as: UTF8.self)
-        error("E008", "'\(shown)': amounts are plain numbers, without a currency sign\(number.contains(",") ? " or thousands separators" : "")",
-              start, end, help: "write \(plain.isEmpty ? "120000" : plain)")
-        guard number.contains(",") else { return }
-        // `¥120,000` is one mistake, not a sign and then a separator: read it as 120000.
-        pos = end
-        var digits = plain, scale = 1.0
-        switch digits.last {
-        case "k", "K": scale = 1_000
-        case "m", "M": scale = 1_000_000
-        case "%": scale = 0.01
-        default: break
-        }
-        if scale != 1 { digits.removeLast() }
-        let value = (Double(digits) ?? 0) * scale
-        add(scale == 0.01 ? .percent(value) : .number(value.isFinite && value < 1e15 ? value : 0), start, end)
+        let numberStart = pos
+        let literal = scanNumberLiteral(separators: true)
+        let written = String(decoding: bytes[numberStart..<pos], as: UTF8.self)
+        let plain = written.filter { $0 != "," && $0 != "_" }
+        error("E008", "'\(String(decoding: bytes[start..<pos], as: UTF8.self))': amounts are plain numbers, without a currency sign\(literal.separated ? " or thousands separators" : "")",
+              start, pos, help: "write \(plain.isEmpty ? "120000" : plain)")
+        addNumber(literal, start: literal.separated ? start : numberStart)
     }
 
     /// `$ ¥ ￥ € £`: signs typed before an amount.
@@ -408,24 +392,51 @@ public struct Lexer {
                 }
             }
         }
+        addNumber(scanNumberLiteral(separators: false), start: start)
+    }
+
+    /// A number literal's digits as written, without `_` (and `,` separators), and its suffix.
+    struct NumberLiteral {
+        /// ASCII digits with at most one `.`.
         var digits: [UInt8] = []
+        /// `%`, `k`/`K` or `m`/`M`, nil for none.
+        var suffix: UInt8?
+        /// Whether `,` separated its thousands (read only after a currency sign).
+        var separated = false
+    }
+
+    /// Reads `120_000`, `1.5`, `25%`, `120k`, `1.2m` from `pos`; with `separators`, also
+    /// `1,200` (after a currency sign). Stops before anything else.
+    mutating func scanNumberLiteral(separators: Bool) -> NumberLiteral {
+        var literal = NumberLiteral()
         var sawDot = false
         while pos < bytes.count {
             let b = bytes[pos]
-            if isDigit(b) { digits.append(b); pos += 1 }
-            else if b == UInt8(ascii: "_"), isDigit(peek(1)), !digits.isEmpty { pos += 1 }
-            else if b == UInt8(ascii: "."), !sawDot, isDigit(peek(1)) { sawDot = true; digits.append(b); pos += 1 }
+            if isDigit(b) { literal.digits.append(b); pos += 1 }
+            else if b == UInt8(ascii: "_"), isDigit(peek(1)), !literal.digits.isEmpty { pos += 1 }
+            else if separators, b == UInt8(ascii: ","), isDigit(peek(1)), !literal.digits.isEmpty, !sawDot { literal.separated = true; pos += 1 }
+            else if b == UInt8(ascii: "."), !sawDot, isDigit(peek(1)) { sawDot = true; literal.digits.append(b); pos += 1 }
             else { break }
         }
-        var value = Double(String(decoding: digits, as: UTF8.self)) ?? 0
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "%") {
+            literal.suffix = bytes[pos]
             pos += 1
-            add(.percent(value / 100), start, pos)
-            return
+        } else if let s = peek(0), [UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "m"), UInt8(ascii: "M")].contains(s), !continuesWord(1) {
+            literal.suffix = s
+            pos += 1
         }
-        if let s = peek(0), [UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "m"), UInt8(ascii: "M")].contains(s), !continuesWord(1) {
-            value *= (s == UInt8(ascii: "k") || s == UInt8(ascii: "K")) ? 1_000 : 1_000_000
-            pos += 1
+        return literal
+    }
+
+    /// The token of a scanned literal. A number is read from its digits with the multiplier
+    /// as an exponent, so `1.1k` is exactly 1100; one whose digits a Double cannot hold
+    /// (more than 15 significant digits, such as `999999999999999.99`) is an exact amount
+    /// when it has at most two fraction digits (Money.swift).
+    mutating func addNumber(_ literal: NumberLiteral, start: Int) {
+        let text = String(decoding: literal.digits, as: UTF8.self)
+        if literal.suffix == UInt8(ascii: "%") {
+            add(.percent((Double(text) ?? 0) / 100), start, pos)
+            return
         }
         if continuesWord(0) {
             // `12abc`: report the whole run as one bad number rather than a number and a word.
@@ -433,6 +444,15 @@ public struct Lexer {
             error("E006", "bad number '\(String(decoding: bytes[start..<pos], as: UTF8.self))'", start, pos,
                   help: "numbers look like 120000, 120_000, 1.5, 120k, 1.2m or 25%")
             add(.number(0), start, pos)
+            return
+        }
+        let exponent = literal.suffix.map { $0 == UInt8(ascii: "k") || $0 == UInt8(ascii: "K") ? 3 : 6 } ?? 0
+        let value = Double(exponent == 0 ? text : text + "e\(exponent)") ?? 0
+        let point = literal.digits.firstIndex(of: UInt8(ascii: ".")) ?? literal.digits.count
+        let fractionDigits = max(0, literal.digits.count - point - 1 - exponent)
+        let significant = literal.digits.filter { $0 != UInt8(ascii: ".") }.drop { $0 == UInt8(ascii: "0") }.count
+        if significant > 15, fractionDigits <= 2, let m = Money.parse(text + "e\(exponent)") {
+            add(.amount(m), start, pos)
             return
         }
         guard value.isFinite, value < 1e15 else {

@@ -219,7 +219,7 @@ public struct Parser {
         switch t.kind {
         case .word(let w): return "'\(w)'"
         case .string(let s): return "string \"\(s)\""
-        case .number, .percent: return "number \(file.text(t.range))"
+        case .number, .amount, .percent: return "number \(file.text(t.range))"
         case .date, .month, .quarter: return "date \(file.text(t.range))"
         case .symbol(let s): return "'\(s)'"
         case .dotCommand(let c): return "'\(c)'"

@@ -6,6 +6,8 @@ public enum TokenKind: Equatable, Sendable {
     case string(String)
     /// A number with any `k`/`m` multiplier applied; `text` is the literal as written.
     case number(Double)
+    /// A number literal a Double cannot hold exactly (`999999999999999.99`): an exact amount.
+    case amount(Money)
     /// `25%` as the fraction 0.25.
     case percent(Double)
     case date(Int32)

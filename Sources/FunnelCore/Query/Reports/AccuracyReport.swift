@@ -47,13 +47,13 @@ struct AccuracyReport {
             }
             then[day] = accs
         }
-        var actual: [Int: Double] = [:]
+        var actual: [Int: MoneySum] = [:]
         let deals = ctx.state.deals
         let key = try group.map { try runner.compiler.compile($0) }
         for r in 0..<deals.count where deals.status[r] == .won && deals.closed[r] != Empty.date
             && deals.closed[r] >= lo && deals.closed[r] < hi {
             if let keep = plan.dealFilter, !keep(r) { continue }
-            actual[slot(key?(r) ?? .null), default: 0] += deals.amount[r].isNaN ? 0 : deals.amount[r]
+            actual[slot(key?(r) ?? .null), default: MoneySum()].add(deals.cents(r))
         }
         if group == nil, groupValues.isEmpty { _ = slot(.null) }
         let order = groupValues.indices.sorted { Grouping.compareValues(groupValues[$0], groupValues[$1]) }
@@ -61,11 +61,16 @@ struct AccuracyReport {
         for g in order {
             for day in snapshots {
                 let a = then[day]?[g] ?? ForecastReport.Acc()
-                let won = actual[g] ?? 0
-                let predicted = a.closed + a.weighted
-                let error = predicted - won
-                let figures: [Value] = [.date(day), .number(predicted), .number(a.closed + a.commit), .number(a.closed + a.bestCase),
-                                        .number(won), .number(error), won > 0 ? .number(1 - abs(error) / won) : .null]
+                let won = actual[g] ?? MoneySum()
+                // predicted = closed + weighted, rounded once; error = predicted − won.
+                var weighted = a.weighted
+                weighted.microCents += a.closed.cents * 1_000_000
+                guard let predicted = weighted.money else { throw MoneyOverflow(what: "a forecast") }
+                let error = Int128(predicted.cents) - won.cents
+                guard let errorMoney = Money(exactly: error) else { throw MoneyOverflow(what: "a forecast error") }
+                let figures: [Value] = [.date(day), .money(predicted), try (a.closed + a.commit).figure(), try (a.closed + a.bestCase).figure(),
+                                        try won.figure(), .money(errorMoney),
+                                        won.cents > 0 ? .number(1 - Double(error.magnitude) / Double(won.cents)) : .null]
                 rows.append((group == nil ? [] : [groupValues[g]]) + figures)
             }
         }

@@ -22,7 +22,12 @@ struct AggregateReport: GroupedKernel {
         }
     }
 
-    struct Acc { var count = 0; var sum = 0.0; var min = Double.infinity; var max = -Double.infinity; var valued = 0 }
+    /// Amounts add up exactly in cents (`money`, `minMoney`, `maxMoney`); plain numbers as
+    /// Doubles. A figure is money when every value it read was.
+    struct Acc {
+        var count = 0; var sum = 0.0; var min = Double.infinity; var max = -Double.infinity; var valued = 0
+        var money = MoneySum(), minMoney: Money?, maxMoney: Money?, moneyValued = 0
+    }
 
     var scan: String { "every deal; during keeps those created in the window" }
 
@@ -36,19 +41,37 @@ struct AggregateReport: GroupedKernel {
 
     func add(_ r: Int, to a: inout Acc) {
         a.count += 1
-        if let value, let x = value(r).number {
+        guard let value else { return }
+        let v = value(r)
+        if case .money(let m) = v {
+            a.moneyValued += 1; a.money.add(m)
+            a.minMoney = a.minMoney.map { Swift.min($0, m) } ?? m
+            a.maxMoney = a.maxMoney.map { Swift.max($0, m) } ?? m
+        } else if let x = v.number {
             a.valued += 1; a.sum += x
             a.min = Swift.min(a.min, x); a.max = Swift.max(a.max, x)
         }
     }
 
-    func finish(_ a: Acc) -> [Value] {
+    func finish(_ a: Acc) throws -> [Value] {
+        if function == "count" { return [.number(Double(a.count))] }
+        if a.valued == 0, a.moneyValued > 0 {
+            switch function {
+            case "sum": return [try a.money.figure()]
+            case "avg": return [try a.money.average(count: a.moneyValued)]
+            case "min": return [a.minMoney.map(Value.money) ?? .null]
+            default: return [a.maxMoney.map(Value.money) ?? .null]
+            }
+        }
+        // Plain numbers, or numbers and amounts mixed: as Doubles.
+        let valued = a.valued + a.moneyValued
+        let sum = a.sum + Double(a.money.cents) / 100
+        let low = Swift.min(a.min, a.minMoney?.double ?? .infinity), high = Swift.max(a.max, a.maxMoney?.double ?? -.infinity)
         switch function {
-        case "count": return [.number(Double(a.count))]
-        case "sum": return [.number(a.sum)]
-        case "avg": return [a.valued == 0 ? .null : .number(a.sum / Double(a.valued))]
-        case "min": return [a.valued == 0 ? .null : .number(a.min)]
-        default: return [a.valued == 0 ? .null : .number(a.max)]
+        case "sum": return [.number(sum)]
+        case "avg": return [valued == 0 ? .null : .number(sum / Double(valued))]
+        case "min": return [valued == 0 ? .null : .number(low)]
+        default: return [valued == 0 ? .null : .number(high)]
         }
     }
 
@@ -56,6 +79,9 @@ struct AggregateReport: GroupedKernel {
         accs.reduce(into: Acc()) { t, a in
             t.count += a.count; t.sum += a.sum; t.valued += a.valued
             t.min = Swift.min(t.min, a.min); t.max = Swift.max(t.max, a.max)
+            t.money.add(a.money); t.moneyValued += a.moneyValued
+            if let m = a.minMoney { t.minMoney = t.minMoney.map { Swift.min($0, m) } ?? m }
+            if let m = a.maxMoney { t.maxMoney = t.maxMoney.map { Swift.max($0, m) } ?? m }
         }
     }
 }

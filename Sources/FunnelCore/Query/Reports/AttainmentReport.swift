@@ -9,7 +9,9 @@ struct AttainmentReport {
     let runner: QueryRunner
     var ctx: EvalContext { runner.ctx }
 
-    struct Acc { var quota = 0.0, won = 0.0, pipeline = 0.0, weighted = 0.0 }
+    /// Deals' amounts add up exactly (MoneySum, WeightedSum); a quota is a Double rounded to
+    /// cents when it was recorded.
+    struct Acc { var quota = 0.0, won = MoneySum(), pipeline = MoneySum(), weighted = WeightedSum() }
 
     static let scan = "quotas, then won deals by closed date and open deals by close_date within each quota's period"
 
@@ -51,12 +53,12 @@ struct AttainmentReport {
                 let day = status == .won ? deals.closed[r] : deals.closeDate[r]
                 guard quota.period.contains(day) else { continue }
                 if let keep, !keep(r) { continue }
-                let amount = deals.amount[r].isNaN ? 0 : deals.amount[r]
+                let cents = deals.cents(r)
                 if status == .won {
-                    a.won += amount
+                    a.won.add(cents)
                 } else {
-                    a.pipeline += amount
-                    a.weighted += amount * ctx.probability(r)
+                    a.pipeline.add(cents)
+                    a.weighted.add(cents: cents, millionths: ctx.probabilityMillionths(r))
                 }
             }
             accs.append(a)
@@ -68,13 +70,16 @@ struct AttainmentReport {
             .build(accs, query: q, groupFilter: plan.checked.groupFilter, file: runner.file)
     }
 
-    static func finish(_ a: Acc) -> [Value] {
-        let gap = max(0, a.quota - a.won)
-        return [.number(a.quota), .number(a.won), a.quota > 0 ? .number(a.won / a.quota) : .null, .number(gap),
-                .number(a.pipeline), .number(a.weighted), gap > 0 ? .number(a.pipeline / gap) : .null]
+    static func finish(_ a: Acc) throws -> [Value] {
+        guard let quota = Money(a.quota) else { throw MoneyOverflow(what: "a quota") }
+        let won = try a.won.figure(), pipeline = try a.pipeline.figure()
+        let gap = max(0, Int128(quota.cents) - a.won.cents)
+        guard let gapMoney = Money(exactly: gap) else { throw MoneyOverflow(what: "a gap") }
+        return [.money(quota), won, quota.cents > 0 ? .number(Double(a.won.cents) / Double(quota.cents)) : .null, .money(gapMoney),
+                pipeline, try a.weighted.figure(), gap > 0 ? .number(Double(a.pipeline.cents) / Double(gap)) : .null]
     }
 
     static func merge(_ accs: [Acc]) -> Acc {
-        accs.reduce(into: Acc()) { t, a in t.quota += a.quota; t.won += a.won; t.pipeline += a.pipeline; t.weighted += a.weighted }
+        accs.reduce(into: Acc()) { t, a in t.quota += a.quota; t.won.add(a.won); t.pipeline.add(a.pipeline); t.weighted.add(a.weighted) }
     }
 }

@@ -72,8 +72,8 @@ struct AttainmentRollupReport {
                 let won = status == .won
                 guard period.contains(won ? deals.closed[r] : deals.closeDate[r]) else { continue }
                 if let keep = plan.dealFilter, !keep(r) { continue }
-                let amount = deals.amount[r].isNaN ? 0 : deals.amount[r]
-                let weighted = won ? 0 : amount * ctx.probability(r)
+                let amount = deals.cents(r)
+                let weighted = won ? 0 : ctx.probabilityMillionths(r)
                 let owners = deals.owner[r] == Empty.text ? [] : chain(deals.owner[r], on: won ? deals.closed[r] : today)
                 for id in owners { accs[id, default: Acc()].add(won: won, amount: amount, weighted: weighted) }
                 if owners.isEmpty {
@@ -90,9 +90,9 @@ struct AttainmentRollupReport {
             }
             for entry in listed {
                 let holder: [Value] = managersOnly ? [.text(entry.id)] : [.text(entry.id), entry.manager.map { .text($0) } ?? .null]
-                rows.append(holder + [.text(period.label)] + Self.finish(quota: quota(of: entry.id), accs[entry.id] ?? Acc()))
+                rows.append(holder + [.text(period.label)] + (try Self.finish(quota: quota(of: entry.id), accs[entry.id] ?? Acc())))
             }
-            if anyUnassigned, !managersOnly { rows.append([.null, .null, .text(period.label)] + Self.finish(quota: nil, unassigned)) }
+            if anyUnassigned, !managersOnly { rows.append([.null, .null, .text(period.label)] + (try Self.finish(quota: nil, unassigned))) }
             for id in tops { if let q = quota(of: id) { totalQuota = (totalQuota ?? 0) + q } }
         }
 
@@ -100,7 +100,7 @@ struct AttainmentRollupReport {
         let columns = holderColumns + [ResultColumn("period", .text)] + QuerySpec.of(.attainment).columns
         var table = ResultTable(columns: columns, rows: rows,
                                 total: rows.isEmpty || periods.count > 1 ? nil
-                                    : [.text("total")] + Array(repeating: .text(""), count: holderColumns.count) + Self.finish(quota: totalQuota, total))
+                                    : [.text("total")] + Array(repeating: .text(""), count: holderColumns.count) + (try Self.finish(quota: totalQuota, total)))
         if let shownColumns = plan.query.columns {
             table = GroupedTable<Acc>.project(table, groups: holderColumns.count + 1, shown: shownColumns)
         }
@@ -108,16 +108,17 @@ struct AttainmentRollupReport {
     }
 
     struct Acc {
-        var won = 0.0, pipeline = 0.0, weighted = 0.0
-        mutating func add(won isWon: Bool, amount: Double, weighted w: Double) {
-            if isWon { won += amount } else { pipeline += amount; weighted += w }
+        var won = MoneySum(), pipeline = MoneySum(), weighted = WeightedSum()
+        /// `weighted` is the deal's probability in millionths.
+        mutating func add(won isWon: Bool, amount: Int64, weighted millionths: Int64) {
+            if isWon { won.add(amount) } else { pipeline.add(amount); weighted.add(cents: amount, millionths: millionths) }
         }
     }
 
     /// The figures of `attainment` (AttainmentReport.finish) for a row whose quota may be
     /// missing: a person without a quota for the period has no attainment, gap or coverage.
-    static func finish(quota: Double?, _ a: Acc) -> [Value] {
-        guard let quota else { return [.null, .number(a.won), .null, .null, .number(a.pipeline), .number(a.weighted), .null] }
-        return AttainmentReport.finish(AttainmentReport.Acc(quota: quota, won: a.won, pipeline: a.pipeline, weighted: a.weighted))
+    static func finish(quota: Double?, _ a: Acc) throws -> [Value] {
+        guard let quota else { return [.null, try a.won.figure(), .null, .null, try a.pipeline.figure(), try a.weighted.figure(), .null] }
+        return try AttainmentReport.finish(AttainmentReport.Acc(quota: quota, won: a.won, pipeline: a.pipeline, weighted: a.weighted))
     }
 }

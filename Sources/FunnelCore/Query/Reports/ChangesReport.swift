@@ -18,7 +18,7 @@ struct ChangesReport {
 
         func row(_ id: String) -> Int? { state.row(of: id) }
         func position(_ r: Int) -> Int { state.stageDef(ofRow: r)?.position ?? 0 }
-        func amount(_ r: Int) -> Double { state.deals.amount[r].isNaN ? 0 : state.deals.amount[r] }
+        func amount(_ r: Int) -> Int128 { Int128(state.deals.cents(r)) }
     }
 
     /// Each stage name's place in funnel order: the first funnel's stages, then the next
@@ -60,8 +60,8 @@ struct ChangesReport {
         let a = try side(try past(start - 1), start - 1)
         let b = try side(end >= today ? runner.ctx.state : try past(end), end)
 
-        var figures: [[Value]: [(deals: Int, amount: Double)]] = [:]
-        func add(_ key: [Value], _ m: String, _ deals: Int, _ amount: Double) {
+        var figures: [[Value]: [(deals: Int, amount: Int128)]] = [:]
+        func add(_ key: [Value], _ m: String, _ deals: Int, _ amount: Int128) {
             var f = figures[key] ?? Array(repeating: (0, 0), count: Self.movements.count)
             let i = Self.movements.firstIndex(of: m) ?? 0
             f[i].deals += deals
@@ -126,7 +126,10 @@ struct ChangesReport {
         var rows: [[Value]] = []
         for k in keys {
             guard let f = figures[k] else { continue }
-            for (i, m) in Self.movements.enumerated() { rows.append(k + [.text(m), .number(Double(f[i].deals)), .number(f[i].amount)]) }
+            for (i, m) in Self.movements.enumerated() {
+                guard let amount = Money(exactly: f[i].amount) else { throw MoneyOverflow(what: "a pipeline change") }
+                rows.append(k + [.text(m), .number(Double(f[i].deals)), .money(amount)])
+            }
         }
         let names = columns.map(\.name)
         if let gf = plan.checked.groupFilter {

@@ -24,7 +24,7 @@ struct ConversionReport {
         var lost = 0
         var open = 0
         /// Σ amount of the deals that reached the stage (the funnel chart's `by amount`).
-        var reachedAmount = 0.0
+        var reachedAmount = MoneySum()
     }
 
     func run(_ plan: QueryPlan) throws -> ResultTable {
@@ -74,7 +74,7 @@ struct ConversionReport {
                 if step.isWon, severalWon, !entries.contains(where: { h.stage[Int(index.entries[$0])] == step.code }) { continue }
                 if furthest >= step.position {
                     accs[c].reached += 1
-                    if !deals.amount[r].isNaN { accs[c].reachedAmount += deals.amount[r] }
+                    accs[c].reachedAmount.add(deals.cents(r))
                     if !step.isWon { accs[c].reachedOpen += 1 }
                 }
                 if !step.isWon, furthest > step.position { accs[c].advanced += 1 }
@@ -88,9 +88,11 @@ struct ConversionReport {
             return try GroupedTable(
                 indexer: grouping.indexer,
                 metricColumns: ResultColumns.of(.conversion) + (withAmount ? [ResultColumn("reached_amount", .money)] : []),
-                finish: { a in [.number(Double(a.reached)), ReportMath.ratio(a.advanced, a.reachedOpen),
-                                ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))]
-                    + (withAmount ? [.number(a.reachedAmount)] : []) },
+                finish: { (a: Acc) throws -> [Value] in
+                    let figures: [Value] = [.number(Double(a.reached)), ReportMath.ratio(a.advanced, a.reachedOpen),
+                                            ReportMath.ratio(a.reached, a.started), .number(Double(a.lost)), .number(Double(a.open))]
+                    return withAmount ? figures + [try a.reachedAmount.figure()] : figures
+                },
                 merge: { _ in Acc() }, wantsTotal: false
             ).build(accs, query: plan.query, groupFilter: plan.checked.groupFilter, file: runner.file)
         }

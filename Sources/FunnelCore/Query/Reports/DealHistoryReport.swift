@@ -97,7 +97,7 @@ struct DealHistoryReport {
     static func shown(_ v: Value, _ kind: ColumnKind) -> Value {
         switch v {
         case .null: return .null
-        case .number: return .text(ValueFormatter.human(v, kind: kind))
+        case .number, .money: return .text(ValueFormatter.human(v, kind: kind))
         default: return .text(ValueFormatter.machine(v))
         }
     }

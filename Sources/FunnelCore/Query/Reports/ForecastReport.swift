@@ -18,7 +18,7 @@ struct ForecastReport: GroupedKernel {
     }
 
     struct Acc {
-        var deals = 0, amount = 0.0, weighted = 0.0, commit = 0.0, bestCase = 0.0, closed = 0.0
+        var deals = 0, amount = MoneySum(), weighted = WeightedSum(), commit = MoneySum(), bestCase = MoneySum(), closed = MoneySum()
     }
 
     var scan: String { "open and won deals; during keeps open deals by close_date and won deals by their closed date" }
@@ -34,30 +34,34 @@ struct ForecastReport: GroupedKernel {
     func makeAccumulator() -> Acc { Acc() }
 
     func add(_ r: Int, to a: inout Acc) {
-        let amount = deals.amount[r].isNaN ? 0 : deals.amount[r]
+        let cents = deals.cents(r)
         if deals.status[r] == .won {
-            a.closed += amount
+            a.closed.add(cents)
             return
         }
         a.deals += 1
-        a.amount += amount
-        a.weighted += amount * ctx.probability(r)
+        a.amount.add(cents)
+        a.weighted.add(cents: cents, millionths: ctx.probabilityMillionths(r))
         switch ownCategory == nil ? categories[Int(deals.stageSlot[r])] : ctx.category(r, own: ownCategory) {
-        case .commit: a.commit += amount; a.bestCase += amount
-        case .best_case: a.bestCase += amount
+        case .commit: a.commit.add(cents); a.bestCase.add(cents)
+        case .best_case: a.bestCase.add(cents)
         case .pipeline: break
         }
     }
 
-    func finish(_ a: Acc) -> [Value] {
-        [.number(Double(a.deals)), .number(a.amount), .number(a.weighted), .number(a.commit),
-         .number(a.bestCase), .number(a.closed), .number(a.closed + a.weighted)]
+    /// `forecast` = closed + weighted, the weighted part rounded once with the sum.
+    func finish(_ a: Acc) throws -> [Value] {
+        var forecast = a.weighted
+        forecast.microCents += a.closed.cents * 1_000_000
+        guard let total = forecast.money else { throw MoneyOverflow(what: "a forecast") }
+        return [.number(Double(a.deals)), try a.amount.figure(), try a.weighted.figure(), try a.commit.figure(),
+                try a.bestCase.figure(), try a.closed.figure(), .money(total)]
     }
 
     func merge(_ accs: [Acc]) -> Acc {
         accs.reduce(into: Acc()) { t, a in
-            t.deals += a.deals; t.amount += a.amount; t.weighted += a.weighted
-            t.commit += a.commit; t.bestCase += a.bestCase; t.closed += a.closed
+            t.deals += a.deals; t.amount.add(a.amount); t.weighted.add(a.weighted)
+            t.commit.add(a.commit); t.bestCase.add(a.bestCase); t.closed.add(a.closed)
         }
     }
 }

@@ -38,7 +38,7 @@ struct ForecastSeries {
                 if let keep, !keep(r) { continue }
                 k.add(r, to: &acc)
             }
-            rows.append([.date(day)] + kernel.finish(acc))
+            rows.append([.date(day)] + (try kernel.finish(acc)))
         }
         var table = ResultTable(columns: [ResultColumn(step == "week" ? "week_end" : "month_end", .date)] + kernel.columns, rows: rows)
         if let shown = plan.query.columns { table = GroupedTable<ForecastReport.Acc>.project(table, groups: 1, shown: shown) }

@@ -8,7 +8,7 @@ struct PipelineReport: GroupedKernel {
 
     init(_ ctx: EvalContext) { self.ctx = ctx; deals = ctx.state.deals }
 
-    struct Acc { var deals = 0; var amount = 0.0; var weighted = 0.0 }
+    struct Acc { var deals = 0; var amount = MoneySum(); var weighted = WeightedSum() }
 
     var scan: String { "open deals; during keeps those whose close_date falls in the window" }
 
@@ -21,16 +21,16 @@ struct PipelineReport: GroupedKernel {
     func makeAccumulator() -> Acc { Acc() }
 
     func add(_ r: Int, to a: inout Acc) {
-        let amount = deals.amount[r].isNaN ? 0 : deals.amount[r]
+        let cents = deals.cents(r)
         a.deals += 1
-        a.amount += amount
-        a.weighted += amount * ctx.probability(r)
+        a.amount.add(cents)
+        a.weighted.add(cents: cents, millionths: ctx.probabilityMillionths(r))
     }
 
-    func finish(_ a: Acc) -> [Value] { [.number(Double(a.deals)), .number(a.amount), .number(a.weighted)] }
+    func finish(_ a: Acc) throws -> [Value] { [.number(Double(a.deals)), try a.amount.figure(), try a.weighted.figure()] }
 
     func merge(_ accs: [Acc]) -> Acc {
-        accs.reduce(into: Acc()) { t, a in t.deals += a.deals; t.amount += a.amount; t.weighted += a.weighted }
+        accs.reduce(into: Acc()) { t, a in t.deals += a.deals; t.amount.add(a.amount); t.weighted.add(a.weighted) }
     }
 
     /// By stage (the default), every open stage shows, even with no deals in it.

@@ -38,24 +38,24 @@ struct RollupReport {
         }
         var rows: [[Value]] = []
         var visited = Set<String>()
-        func rolled(_ id: String, manager: String?) -> ForecastReport.Acc {
+        func rolled(_ id: String, manager: String?) throws -> ForecastReport.Acc {
             // A cycle is refused when recorded; a damaged journal's still ends here.
             guard visited.insert(id).inserted else { return ForecastReport.Acc() }
             let at = rows.count
             rows.append([])
             var total = own[id] ?? ForecastReport.Acc()
-            for child in reports[id] ?? [] { total = kernel.merge([total, rolled(child, manager: id)]) }
-            rows[at] = [.text(id), manager.map { .text($0) } ?? .null] + kernel.finish(total)
+            for child in reports[id] ?? [] { total = kernel.merge([total, try rolled(child, manager: id)]) }
+            rows[at] = [.text(id), manager.map { .text($0) } ?? .null] + (try kernel.finish(total))
             return total
         }
-        var tops = roots.map { rolled($0, manager: nil) }
+        var tops = try roots.map { try rolled($0, manager: nil) }
         if anyUnassigned {
-            rows.append([.null, .null] + kernel.finish(unassigned))
+            rows.append([.null, .null] + (try kernel.finish(unassigned)))
             tops.append(unassigned)
         }
         let columns = [ResultColumn("person", .text), ResultColumn("manager", .text)] + QuerySpec.of(.forecastRollup).columns
         var table = ResultTable(columns: columns, rows: rows,
-                                total: [.text("total"), .text("")] + kernel.finish(kernel.merge(tops)))
+                                total: [.text("total"), .text("")] + (try kernel.finish(kernel.merge(tops))))
         if let shown = plan.query.columns { table = GroupedTable<ForecastReport.Acc>.project(table, groups: 2, shown: shown) }
         return table
     }

@@ -8,7 +8,7 @@ struct WinRateReport: GroupedKernel {
 
     init(_ ctx: EvalContext) { deals = ctx.state.deals }
 
-    struct Acc { var won = 0; var lost = 0; var wonAmount = 0.0 }
+    struct Acc { var won = 0; var lost = 0; var wonAmount = MoneySum() }
 
     var scan: String { "won and lost deals; during keeps those closed in the window" }
 
@@ -21,18 +21,18 @@ struct WinRateReport: GroupedKernel {
     func add(_ r: Int, to a: inout Acc) {
         if deals.status[r] == .won {
             a.won += 1
-            if !deals.amount[r].isNaN { a.wonAmount += deals.amount[r] }
+            a.wonAmount.add(deals.cents(r))
         } else {
             a.lost += 1
         }
     }
 
-    func finish(_ a: Acc) -> [Value] {
-        [.number(Double(a.won)), .number(Double(a.lost)), ReportMath.ratio(a.won, a.won + a.lost), .number(a.wonAmount)]
+    func finish(_ a: Acc) throws -> [Value] {
+        [.number(Double(a.won)), .number(Double(a.lost)), ReportMath.ratio(a.won, a.won + a.lost), try a.wonAmount.figure()]
     }
 
     func merge(_ accs: [Acc]) -> Acc {
-        accs.reduce(into: Acc()) { t, a in t.won += a.won; t.lost += a.lost; t.wonAmount += a.wonAmount }
+        accs.reduce(into: Acc()) { t, a in t.won += a.won; t.lost += a.lost; t.wonAmount.add(a.wonAmount) }
     }
 }
 
