@@ -383,7 +383,7 @@ extension Completion {
             case .eof: continue
             case .word: kind = .word
             case .string: kind = .string
-            case .number, .percent, .date, .month, .quarter: kind = .number
+            case .number, .amount, .percent, .date, .month, .quarter: kind = .number
             case .symbol(let s): kind = .punct; tokens.append(Token(kind: kind, text: s, end: t.range.end, newlineBefore: newline))
                 newline = false; lastEnd = t.range.end; continue
             case .dotCommand: kind = .punct

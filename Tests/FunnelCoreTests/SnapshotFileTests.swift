@@ -193,8 +193,8 @@ struct SnapshotFileTests {
     // the journal after it erases (Session.refresh).
     // origin and importDay: what is applying an event, set only while it applies; people: a state with people,
     // quotas or deliveries is never snapshotted, as for erasure. asOfFacts: the optional section asof; asOfByReplay: a
-    // switch for tests.
-    #expect(labels(FunnelState()) == ["catalog", "pool", "slots", "deals", "deferredHistory", "fieldHistory", "tasks", "notifications", "leads",
+    // switch for tests; asOfSource: set only on a state made for a past day.
+    #expect(labels(FunnelState()) == ["catalog", "pool", "slots", "deals", "deferredHistory", "asOfSource", "fieldHistory", "tasks", "notifications", "leads",
                                       "firedRules", "people", "asOfFacts", "asOfByReplay", "partialReplay", "origin", "importDay", "tables", "loadSegment", "lastSeq", "log",
                                       "erasure", "logPrefix", "declarations"])
     #expect(labels(DealTable()) == ["ids", "idIndex", "funnel", "stageSlot", "status", "amount", "probability", "name", "owner", "team",

@@ -20,6 +20,8 @@ public struct FunnelState: Sendable {
         set { deferredHistory.value = newValue }
     }
     var deferredHistory = Deferred(StageHistory())
+    /// Set on a state `asOf` made (AsOfSource).
+    var asOfSource: AsOfSource?
 
     /// Reads every part a snapshot left to be read on first use, throwing when one cannot
     /// be read from it (the caller then replays the journal instead).
@@ -133,8 +135,24 @@ public struct FunnelState: Sendable {
     /// columns where that is shown to give the replay's state (AsOfCut.swift), replayed
     /// otherwise.
     public func asOf(_ day: Int32) throws -> FunnelState {
-        if !asOfByReplay, let cut = try cut(asOf: day) { return cut }
-        return try replayed(asOf: day)
+        // A day's state asked for an earlier day (`changes since X as of D` rebuilds X from
+        // D's state) is the whole state's earlier day: the events effective by X are among
+        // those by D. The day's own log has no imports, so replaying it would drop them.
+        if let whole = asOfSource { return try whole.state.asOf(min(day, whole.day)) }
+        var past: FunnelState
+        if !asOfByReplay, let cut = try cut(asOf: day) { past = cut } else { past = try replayed(asOf: day) }
+        past.asOfSource = AsOfSource(state: self, day: day)
+        return past
+    }
+
+    /// For a state `asOf` made: the state it was made from, and its day.
+    final class AsOfSource: Sendable {
+        let state: FunnelState
+        let day: Int32
+        init(state: FunnelState, day: Int32) {
+            self.state = state
+            self.day = day
+        }
     }
 
     /// `asOf` by replaying the log, whatever the store holds.
