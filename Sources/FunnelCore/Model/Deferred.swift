@@ -52,41 +52,43 @@ public struct Deferred<T: Sendable>: Sendable {
         }
     }
 
-    /// Runs the load once for every copy that shares it, under a lock, since a state
-    /// may be read from two threads.
-    final class Load: @unchecked Sendable {
+    /// Runs the load once for every copy that shares it.
+    final class Load: Sendable {
         private let load: @Sendable () throws -> T
         private let fallback: @Sendable () -> T
-        private var loaded: T?
-        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let once = Once<T>()
 
         init(_ load: @escaping @Sendable () throws -> T, fallback: @escaping @Sendable () -> T) {
             self.load = load
             self.fallback = fallback
-            pthread_mutex_init(mutex, nil)
         }
 
-        deinit {
-            pthread_mutex_destroy(mutex)
-            mutex.deallocate()
-        }
+        func value() -> T { once.value { (try? load()) ?? fallback() } }
 
-        func value() -> T {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            if let loaded { return loaded }
-            let v = (try? load()) ?? fallback()
-            loaded = v
-            return v
-        }
+        func valueWithoutFallback() throws -> T { try once.value(load) }
+    }
+}
 
-        func valueWithoutFallback() throws -> T {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            if let loaded { return loaded }
-            let v = try load()
-            loaded = v
-            return v
-        }
+/// A value made once, on first use, under a lock, since a state may be read from two
+/// threads: the parts a snapshot defers (Deferred) and the journal events before it
+/// (FunnelState.LogPrefix). A make that throws leaves it unmade, to be tried again.
+final class Once<T>: @unchecked Sendable {
+    private var made: T?
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func value(_ make: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let made { return made }
+        let v = try make()
+        made = v
+        return v
     }
 }

@@ -70,28 +70,15 @@ public struct FunnelState: Sendable {
     /// Loads the events before a snapshot once, on first use, and keeps them.
     public final class LogPrefix: @unchecked Sendable {
         private let load: () throws -> [LoggedEvent]
-        private var loaded: [LoggedEvent]?
-        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let once = Once<[LoggedEvent]>()
         /// How many events it stands for (the snapshot's last sequence number), so the events
         /// after it are numbered on from there (`eventOrder`) without reading them.
         public let count: Int
         public init(count: Int, _ load: @escaping () throws -> [LoggedEvent]) {
             self.count = count
             self.load = load
-            pthread_mutex_init(mutex, nil)
         }
-        deinit {
-            pthread_mutex_destroy(mutex)
-            mutex.deallocate()
-        }
-        public func events() throws -> [LoggedEvent] {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            if let loaded { return loaded }
-            let e = try load()
-            loaded = e
-            return e
-        }
+        public func events() throws -> [LoggedEvent] { try once.value(load) }
     }
 
     public struct LoggedEvent: Sendable {
