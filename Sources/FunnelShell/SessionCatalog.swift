@@ -8,7 +8,7 @@ struct SessionCatalog: CompletionCatalog {
     var stageNames: [String] { state.catalog.allStageNames }
     var funnelNames: [String] { state.catalog.funnelOrder }
     /// Deal ids only while there are few enough to list usefully.
-    var dealIDs: [String] { state.deals.count <= 10_000 ? state.deals.ids : [] }
+    var dealIDs: [String] { state.deals.count <= 10_000 ? Array(state.deals.ids) : [] }
     var tableNames: [String] { state.catalog.tables.keys.sorted() }
     func tableColumns(_ table: String) -> [String] { state.catalog.tables[table] ?? [] }
     func files(matching prefix: String) -> [String] { Completion.paths(matching: prefix) }

@@ -106,8 +106,10 @@ public struct ExprCompiler {
                 }
             }
         }
-        let dealSlots = deals.stageSlot
-        return { matches[Int(dealSlots[$0])] }
+        // Captured as constants: a captured `var` would be read through its box, with an
+        // exclusivity check, for every deal.
+        let dealSlots = deals.stageSlot, matchOfSlot = matches
+        return { matchOfSlot[Int(dealSlots[$0])] }
     }
 
     /// `owner = "li.wei"` as an integer compare on dictionary codes.

@@ -385,7 +385,7 @@ extension DealTable {
     func gathered(_ rows: [Int32]) -> DealTable {
         func pick<T>(_ column: [T]) -> [T] { rows.map { column[Int($0)] } }
         var t = DealTable()
-        t.setIDs(pick(ids))
+        t.setIDs(ids.gathered(rows))
         t.funnel = pick(funnel); t.stageSlot = pick(stageSlot); t.status = pick(status)
         t.amount = pick(amount); t.probability = pick(probability)
         t.name = pick(name); t.owner = pick(owner); t.team = pick(team); t.source = pick(source)

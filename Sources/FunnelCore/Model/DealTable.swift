@@ -2,7 +2,7 @@
 /// hold `StringPool` codes (`Empty.text` when empty), dates day numbers (`Empty.date`),
 /// amounts cents (`Money.cents`, `Empty.money` when empty). Declared fields live in `custom`, one column each.
 public struct DealTable: Sendable {
-    public var ids: [String] = []
+    public var ids = TextColumn()
     /// Id to row, built when a statement first looks an id up (LazyIndex.swift).
     private var idIndex = LazyIndex<String>([:])
     public var rowOfID: [String: Int32] { idIndex.table(keys: { ids }) }
@@ -50,7 +50,7 @@ public struct DealTable: Sendable {
     }
 
     /// Ids given as they are, the index left to be built on first use (a snapshot's ids).
-    mutating func setIDs(_ new: [String]) {
+    mutating func setIDs(_ new: TextColumn) {
         ids = new
         idIndex = LazyIndex(nil)
     }

@@ -26,7 +26,7 @@ final class LazyIndex<Key: Hashable>: @unchecked Sendable {
     }
 
     /// The index, built from `keys` (row i holds keys[i]) if it is not yet.
-    func table(keys: () -> [Key]) -> [Key: Int32] {
+    func table<Keys: Collection>(keys: () -> Keys) -> [Key: Int32] where Keys.Element == Key {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         if built { return table }
@@ -44,6 +44,13 @@ final class LazyIndex<Key: Hashable>: @unchecked Sendable {
     /// replaces it with `LazyIndex(old.table(keys:))` first. Read without the lock: an index
     /// no copy shares is on no other thread, and this is asked for every string interned.
     var isBuiltAndOwned: Bool { built }
+
+    /// The index if it is built, without building it.
+    var ifBuilt: [Key: Int32]? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return built ? table : nil
+    }
 
     /// Only on a built index owned alone (see `isBuiltAndOwned`).
     func row(of key: Key) -> Int32? { table[key] }

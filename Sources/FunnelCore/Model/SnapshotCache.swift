@@ -15,7 +15,7 @@ public enum SnapshotCache {
         // The mapping must outlive the decoding, which copies every column out of it.
         return withExtendedLifetime(mapped) { () -> (state: FunnelState, header: SnapshotHeader)? in
         do {
-            let file = try SnapshotFileReader(mapped.bytes)
+            let file = try SnapshotFileReader(mapped.bytes, mapping: mapped)
             let h = file.header
             guard h.seq > 0, store.journalMark(endingAt: h.journalPosition) == h.journalMark else { return nil }
             var state = try SnapshotCodec.decode(file) { dealCount, pool in
@@ -44,7 +44,7 @@ public enum SnapshotCache {
         return Deferred(placeholder: StageHistory(), load: {
             guard let again = snapshot.map() else { throw SnapshotProblem("the snapshot cannot be mapped again") }
             return try withExtendedLifetime(again) {
-                let f = try SnapshotFileReader(again.bytes)
+                let f = try SnapshotFileReader(again.bytes, mapping: again)
                 guard f.header == header else { throw SnapshotProblem("the snapshot changed") }
                 return try SnapshotCodec.decodeHistory(f, dealCount: dealCount, poolCount: Int32(pool.strings.count))
             }

@@ -18,7 +18,7 @@ public enum SnapshotCodec {
                               extra: [(tag: String, flags: UInt32, body: SnapshotSectionWriter)] = []) -> [UInt8]? {
         var file = SnapshotFileWriter()
         var w = SnapshotSectionWriter(capacity: s.pool.strings.count * 16)
-        w.strings(s.pool.strings)
+        w.texts(s.pool.strings)
         file.add("pool", w)
 
         w = SnapshotSectionWriter()
@@ -36,7 +36,7 @@ public enum SnapshotCodec {
 
         let d = s.deals
         w = SnapshotSectionWriter(capacity: d.count * 100)
-        w.strings(d.ids)
+        w.texts(d.ids)
         w.column(d.funnel); w.column(d.stageSlot); w.column(d.status.map(\.rawValue))
         w.column(d.amount); w.doubles(d.probability)
         int32Columns(d, dealColumns, into: &w)
@@ -128,7 +128,7 @@ public enum SnapshotCodec {
         }
         var s = FunnelState()
         var r = try section("pool")
-        s.pool = StringPool(strings: try r.strings())
+        s.pool = StringPool(strings: try r.texts())
         try r.expectEnd()
         let poolCount = Int32(s.pool.strings.count)
         func checkCodes(_ c: [Int32], _ what: String) throws {
@@ -173,7 +173,7 @@ public enum SnapshotCodec {
 
         r = try section("deal")
         var d = DealTable()
-        d.setIDs(try r.strings())
+        d.setIDs(try r.texts())
         let n = d.ids.count
         d.funnel = try r.column(Int32.self, count: n)
         d.stageSlot = try r.column(Int32.self, count: n)

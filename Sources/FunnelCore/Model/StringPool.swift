@@ -1,7 +1,7 @@
 /// Dictionary encoding for text columns: each distinct string gets an Int32 code, so
 /// grouping and equality run on integers (DESIGN.md, "Speed by design").
 public struct StringPool: Sendable {
-    public private(set) var strings: [String] = []
+    public private(set) var strings = TextColumn()
     /// Text to code, built when first needed: a store opened from its snapshot may answer
     /// a query without interning or looking up any text.
     private var codes = LazyIndex<String>([:])
@@ -10,7 +10,7 @@ public struct StringPool: Sendable {
 
     /// A pool holding `strings` with codes 0, 1, ... in that order (a snapshot's), each
     /// distinct.
-    init(strings: [String]) {
+    init(strings: TextColumn) {
         self.strings = strings
         codes = LazyIndex(nil)
     }
@@ -29,7 +29,18 @@ public struct StringPool: Sendable {
 
     /// The code of `s` if it was ever interned; a filter on a value nobody has can then
     /// short-circuit to "no match".
-    public func code(of s: String) -> Int32? { codes.table(keys: { strings })[s] }
+    /// Without the index, the first texts are searched byte by byte first: the names a query
+    /// looks up (funnels, stages, fields) were interned by their declarations, before any
+    /// deal's texts, so a report never builds the index of a million names to find them.
+    public func code(of s: String) -> Int32? {
+        if let built = codes.ifBuilt { return built[s] }
+        if let k = strings.firstIndex(of: s, within: Self.searchedBeforeIndexing) { return Int32(k) }
+        if strings.count <= Self.searchedBeforeIndexing { return nil }
+        return codes.table(keys: { strings })[s]
+    }
+
+    /// How many texts `code(of:)` compares before it builds the index instead.
+    static let searchedBeforeIndexing = 512
 
     public subscript(code: Int32) -> String { strings[Int(code)] }
 }

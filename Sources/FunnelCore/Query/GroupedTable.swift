@@ -4,14 +4,38 @@
 /// rows add up to, and ratios in it are computed, not summed).
 final class GroupIndexer {
     let dims: [Grouping.Dimension]
-    // Keys and their groups in one value, so the row loop makes one access a row.
-    private var index = GroupKeyTable()
+    // Keys and their groups in one value, so the row loop makes one access a row. Touched
+    // only by the one loop that owns the indexer: the exclusivity check the compiler puts
+    // on a class's stored property would cost more than the lookup.
+    @exclusivity(unchecked) private var index = GroupKeyTable()
     var keys: [Grouping.Key] { index.keys }
+    /// With one `by`, the group of each small key (a pool code or a stage slot, -1 for none)
+    /// by key + 1, -1 until the key is met: an array read instead of a hash lookup.
+    @exclusivity(unchecked) private var smallKeys: [Int32]
+    private let single: ((Int) -> Int64)?
+    static let smallKeyLimit: Int64 = 4095
 
-    init(_ dims: [Grouping.Dimension]) { self.dims = dims }
+    init(_ dims: [Grouping.Dimension]) {
+        self.dims = dims
+        single = dims.count == 1 ? dims[0].key : nil
+        smallKeys = dims.count == 1 ? Array(repeating: -1, count: Int(Self.smallKeyLimit) + 1) : []
+    }
 
     func group(of r: Int) -> Int {
         var k = Grouping.Key()
+        if let single {
+            let v = single(r)
+            if v >= -1 && v < Self.smallKeyLimit {
+                let g = smallKeys[Int(v + 1)]
+                if g >= 0 { return Int(g) }
+                k.a = v
+                let new = index.group(of: k)
+                smallKeys[Int(v + 1)] = Int32(truncatingIfNeeded: new)
+                return new
+            }
+            k.a = v
+            return index.group(of: k)
+        }
         for (i, d) in dims.enumerated() { k[i] = d.key(r) }
         return index.group(of: k)
     }

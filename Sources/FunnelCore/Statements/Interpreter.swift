@@ -304,7 +304,7 @@ public final class Interpreter {
                 throw Diagnostic(.runtime, "R101", "no deal \"\(id)\": it was deleted on \(Calendar.format(gone.day)) (\(gone.reason))", file: file,
                                  range: e.range, help: "restore deal \"\(id)\" brings it back")
             }
-            let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? state.deals.ids : [])
+            let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? Array(state.deals.ids) : [])
             throw Diagnostic(.runtime, "R101", "no deal \"\(id)\"", file: file, range: e.range,
                              help: near.map { "did you mean \"\($0)\"?" })
         }

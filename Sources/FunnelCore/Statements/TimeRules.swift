@@ -172,7 +172,7 @@ extension Interpreter {
         return empty.isEmpty ? "the condition's value is empty" : empty.map { "\($0) is empty" }.joined(separator: ", ")
     }
 
-    func unevaluated(_ rule: RuleDef, condition: Expr, failed: [(deal: Int, why: String)], ids: [String], file: SourceFile) -> Diagnostic {
+    func unevaluated(_ rule: RuleDef, condition: Expr, failed: [(deal: Int, why: String)], ids: TextColumn, file: SourceFile) -> Diagnostic {
         let shown = 20
         var notes = failed.prefix(shown).map { "deal \"\(ids[$0.deal])\": \($0.why)" }
         if failed.count > shown { notes.append("… and \(failed.count - shown) more") }

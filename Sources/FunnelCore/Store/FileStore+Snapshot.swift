@@ -11,6 +11,21 @@ public final class MappedSnapshot: @unchecked Sendable {
     deinit {
         if let base = bytes.baseAddress, bytes.count > 0 { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
+
+    /// Drops the whole pages inside `part` (bytes of this mapping) from the process's
+    /// memory: they are read from the file again if touched, and the file never changes
+    /// in place. Opening a store copies the columns it keeps out of the mapping; without
+    /// this the mapped pages would count in its memory as much again.
+    public func release(_ part: UnsafeRawBufferPointer) {
+        guard let start = part.baseAddress, let base = bytes.baseAddress, start >= base, start + part.count <= base + bytes.count else { return }
+        let page = Self.pageSize
+        let lo = (Int(bitPattern: start) + page - 1) / page * page
+        let hi = (Int(bitPattern: start) + part.count) / page * page
+        guard hi > lo, let p = UnsafeMutableRawPointer(bitPattern: lo) else { return }
+        _ = madvise(p, hi - lo, Int32(MADV_DONTNEED))
+    }
+
+    private static let pageSize = max(4096, sysconf(Int32(_SC_PAGESIZE)))
 }
 
 /// A snapshot file held open, so that a part of it read later (Deferred.swift) comes from

@@ -37,7 +37,11 @@ public enum SnapshotFormat {
     /// processor overlap the multiplications: the check runs at memory speed, which
     /// matters because opening a store checks every section it reads. It catches torn
     /// and flipped bytes; it is not a defence against tampering.
-    public static func checksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
+    public static func checksum(_ p: UnsafeRawBufferPointer) -> UInt64 { checksum(p, afterEachMiB: nil) }
+
+    /// The checksum of `p`, calling `afterEachMiB` with each MiB once it is read, so a
+    /// caller can give back the pages of a mapping as the check goes (the same result).
+    static func checksum(_ p: UnsafeRawBufferPointer, afterEachMiB: ((UnsafeRawBufferPointer) -> Void)?) -> UInt64 {
         let n = p.count
         let k: UInt64 = 0x0000_0100_0000_01B3
         var l0: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
@@ -46,12 +50,18 @@ public enum SnapshotFormat {
         var l3: UInt64 = 0x85EB_CA77_C2B2_AE63
         var i = 0
         if let base = p.baseAddress {
-            while n - i >= 32 {
-                l0 = (l0 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* k
-                l1 = (l1 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))) &* k
-                l2 = (l2 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))) &* k
-                l3 = (l3 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))) &* k
-                i += 32
+            let lanesEnd = n - n % 32
+            while i < lanesEnd {
+                let chunkEnd = min(lanesEnd, i + (1 << 20))
+                let chunkStart = i
+                while i < chunkEnd {
+                    l0 = (l0 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* k
+                    l1 = (l1 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))) &* k
+                    l2 = (l2 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))) &* k
+                    l3 = (l3 ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))) &* k
+                    i += 32
+                }
+                afterEachMiB?(UnsafeRawBufferPointer(rebasing: p[chunkStart..<chunkEnd]))
             }
         }
         var h = mix(l0)
@@ -158,8 +168,19 @@ public struct SnapshotFileReader {
     /// Where the section table ends and the bodies begin.
     private let bodiesStart: Int
 
-    public init(_ bytes: UnsafeRawBufferPointer) throws {
+    /// Gives back pages of the file's mapping once read (`MappedSnapshot.release`); nil over
+    /// bytes in memory, which must never be given back.
+    private let releasePages: (@Sendable (UnsafeRawBufferPointer) -> Void)?
+
+    /// `mapping`: the mapping `bytes` are of, whose pages the reader gives back as it goes,
+    /// so that a store's memory holds the columns copied out of it and not the file too.
+    public init(_ bytes: UnsafeRawBufferPointer, mapping: MappedSnapshot? = nil) throws {
         self.bytes = bytes
+        if let mapping {
+            releasePages = { @Sendable part in mapping.release(part) }
+        } else {
+            releasePages = nil
+        }
         guard bytes.count >= 48, Array(bytes[0..<8]) == SnapshotFormat.magic else { throw SnapshotProblem("not a snapshot") }
         func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
         func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
@@ -198,8 +219,8 @@ public struct SnapshotFileReader {
         while t.utf8.count < 4 { t += " " }
         guard let s = table.first(where: { $0.tag == t }) else { return nil }
         let body = UnsafeRawBufferPointer(rebasing: bytes[s.range])
-        guard SnapshotFormat.checksum(body) == s.checksum else { throw Self.checksumProblem(s.tag, s.range) }
-        return SnapshotSectionReader(body, tag: tag)
+        guard SnapshotFormat.checksum(body, afterEachMiB: releasePages) == s.checksum else { throw Self.checksumProblem(s.tag, s.range) }
+        return SnapshotSectionReader(body, tag: tag, releasePages: releasePages)
     }
 
     /// The first damage anywhere in the file, for `funnel verify`, which reads every byte
@@ -258,12 +279,17 @@ public struct SnapshotSectionWriter {
     public mutating func string(_ s: String) { strings([s]) }
 
     /// Strings as one offsets column and one blob.
-    public mutating func strings(_ c: [String]) {
+    public mutating func strings(_ c: [String]) { texts(TextColumn(c)) }
+
+    /// A text column as `strings` writes it, its packed texts copied as they are.
+    public mutating func texts(_ c: TextColumn) {
+        let (packed, added) = c.parts
         var offsets: [UInt64] = [0]
         offsets.reserveCapacity(c.count + 1)
-        var blob: [UInt8] = []
-        blob.reserveCapacity(c.count * 12)
-        for var s in c {
+        for e in packed.ends { offsets.append(UInt64(e)) }
+        var blob = packed.bytes
+        blob.reserveCapacity(blob.count + added.count * 12)
+        for var s in added {
             s.withUTF8 { blob.append(contentsOf: $0) }
             offsets.append(UInt64(blob.count))
         }
@@ -282,8 +308,16 @@ public struct SnapshotSectionReader {
     let body: UnsafeRawBufferPointer
     let tag: String
     var at = 0
+    private let releasePages: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
-    init(_ body: UnsafeRawBufferPointer, tag: String) { self.body = body; self.tag = tag }
+    init(_ body: UnsafeRawBufferPointer, tag: String, releasePages: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
+        self.body = body; self.tag = tag; self.releasePages = releasePages
+    }
+
+    /// The mapping's pages of bytes `range`, copied out now, go back to the file.
+    private func copied(_ range: Range<Int>) {
+        if let releasePages, !range.isEmpty { releasePages(UnsafeRawBufferPointer(rebasing: body[range])) }
+    }
 
     func problem(_ why: String) -> SnapshotProblem { SnapshotProblem("section \(tag): \(why)") }
 
@@ -308,6 +342,7 @@ public struct SnapshotSectionReader {
         let start = at
         at += (n * size + 7) / 8 * 8
         guard at <= body.count else { throw problem("a column ends early") }
+        defer { copied(start..<(start + n * size)) }
         return [T](unsafeUninitializedCapacity: n) { dst, initialized in
             if n > 0, let d = dst.baseAddress, let s = body.baseAddress { memcpy(d, s + start, n * size) }
             initialized = n
@@ -330,6 +365,7 @@ public struct SnapshotSectionReader {
         guard c == n, n <= (body.count - at) / 8 else { throw problem("a column has \(c) values for \(n) rows") }
         let start = at
         at += n * 8
+        defer { copied(start..<(start + n * 8)) }
         return [Double](unsafeUninitializedCapacity: n) { dst, initialized in
             if n > 0, let d = dst.baseAddress, let s = body.baseAddress { memcpy(d, s + start, n * 8) }
             initialized = n
@@ -357,6 +393,28 @@ public struct SnapshotSectionReader {
             out.append(String(decoding: UnsafeRawBufferPointer(rebasing: blob[lo..<hi]), as: UTF8.self))
         }
         return out
+    }
+
+    /// A text column as `strings` wrote it, its texts kept as bytes until read (TextColumn).
+    public mutating func texts() throws -> TextColumn {
+        let offsets = try column(UInt64.self)
+        let blob = try column(UInt8.self)
+        guard let first = offsets.first, first == 0, offsets.last == UInt64(blob.count), blob.count <= Int(UInt32.max) else {
+            throw problem("a text column does not add up")
+        }
+        var ordered = true
+        let ends = [UInt32](unsafeUninitializedCapacity: offsets.count - 1) { dst, initialized in
+            var previous: UInt64 = 0
+            for i in 1..<offsets.count {
+                let o = offsets[i]
+                ordered = ordered && o >= previous
+                previous = o
+                dst[i - 1] = UInt32(truncatingIfNeeded: o)
+            }
+            initialized = offsets.count - 1
+        }
+        guard ordered else { throw problem("a text column does not add up") }
+        return TextColumn(packed: PackedTexts(ends: ends, bytes: blob))
     }
 
     public mutating func strings(count n: Int) throws -> [String] {

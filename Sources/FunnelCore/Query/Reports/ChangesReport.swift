@@ -70,7 +70,7 @@ struct ChangesReport {
         }
         let ids = b.state.deals.ids
         var seen = Set<String>()
-        for id in a.state.deals.ids + ids where seen.insert(id).inserted {
+        for id in [a.state.deals.ids, ids].joined() where seen.insert(id).inserted {
             let ra = a.row(id), rb = b.row(id)
             let inA = ra.map(a.keeps) ?? false, inB = rb.map(b.keeps) ?? false
             let ka = ra.map { r in a.group.map { $0(r) } } ?? [], kb = rb.map { r in b.group.map { $0(r) } } ?? []

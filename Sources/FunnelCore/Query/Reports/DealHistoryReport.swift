@@ -29,7 +29,7 @@ struct DealHistoryReport {
                                     + (gone.origin.map { ", recorded by \($0)" } ?? ""),
                                  file: runner.file, range: idExpr.range, help: "restore deal \"\(id)\" brings it back")
             }
-            let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? state.deals.ids : [])
+            let near = Suggest.closest(to: id, in: state.deals.ids.count <= 50_000 ? Array(state.deals.ids) : [])
             throw Diagnostic(.runtime, "R101", "no deal \"\(id)\"" + (runner.asOfDay.map { " as of \(Calendar.format($0))" } ?? ""), file: runner.file,
                              range: idExpr.range, help: near.map { "did you mean \"\($0)\"?" })
         }
