@@ -104,9 +104,10 @@ enum CommandLineText {
     /// The subcommands' names and `help`: a first word among them is a subcommand, not a
     /// statement. Written out rather than read from `Funnel.configuration.subcommands`, whose
     /// names ArgumentParser derives from the types by reflection, at a cost every command would
-    /// pay at start; `FastCommandLineTests` checks the two agree.
-    static let subcommands: Set<String> = ["run", "check", "verify", "undo", "init", "migrate", "copy", "help"]
-    static let optionsWithValue: Set<String> = ["--store", "--format", "--today", "--charset", "-c", "-init", "-cmd"]
+    /// pay at start; `FastCommandLineTests` checks the two agree. (Arrays: a `Set` of eight
+    /// words costs more to build than every look-up a command line makes.)
+    static let subcommands = ["run", "check", "verify", "undo", "init", "migrate", "copy", "help"]
+    static let optionsWithValue = ["--store", "--format", "--today", "--charset", "-c", "-init", "-cmd"]
 
     /// `funnel --store s 'pipeline'` as `sqlite3 DB 'SQL'`: unless the first positional
     /// argument names a subcommand, every positional argument is a statement, and becomes

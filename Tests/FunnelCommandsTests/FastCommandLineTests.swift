@@ -32,7 +32,7 @@ struct FastCommandLineTests {
     }
 
     @Test func theSubcommandNamesAreTheParsersOwn() {
-        #expect(CommandLineText.subcommands == Set(Funnel.configuration.subcommands.map { $0._commandName } + ["help"]))
+        #expect(Set(CommandLineText.subcommands) == Set(Funnel.configuration.subcommands.map { $0._commandName } + ["help"]))
     }
 
     @Test func theCommonLinesTakeTheFastPath() {

@@ -1,4 +1,5 @@
 import Foundation
+import FunnelShell
 import Testing
 
 /// What every command pays before it does anything: the libraries the executable loads at
@@ -20,5 +21,12 @@ struct StartupTests {
         let needed = out.split(separator: "\n").filter { $0.contains("(NEEDED)") }
             .compactMap { $0.split(separator: "[").last?.split(separator: "]").first.map(String.init) }
         #expect(needed == ["libreadline.so.8", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libc.so.6", "ld-linux-x86-64.so.2"])
+    }
+
+    /// The shell reads its environment without Foundation, and the same as Foundation does.
+    @Test func theEnvironmentIsFoundationsEnvironment() {
+        #expect(ProcessEnvironment.variables == ProcessInfo.processInfo.environment)
+        #expect(ProcessEnvironment.variables["PATH"] == ProcessInfo.processInfo.environment["PATH"])
+        #expect(ProcessEnvironment.value("FUNNEL_NO_SUCH_VARIABLE") == nil)
     }
 }
