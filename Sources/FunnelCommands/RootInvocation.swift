@@ -18,6 +18,7 @@ struct RootInvocation: Equatable {
         let entries = statements
         let interactive = entries.isEmpty && isatty(0) == 1
         let session = try settings.makeSession(interactive: interactive)
+        defer { ProcessEnd.keep(session) }
         // -init FILE, else ~/.funnelrc for the REPL only: a script or -c must not depend on a
         // personal file. Then each -cmd. A failure there stops everything but the REPL.
         var setup: [SourceFile] = []

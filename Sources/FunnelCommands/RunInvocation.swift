@@ -13,7 +13,7 @@ struct RunInvocation: Equatable {
 
     func run() throws {
         let session = try settings.makeSession()
-        defer { session.close() }
+        defer { session.close(); ProcessEnd.keep(session) }
         var scripts: [(SourceFile, ParseResult)] = []
         var failed: Int32 = 0
         for path in files {

@@ -11,7 +11,10 @@ import Darwin
 /// funnel never changes its own environment.
 public enum ProcessEnvironment {
     public static let variables: [String: String] = {
+        var count = 0
+        while environ[count] != nil { count += 1 }
         var result: [String: String] = [:]
+        result.reserveCapacity(count)
         var entry = environ
         while let p = entry.pointee {
             let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
