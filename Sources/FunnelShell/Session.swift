@@ -100,7 +100,7 @@ public final class Session {
         self.committed = FunnelState()
         self.interpreter = Interpreter(state: FunnelState(), today: options.today)
         interpreter.courier = CommandCourier()
-        interpreter.user = ProcessInfo.processInfo.environment["FUNNEL_USER"] ?? ProcessInfo.processInfo.environment["USER"]
+        interpreter.user = ProcessEnvironment.variables["FUNNEL_USER"] ?? ProcessEnvironment.variables["USER"]
         // A part of the store read on first use that can be had from nowhere (StoreFailure.swift).
         nonisolated(unsafe) let failureOut = out, failureErr = err
         StoreFailure.handler = { d in
@@ -494,7 +494,7 @@ public final class Session {
     /// For the golden-script runner (`FUNNEL_STATEMENT_MARKS=1`): a line `␞FILE:FIRST-LAST`
     /// on both streams before each statement of a run and `␞end` before its commit, so the
     /// runner can put what each statement printed next to it in the script. Off otherwise.
-    static let marksStatements = ProcessInfo.processInfo.environment["FUNNEL_STATEMENT_MARKS"] == "1"
+    static let marksStatements = ProcessEnvironment.variables["FUNNEL_STATEMENT_MARKS"] == "1"
 
     func markStatement(_ s: CheckedStatement, file: SourceFile) {
         guard Self.marksStatements, readDepth == 0 else { return }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import FunnelCore
 import FunnelShell
 #if canImport(Glibc)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import FunnelCore
 import FunnelShell
 #if canImport(Glibc)
@@ -29,73 +28,28 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Piped standard input: run each entry as it arrives, as its own transaction, instead of parsing the whole script first.")
     var stream = false
 
+    var settings: GlobalSettings {
+        GlobalSettings(store: store, format: format, today: today, charset: charset, keepGoing: keepGoing, quiet: quiet, stream: stream)
+    }
+
     func validate() throws {
-        if let f = format, OutputFormat(rawValue: f.lowercased()) == nil {
-            throw ValidationError("unknown format '\(f)'; use " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        if let t = environment("FUNNEL_LOCK_TIMEOUT"), Double(t).map({ !($0 >= 0 && $0 <= 86_400) }) ?? true {
-            throw ValidationError("FUNNEL_LOCK_TIMEOUT is '\(t)'; write a number of seconds from 0 to 86400")
-        }
-        if let c = charset ?? environment("FUNNEL_CHARSET"), ChartRenderer.Charset(rawValue: c.lowercased()) == nil {
-            throw ValidationError("unknown charset '\(c)'; use unicode or ascii")
-        }
-        if let t = today ?? environment("FUNNEL_TODAY"), Calendar.parseISO(t) == nil {
-            throw ValidationError("'\(t)' is not a date; \(DotCommand.dateHelp(t))")
-        }
+        if let problem = settings.problem(environment: environment) { throw ValidationError(problem) }
     }
 
-    var storePath: String { store ?? environment("FUNNEL_STORE") ?? "funnel.store" }
+    var storePath: String { settings.storePath }
 
-    var storeAddress: StoreAddress { StoreAddress(storePath) }
+    var storeAddress: StoreAddress { settings.storeAddress }
 
-    func sessionOptions() -> SessionOptions {
-        let day = (today ?? environment("FUNNEL_TODAY")).flatMap { Calendar.parseISO($0) } ?? Calendar.systemToday()
-        var o = SessionOptions(today: day)
-        o.format = format.flatMap { OutputFormat(rawValue: $0.lowercased()) } ?? .table
-        o.keepGoing = keepGoing
-        o.quiet = quiet
-        o.charset = (charset ?? environment("FUNNEL_CHARSET")).flatMap { ChartRenderer.Charset(rawValue: $0.lowercased()) }
-            ?? ChartRenderer.Charset.fromLocale(ProcessInfo.processInfo.environment)
-        return o
-    }
-
-    /// Seconds a writer waits for another writer's lock: FUNNEL_LOCK_TIMEOUT, else the store's default.
-    var lockTimeout: Double {
-        environment("FUNNEL_LOCK_TIMEOUT").flatMap(Double.init) ?? FileStore.defaultLockTimeout
-    }
-
-    func makeSession(interactive: Bool = false) throws -> Session {
-        // Past `ulimit -f` the kernel kills a writer with SIGXFSZ, mid-write and without a word;
-        // ignored, the write fails with EFBIG ("File too large"), which is reported and rolled back.
-        signal(SIGXFSZ, SIG_IGN)
-        var o = sessionOptions()
-        if interactive { o.bail = false; o.confirmChanges = true }
-        if isatty(1) == 1 { o.terminalWidth = terminalWidth() }
-        o.chartWidth = chartWidth()
-        let err = OutputSink.standardError
-        do {
-            let timeout = lockTimeout
-            return try Session(store: openStore(storePath, lockTimeout: timeout), options: o, out: .standardOutput, err: err,
-                               openStore: { openStore($0, lockTimeout: timeout) })
-        } catch let d as Diagnostic {
-            err.line(DiagnosticRenderer.render(d))
-            err.flush()
-            throw ExitCode(d.exitCode)
-        }
-    }
+    func makeSession(interactive: Bool = false) throws -> Session { try settings.makeSession(interactive: interactive) }
 }
 
 /// A directory or a team database; a database's local cache lives under the user's cache folder.
 func openStore(_ text: String, lockTimeout: Double = FileStore.defaultLockTimeout) -> Store {
-    StoreAddress(text).open(cacheRoot: StoreAddress.cacheRoot(environment: ProcessInfo.processInfo.environment),
+    StoreAddress(text).open(cacheRoot: StoreAddress.cacheRoot(environment: ProcessEnvironment.variables),
                             lockTimeout: lockTimeout)
 }
 
-func environment(_ name: String) -> String? {
-    guard let v = getenv(name) else { return nil }
-    let s = String(cString: v)
-    return s.isEmpty ? nil : s
-}
+func environment(_ name: String) -> String? { ProcessEnvironment.value(name) }
 
 /// The width terminal charts fit: COLUMNS when it is a number, else the terminal's width,
 /// else (a pipe or a file) 80 columns, so a chart in a file does not depend on the window
@@ -112,12 +66,7 @@ func terminalWidth() -> Int? {
     return Int(w.ws_col)
 }
 
-@main
 struct Funnel: ParsableCommand {
-    static func main() {
-        main(CommandLineText.arguments(Array(CommandLine.arguments.dropFirst())))
-    }
-
     static let configuration = CommandConfiguration(
         commandName: "funnel",
         abstract: "A small language for sales-opportunity funnels.",
@@ -144,64 +93,7 @@ struct Funnel: ParsableCommand {
     var startup: [String] = []
 
     mutating func run() throws {
-        let entries = command
-        let interactive = entries.isEmpty && isatty(0) == 1
-        let session = try options.makeSession(interactive: interactive)
-        // -init FILE, else ~/.funnelrc for the REPL only: a script or -c must not depend on a
-        // personal file. Then each -cmd. A failure there stops everything but the REPL.
-        var setup: [SourceFile] = []
-        if let initFile {
-            do { setup.append(try ScriptFile.load(initFile)) } catch let d as Diagnostic {
-                session.report([d])
-                throw ExitCode(d.exitCode)
-            }
-        } else if interactive, let home = environment("HOME"), let rc = try? ScriptFile.load(home + "/.funnelrc") {
-            setup.append(rc)
-        }
-        setup += startup.map { CommandLineText.source($0, name: "<-cmd>") }
-        for source in setup {
-            let status = session.runScript(source)
-            if status != ExitStatus.success && !interactive {
-                session.close()
-                throw ExitCode(status)
-            }
-        }
-        if !entries.isEmpty {
-            // Each -c (a positional statement is one, see `CommandLineText.arguments`) is its own transaction, in order; the
-            // first that fails stops the rest, unless --keep-going.
-            var status = ExitStatus.success
-            for entry in entries {
-                let s = session.runScript(CommandLineText.source(entry, name: "<command line>"))
-                status = max(status, s)
-                if s != ExitStatus.success && !options.keepGoing { break }
-                if session.quitRequested { break }
-            }
-            session.close()
-            throw ExitCode(status)
-        }
-        if interactive {
-            Interrupt.install()
-            session.isInterrupted = { Interrupt.isPending }
-            Cancellation.install { Interrupt.isPending }
-            session.colorDiagnostics = isatty(2) == 1 && environment("NO_COLOR") == nil && environment("TERM") != "dumb"
-            let history = HistoryFile.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryFile(path: $0) }
-            let status = REPL(session: session, storePath: options.storeAddress.display, reader: ReadlineLineReader(historyFile: history)).run()
-            session.close()
-            throw ExitCode(status)
-        }
-        if options.stream {
-            let status = StreamRunner(session: session).run()
-            session.close()
-            throw ExitCode(status)
-        }
-        let bytes: [UInt8]
-        do { bytes = try ScriptFile.readDescriptor(0, name: "<stdin>") } catch let d as Diagnostic {
-            session.report([d])
-            throw ExitCode(d.exitCode)
-        }
-        let status = session.runScript(SourceFile(name: "<stdin>", bytes: bytes))
-        session.close()
-        throw ExitCode(status)
+        try RootInvocation(settings: options.settings, statements: command, initFile: initFile, startup: startup).run()
     }
 }
 
@@ -209,10 +101,13 @@ struct Funnel: ParsableCommand {
 /// already replaced by U+FFFD; such an argument is taken from the raw bytes instead, so
 /// the lexer reports the bad byte as it does in a script file.
 enum CommandLineText {
-    /// The subcommands' names (`Funnel.configuration.subcommands`, by ArgumentParser's naming
-    /// of their types) and `help`: a first word among them is a subcommand, not a statement.
-    static let subcommands: Set<String> = Set(Funnel.configuration.subcommands.map { $0._commandName } + ["help"])
-    static let optionsWithValue: Set<String> = ["--store", "--format", "--today", "--charset", "-c", "-init", "-cmd"]
+    /// The subcommands' names and `help`: a first word among them is a subcommand, not a
+    /// statement. Written out rather than read from `Funnel.configuration.subcommands`, whose
+    /// names ArgumentParser derives from the types by reflection, at a cost every command would
+    /// pay at start; `FastCommandLineTests` checks the two agree. (Arrays: a `Set` of eight
+    /// words costs more to build than every look-up a command line makes.)
+    static let subcommands = ["run", "check", "verify", "undo", "init", "migrate", "copy", "help"]
+    static let optionsWithValue = ["--store", "--format", "--today", "--charset", "-c", "-init", "-cmd"]
 
     /// `funnel --store s 'pipeline'` as `sqlite3 DB 'SQL'`: unless the first positional
     /// argument names a subcommand, every positional argument is a statement, and becomes
@@ -269,40 +164,7 @@ struct Run: ParsableCommand {
     var files: [String]
 
     mutating func run() throws {
-        let session = try options.makeSession()
-        defer { session.close() }
-        var scripts: [(SourceFile, ParseResult)] = []
-        var failed: Int32 = 0
-        for path in files {
-            do {
-                let source = try ScriptFile.load(path)
-                let parsed = Parser.parse(source)
-                if !parsed.diagnostics.isEmpty {
-                    session.report(parsed.errorsAndWarnings, unlisted: parsed.unlistedErrors)
-                    failed = max(failed, ExitStatus.syntax)
-                } else if parsed.statements.isEmpty {
-                    session.report([Diagnostic(.runtime, "F005", "\(path) has no statements; nothing to run", severity: .warning)])
-                }
-                scripts.append((source, parsed))
-            } catch let d as Diagnostic {
-                session.report([d])
-                failed = max(failed, d.exitCode)
-            }
-        }
-        if failed != 0 { throw ExitCode(failed) }
-        var status = ExitStatus.success
-        for (source, parsed) in scripts {
-            let s = session.runScript(parsed, file: source)
-            status = max(status, s)
-            if s != ExitStatus.success && !options.keepGoing { break }
-        }
-        // What was kept, for the person watching: on a terminal only, so that output captured
-        // by a program or a test stays as it was.
-        if !options.quiet, status == ExitStatus.success || options.keepGoing, isatty(2) == 1 {
-            session.report([])
-            OutputSink.standardError.line(session.keptSummary)
-        }
-        throw ExitCode(status)
+        try RunInvocation(settings: options.settings, files: files).run()
     }
 }
 

@@ -1,0 +1,3 @@
+import FunnelCommands
+
+FunnelMain.main()
