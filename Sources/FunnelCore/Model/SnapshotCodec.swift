@@ -119,6 +119,18 @@ public enum SnapshotCodec {
     /// (Deferred.swift); nil reads it with everything else.
     public static func decode(_ file: SnapshotFileReader,
                               history: ((_ dealCount: Int, _ pool: StringPool) -> Deferred<StageHistory>)? = nil) throws -> FunnelState {
+        do {
+            return try decodeSections(file, history: history)
+        } catch {
+            // A section is checked as it is read, so damage may first show as a value that
+            // does not add up: name the damage then.
+            if let damage = (sections + ["asof"]).lazy.compactMap({ file.damage(of: $0) }).first { throw damage }
+            throw error
+        }
+    }
+
+    private static func decodeSections(_ file: SnapshotFileReader,
+                                       history: ((_ dealCount: Int, _ pool: StringPool) -> Deferred<StageHistory>)?) throws -> FunnelState {
         for tag in file.requiredTags where !sections.contains(String(tag.prefix { $0 != " " })) {
             throw SnapshotProblem("a required section \(tag) this version does not know")
         }
@@ -286,6 +298,15 @@ public enum SnapshotCodec {
     /// The `hist` section of `file`: the stage history of `dealCount` deals, its texts codes
     /// below `poolCount`.
     static func decodeHistory(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32) throws -> StageHistory {
+        do {
+            return try decodeHistorySection(file, dealCount: n, poolCount: poolCount)
+        } catch {
+            if let damage = file.damage(of: "hist") { throw damage }
+            throw error
+        }
+    }
+
+    private static func decodeHistorySection(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32) throws -> StageHistory {
         guard var r = try file.section("hist") else { throw SnapshotProblem("no section hist") }
         var h = StageHistory()
         _ = try int32Columns(&h, historyColumns, count: nil, from: &r)
