@@ -13,21 +13,39 @@ struct DealHistoryIndex {
         for i in 0..<dealCount { start[i + 1] += start[i] }
         var fill = start
         var entries = [Int32](repeating: 0, count: start[dealCount])
-        var unordered = false
+        // The deals whose changes are out of date order, each listed once.
+        var unordered: [Int] = []
+        var listed = [Bool](repeating: false, count: dealCount)
         var lastDay = [Int32](repeating: Int32.min, count: dealCount)
         for i in 0..<h.count {
             let d = Int(h.deal[i])
             guard d < dealCount else { continue }
             entries[fill[d]] = Int32(i)
             fill[d] += 1
-            if h.day[i] < lastDay[d] { unordered = true }
+            if h.day[i] < lastDay[d] && !listed[d] {
+                listed[d] = true
+                unordered.append(d)
+            }
             lastDay[d] = h.day[i]
         }
-        if unordered {
-            for d in 0..<dealCount where start[d + 1] - start[d] > 1 {
-                let slice = entries[start[d]..<start[d + 1]]
-                let sorted = stableSorted(Array(slice)) { h.day[Int($0)] < h.day[Int($1)] }
-                entries.replaceSubrange(start[d]..<start[d + 1], with: sorted)
+        let day = h.day
+        for d in unordered {
+            let range = start[d]..<start[d + 1]
+            if range.count <= Self.insertionSortLimit {
+                // A deal has a handful of changes: sorting them where they lie, stably,
+                // costs a fraction of a general sort's setup.
+                for i in (range.lowerBound + 1)..<range.upperBound {
+                    let e = entries[i], key = day[Int(e)]
+                    var j = i
+                    while j > range.lowerBound && day[Int(entries[j - 1])] > key {
+                        entries[j] = entries[j - 1]
+                        j -= 1
+                    }
+                    entries[j] = e
+                }
+            } else {
+                let sorted = stableSorted(Array(entries[range])) { day[Int($0)] < day[Int($1)] }
+                entries.replaceSubrange(range, with: sorted)
             }
         }
         self.start = start
@@ -35,27 +53,27 @@ struct DealHistoryIndex {
     }
 
     func range(of r: Int) -> Range<Int> { start[r]..<start[r + 1] }
+
+    static let insertionSortLimit = 32
 }
 
 /// Each funnel's stage positions (METRICS.md, "Positions"): open stages 1...n, won n + 1,
 /// lost none (0 here), keyed by the pool codes of the funnel and stage names — the form
 /// the stage history records.
 struct StagePositions {
-    private var map: [Int64: Int] = [:]
+    private var map = FunnelStageTable()
 
     init(_ state: FunnelState) {
         for name in state.catalog.funnelOrder {
             guard let f = state.catalog.funnels[name], let fc = state.pool.code(of: name) else { continue }
             for s in f.stages {
                 guard let p = s.position, let sc = state.pool.code(of: s.name) else { continue }
-                map[Self.key(fc, sc)] = p
+                map.set(funnel: fc, stage: sc, Int32(p))
             }
         }
     }
 
-    static func key(_ funnel: Int32, _ stage: Int32) -> Int64 { Int64(funnel) << 32 | Int64(UInt32(bitPattern: stage)) }
-
-    func position(funnel: Int32, stage: Int32) -> Int { map[Self.key(funnel, stage)] ?? 0 }
+    func position(funnel: Int32, stage: Int32) -> Int { map.value(funnel: funnel, stage: stage).map(Int.init) ?? 0 }
 
     /// The highest position deal `r` ever held; stages it skipped count as passed, since
     /// every position below its furthest counts as reached.

@@ -19,7 +19,7 @@ struct StageRows {
     /// Each funnel's row stages in order, by the pool code of the funnel's name.
     private(set) var steps: [Int32: [Step]] = [:]
     private var rowOfCode: [Int32: Int] = [:]
-    private var rowOfFunnelStage: [Int64: Int] = [:]
+    private var rowOfFunnelStage = FunnelStageTable()
 
     init(_ state: FunnelState, includeWon: Bool) {
         var probabilitySums: [Double] = [], probabilityCounts: [Int] = []
@@ -37,7 +37,7 @@ struct StageRows {
                 }
                 probabilitySums[row] += s.probability
                 probabilityCounts[row] += 1
-                rowOfFunnelStage[StagePositions.key(fc, code)] = row
+                rowOfFunnelStage.set(funnel: fc, stage: code, Int32(row))
                 list.append(Step(row: row, code: code, position: position, probability: s.probability, isWon: s.kind == .won))
             }
             steps[fc] = list
@@ -48,7 +48,7 @@ struct StageRows {
     var count: Int { names.count }
 
     /// The row of a stage of a funnel, when that stage is one of the funnel's row stages.
-    func row(funnel: Int32, stage: Int32) -> Int? { rowOfFunnelStage[StagePositions.key(funnel, stage)] }
+    func row(funnel: Int32, stage: Int32) -> Int? { rowOfFunnelStage.value(funnel: funnel, stage: stage).map(Int.init) }
 
     func row(ofCode code: Int32) -> Int? { rowOfCode[code] }
 }
