@@ -69,6 +69,97 @@ func automationEventRoundTrip(_ event: DomainEvent) {
     #expect(MessageTemplate.plain(.null, percent: false) == "")
 }
 
+/// A message without a brace is one piece of text (or none), and the interpreter's cache
+/// gives every message the pieces splitting it gives, however often it is asked.
+@Test func messagesSplitOnceAsSplittingGivesThem() {
+    #expect(MessageTemplate.pieces("legal") == [.text("legal")])
+    #expect(MessageTemplate.pieces("") == [])
+    #expect(MessageTemplate.pieces("准备合同") == [.text("准备合同")])
+    #expect(MessageTemplate.pieces("First call for {name}") == [.text("First call for "), .field("name")])
+    #expect(MessageTemplate.pieces("a{b}c{b}") == [.text("a"), .field("b"), .text("c"), .field("b")])
+    let cache = MessageTemplate.Cache()
+    let expected: [(String, [MessageTemplate.Piece])] = [
+        ("{owner}", [.field("owner")]),
+        ("{id} ({amount}) reached Proposal", [.field("id"), .text(" ("), .field("amount"), .text(") reached Proposal")]),
+        ("{ } {1a} {", [.text("{ } {1a} {")]),
+        ("vp_sales", [.text("vp_sales")]),
+        ("", []),
+    ]
+    for _ in 0..<2 {
+        for (message, pieces) in expected { #expect(cache.pieces(message) == pieces) }
+    }
+    // Past its bound the cache starts again, and still answers right.
+    for i in 0...MessageTemplate.Cache.limit { _ = cache.pieces("m\(i) {x}") }
+    #expect(cache.pieces("{owner}") == [.field("owner")])
+    #expect(cache.pieces("m7 {x}") == [.text("m7 "), .field("x")])
+    #expect(MessageTemplate.fill([.text("for "), .field("name"), .field("nope")]) { $0 == "name" ? "Acme" : nil } == "for Acme{nope}")
+}
+
+/// What stage entries generate in a script like scripts/gen-statements': the tasks and
+/// notifications of each change, numbered in order, filled with each deal's values as they
+/// stand after the change (the cache of split messages must not carry one deal's text to
+/// another), and a won deal's open tasks closed.
+@Test func stageEntryAutomationGeneratesEachDealsRecords() throws {
+    let file = SourceFile(name: "g.funnel", text: """
+    funnel Script {
+      stage Qualification probability 10% {
+        on enter task "First call for {name}" for "{owner}" due 3 days
+      }
+      stage Discovery probability 25%
+      stage Proposal probability 50% category best_case {
+        on enter notify "{owner}" "{id} reached Proposal at {amount}"
+      }
+      stage Negotiation probability 70% category commit {
+        on enter task "Prepare the contract" for legal due 5 days
+      }
+      won Won
+      lost Lost
+    }
+    rule big_deal on enter Proposal where amount >= 50k do notify "vp_sales" "{id} ({amount}) reached Proposal"
+    deal "S-1" in Script { name: "Deal 1", amount: 60000, owner: "li.wei" } on 2026-01-05
+    deal "S-2" in Script { name: "Deal 2", amount: 40000, owner: "ana.silva" } on 2026-01-06
+    set deal "S-2" amount = 70000 on 2026-01-07
+    move deal "S-1" to Discovery on 2026-01-08
+    move deal "S-1" to Proposal on 2026-01-09
+    move deal "S-2" to Proposal on 2026-01-09
+    set deal "S-1" amount = 45000 on 2026-01-10
+    move deal "S-1" to Negotiation on 2026-01-12
+    move deal "S-2" to Negotiation on 2026-01-12
+    win deal "S-1" on 2026-01-14
+    """)
+    let program = try Compiler.compile(file, catalog: Catalog()).get()
+    let interpreter = Interpreter(state: FunnelState(), today: Calendar.day(year: 2026, month: 3, day: 15))
+    for s in program.statements { _ = try interpreter.execute(s, file: file) }
+    func d(_ m: Int, _ n: Int) -> Int32 { Calendar.day(year: 2026, month: m, day: n) }
+    let generated = interpreter.pending.compactMap(DomainEvent.init).filter { e in
+        switch e {
+        case .taskCreated, .notified, .tasksClosed: return true
+        default: return false
+        }
+    }
+    #expect(generated == [
+        .taskCreated(TaskRecord(id: 1, deal: "S-1", stage: "Qualification", title: "First call for Deal 1", role: "li.wei",
+                                due: d(1, 8), origin: .enter, rule: nil, visit: d(1, 5))),
+        .taskCreated(TaskRecord(id: 2, deal: "S-2", stage: "Qualification", title: "First call for Deal 2", role: "ana.silva",
+                                due: d(1, 9), origin: .enter, rule: nil, visit: d(1, 6))),
+        .notified(NotificationRecord(id: 1, deal: "S-1", rule: "on enter Proposal", role: "li.wei",
+                                     message: "S-1 reached Proposal at 60000", stage: "Proposal", visit: nil)),
+        .notified(NotificationRecord(id: 2, deal: "S-1", rule: "big_deal", role: "vp_sales",
+                                     message: "S-1 (60000) reached Proposal", stage: "Proposal", visit: nil)),
+        .notified(NotificationRecord(id: 3, deal: "S-2", rule: "on enter Proposal", role: "ana.silva",
+                                     message: "S-2 reached Proposal at 70000", stage: "Proposal", visit: nil)),
+        .notified(NotificationRecord(id: 4, deal: "S-2", rule: "big_deal", role: "vp_sales",
+                                     message: "S-2 (70000) reached Proposal", stage: "Proposal", visit: nil)),
+        .taskCreated(TaskRecord(id: 3, deal: "S-1", stage: "Negotiation", title: "Prepare the contract", role: "legal",
+                                due: d(1, 17), origin: .enter, rule: nil, visit: d(1, 12))),
+        .taskCreated(TaskRecord(id: 4, deal: "S-2", stage: "Negotiation", title: "Prepare the contract", role: "legal",
+                                due: d(1, 17), origin: .enter, rule: nil, visit: d(1, 12))),
+        .tasksClosed(ids: [1, 3]),
+    ])
+    #expect(interpreter.state.tasks.count == 4)
+    #expect(interpreter.state.notifications.count == 4)
+}
+
 /// `as of` replays only the events dated on or before a day, so records can arrive out of
 /// id order, and a done or an ack may be dated before its task exists: those are left out,
 /// not errors.

@@ -10,6 +10,24 @@ struct LexerTests {
         Lexer.tokenize(SourceFile(name: "t", text: text)).diagnostics.map { "\($0.code) \($0.message)" }
     }
 
+    /// Keywords match as lowercasing the word would match them, without lowercasing ASCII.
+    @Test func keywordsMatchAsLowercasedWords() {
+        let r = SourceRange(0, 0)
+        #expect(Token(.word("DEAL"), r).isKeyword("deal"))
+        #expect(Token(.word("Deal"), r).isKeyword("deal"))
+        #expect(!Token(.word("deals"), r).isKeyword("deal"))
+        #expect(!Token(.word("dea"), r).isKeyword("deal"))
+        #expect(!Token(.string("deal"), r).isKeyword("deal"))
+        #expect(Token(.word("是"), r).isKeyword("是"))
+        // The Kelvin sign lowercases to the letter k.
+        #expect(Token(.word("\u{212A}"), r).isKeyword("k"))
+        let words = ["deal", "DEAL", "dEaL", "deal_", "Move", "K", "\u{212A}", "İ", "ＤＥＡＬ", "是", "", "a1", "@", "Z", "["]
+        let keywords = ["deal", "move", "k", "i", "i\u{307}", "是", "a1", "z", "{", ""]
+        for w in words {
+            for k in keywords { #expect(Token(.word(w), r).isKeyword(k) == (w.lowercased() == k), "\(w) / \(k)") }
+        }
+    }
+
     @Test func numbersWithSeparatorsAndMultipliers() {
         #expect(kinds("120000 120_000 1.5 120k 1.2m 25%") == [
             .number(120000), .number(120000), .number(1.5), .number(120000), .number(1_200_000), .percent(0.25), .eof,

@@ -14,6 +14,29 @@ struct ParserTests {
         return r.statements.first?.kind
     }
 
+    /// A literal that nothing continues is taken at once; the tree and the position after it
+    /// are what the descent through every precedence level gives, and a literal that
+    /// something continues (an operator, a unit, `in`, `.month`) still takes the descent.
+    @Test func standaloneLiteralsParseAsTheDescentDoes() throws {
+        let sources = ["\"Deal 1\",", "12}", "120k)", "25%;", "2026-01-05\n", "999999999999999.99", "\"x\" on 2026-01-01",
+                       "7 ON today", "1 + 2,", "3 days,", "\"a\" in (\"a\"),", "2026-01-05.month,", "5 * 2", "\"a\" = \"b\"",
+                       "2026-03,", "true,", "x,"]
+        for text in sources {
+            var fast = Parser(file: SourceFile(name: "t.funnel", text: text))
+            var full = Parser(file: SourceFile(name: "t.funnel", text: text))
+            let a = try fast.parseExpression()
+            let b = try full.parseOr(depth: 0).expr
+            #expect(a == b, "\(text)")
+            #expect(fast.index == full.index, "\(text)")
+        }
+        var p = Parser(file: SourceFile(name: "t.funnel", text: "\"Deal 1\", x"))
+        #expect(p.standaloneLiteral() == Expr(.string("Deal 1"), SourceRange(0, 8)))
+        #expect(p.index == 1)
+        var q = Parser(file: SourceFile(name: "t.funnel", text: "3 days"))
+        #expect(q.standaloneLiteral() == nil)
+        #expect(q.index == 0)
+    }
+
     @Test func headlineQuery() throws {
         guard case .query(let q)? = only("forecast where stage >= Proposal by team") else {
             Issue.record("not a query"); return

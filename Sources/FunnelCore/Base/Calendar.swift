@@ -54,7 +54,21 @@ public enum Calendar {
     /// `YYYY-MM-DD`.
     public static func format(_ dayNumber: Int32) -> String {
         let c = civil(dayNumber)
-        return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
+        // Every journal line holds dates: a year of four digits is written byte by byte, as
+        // the padding below would give it, without building five strings.
+        guard (0...9999).contains(c.year) else { return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) }
+        return String(unsafeUninitializedCapacity: 10) { b in
+            func put(_ v: Int, at i: Int, width: Int) {
+                var v = v
+                for k in stride(from: i + width - 1, through: i, by: -1) { b[k] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(c.year, at: 0, width: 4)
+            b[4] = 45
+            put(c.month, at: 5, width: 2)
+            b[7] = 45
+            put(c.day, at: 8, width: 2)
+            return 10
+        }
     }
 
     /// Parses `YYYY-MM-DD` exactly; nil when malformed or not a real day.

@@ -1,7 +1,12 @@
 /// What an expression sees when it runs: the state, today's date and the catalog's view
 /// of every stage slot, computed once per statement.
 public struct EvalContext {
-    public let state: FunnelState
+    /// Held once, in `derived`, and read in place: copying a FunnelState retains and releases
+    /// every column, and a context is copied into every compiler and closure made from it
+    /// (a stage change's messages make several).
+    public var state: FunnelState {
+        _read { yield derived.state }
+    }
     public let today: Int32
     public let slotInfo: [SlotInfo]
     /// Each slot's probability in millionths, for exact weighted sums (WeightedSum).
@@ -25,7 +30,6 @@ public struct EvalContext {
     public let faults = ArithmeticFaults()
 
     public init(state: FunnelState, today: Int32) {
-        self.state = state
         self.today = today
         self.slotInfo = state.slotInfo()
         self.slotMillionths = slotInfo.map { WeightedSum.millionths($0.probability) }

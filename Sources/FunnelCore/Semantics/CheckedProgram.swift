@@ -27,7 +27,20 @@ public struct CheckedProgram: Sendable {
 public struct CheckedStatement: Sendable {
     public let statement: Statement
     /// The checked form of a query or `chart QUERY`.
-    public let query: CheckedQuery?
+    public var query: CheckedQuery? { checked?.query }
+    /// Boxed: a checked query is hundreds of bytes, and a script of 200,000 changes holds
+    /// one slot for it per statement while it runs.
+    private let checked: Box?
+
+    final class Box: Sendable {
+        let query: CheckedQuery
+        init(_ query: CheckedQuery) { self.query = query }
+    }
+
+    init(statement: Statement, query: CheckedQuery?) {
+        self.statement = statement
+        self.checked = query.map(Box.init)
+    }
 
     public var range: SourceRange { statement.range }
 }

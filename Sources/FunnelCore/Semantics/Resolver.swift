@@ -307,10 +307,13 @@ public struct Resolver {
     }
 
     func checkStage(_ name: Identifier, funnel: String?) throws {
-        let known: [String]
-        if let funnel, let f = catalog.funnels[funnel] { known = f.stages.map(\.name) } else { known = catalog.allStageNames }
-        guard !known.contains(name.text) else { return }
-        throw unknownStage(name.text, range: name.range, known: known, funnel: funnel)
+        // Every move of a script passes here: the list of known stages is made only for the error.
+        if let funnel, let f = catalog.funnels[funnel] {
+            if f.stage(named: name.text) != nil { return }
+            throw unknownStage(name.text, range: name.range, known: f.stages.map(\.name), funnel: funnel)
+        }
+        if catalog.funnelOrder.contains(where: { catalog.funnels[$0]?.stage(named: name.text) != nil }) { return }
+        throw unknownStage(name.text, range: name.range, known: catalog.allStageNames, funnel: funnel)
     }
 
     func unknownStage(_ name: String, range: SourceRange, known: [String], funnel: String?) -> Diagnostic {

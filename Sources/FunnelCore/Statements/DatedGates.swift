@@ -3,6 +3,9 @@
 /// holds only thanks to a fact recorded with a later date is refused, naming the fact.
 extension Interpreter {
     func checkGates(row r: Int, to target: StageDef, funnel: FunnelDef, on day: Int32, onExpr: Expr?, file: SourceFile) throws {
+        // Only an open stage's `exit when` makes a gate (Gates.evaluate): a funnel without one
+        // lets every move through, and reading the deal for it would cost a copy of the state.
+        if funnel.openStages.allSatisfy({ $0.exitWhen == nil }) { return }
         let dealID = state.deals.ids[r]
         let then = state.laterChanges(ofRow: r, after: day).isEmpty && !hasTaskDoneAfter(r, day) ? state : state.deal(row: r, asOf: day)
         let unmet = try Gates(state: then, today: day).unmet(row: r, to: target, funnel: funnel)

@@ -26,6 +26,8 @@ public final class Interpreter {
     public var reportedWaiting: [String: Int] = [:]
     /// Who is running funnel, for `submit forecast` without `by` (the host says; often $USER).
     public var user: String?
+    /// The messages of stage automation and rules, split once (StageAutomation.swift).
+    let messageTemplates = MessageTemplate.Cache()
 
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
@@ -116,13 +118,26 @@ public final class Interpreter {
         // deal's history shows it.
         let origin = given ?? (event.isDealChange || event.erases ? recordedAt : nil)
         if let origin { stored.payload.append((StoreEvent.originKey, .string(origin))) }
-        let before = stageChangeSubject(event).flatMap { state.row(of: $0) }.map { state.stageName(ofRow: $0) }
+        let before = stageChangeSubject(event).flatMap { row(of: $0) }.map { stageName(ofRow: $0) }
         try state.apply(event, on: day, origin: origin)
         pending.append(stored)
-        if let id = stageChangeSubject(event), let r = state.row(of: id) {
-            try stageChanged(row: r, from: before, to: state.stageName(ofRow: r), on: day)
+        if let id = stageChangeSubject(event), let r = row(of: id) {
+            try stageChanged(row: r, from: before, to: stageName(ofRow: r), on: day)
         }
     }
+
+    // MARK: - The state, read in place
+
+    /// A method of the state that calls out of what the optimiser can see (a lock, a
+    /// dictionary) is handed a copy of the whole state when called through the stored
+    /// property — a retain and a release of every column, several times per statement. An
+    /// inout access needs no copy. `body` must not touch the interpreter.
+    private func inPlace<R>(_ body: (inout FunnelState) throws -> R) rethrows -> R { try body(&state) }
+
+    func row(of id: String) -> Int? { inPlace { $0.row(of: id) } }
+    func funnel(ofRow r: Int) -> FunnelDef? { inPlace { $0.funnel(ofRow: r) } }
+    func funnelName(ofRow r: Int) -> String { inPlace { $0.funnelName(ofRow: r) } }
+    func stageName(ofRow r: Int) -> String { inPlace { $0.stageName(ofRow: r) } }
 
     /// `FILE:LINE` of the statement being executed, which the journal keeps with each change
     /// so a deal's history can say what recorded it.
@@ -299,7 +314,7 @@ public final class Interpreter {
 
     func existingDeal(_ e: Expr, file: SourceFile) throws -> Int {
         let id = recordID(e)
-        guard let r = state.row(of: id) else {
+        guard let r = row(of: id) else {
             if let gone = state.erasure.deletions(of: id).last(where: { $0.restoredOn == nil }) {
                 throw Diagnostic(.runtime, "R101", "no deal \"\(id)\": it was deleted on \(Calendar.format(gone.day)) (\(gone.reason))", file: file,
                                  range: e.range, help: "restore deal \"\(id)\" brings it back")
@@ -398,7 +413,7 @@ public final class Interpreter {
         guard !id.isEmpty else {
             throw Diagnostic(.runtime, "R105", "a deal id cannot be empty", file: file, range: idExpr.range)
         }
-        guard state.row(of: id) == nil else {
+        guard row(of: id) == nil else {
             throw Diagnostic(.runtime, "R106", "deal \"\(id)\" already exists", file: file, range: idExpr.range,
                              help: "change it with set deal \"\(id)\" ..., or choose another id")
         }
@@ -460,15 +475,15 @@ public final class Interpreter {
     func moveDeal(id: Expr, to: Identifier, force: String?, on: Expr?, file: SourceFile) throws {
         let r = try existingDeal(id, file: file)
         let dealID = state.deals.ids[r]
-        guard let funnel = state.funnel(ofRow: r) else {
-            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(state.funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
+        guard let funnel = funnel(ofRow: r) else {
+            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
         }
         guard let target = funnel.stage(named: to.text) else {
             throw Diagnostic(.name, "E202", "unknown stage '\(to.text)' in funnel '\(funnel.name)'", file: file, range: to.range,
                              help: Suggest.closest(to: to.text, in: funnel.stages.map(\.name)).map { "did you mean '\($0)'?" }
                                 ?? "the stages of \(funnel.name) are: " + funnel.stages.map(\.name).joined(separator: ", "))
         }
-        let currentName = state.stageName(ofRow: r)
+        let currentName = stageName(ofRow: r)
         let status = state.deals.status[r]
         if status != .open {
             throw Diagnostic(.runtime, "R111", "deal \"\(dealID)\" is \(status.name); reopen it before moving it", file: file, range: id.range,
@@ -501,8 +516,8 @@ public final class Interpreter {
             throw Diagnostic(.runtime, "R113", "deal \"\(dealID)\" is already \(status.name)", file: file, range: id.range,
                              help: "reopen deal \"\(dealID)\" first")
         }
-        guard let funnel = state.funnel(ofRow: r) else {
-            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(state.funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
+        guard let funnel = funnel(ofRow: r) else {
+            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
         }
         let kind: StageKind = won ? .won : .lost
         if let stage, funnel.stage(named: stage.text)?.kind != kind {
@@ -532,8 +547,8 @@ public final class Interpreter {
         guard state.deals.status[r] != .open else {
             throw Diagnostic(.runtime, "R114", "deal \"\(dealID)\" is open; only a won or lost deal can be reopened", file: file, range: id.range)
         }
-        guard let funnel = state.funnel(ofRow: r) else {
-            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(state.funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
+        guard let funnel = funnel(ofRow: r) else {
+            throw Diagnostic(.runtime, "R110", "deal \"\(dealID)\" is in funnel '\(funnelName(ofRow: r))', which no longer exists", file: file, range: id.range)
         }
         let stage: String
         if let to {
@@ -563,7 +578,7 @@ public final class Interpreter {
 
     func explainMove(id: Expr, to: Identifier, file: SourceFile) throws -> String {
         let r = try existingDeal(id, file: file)
-        guard let funnel = state.funnel(ofRow: r), let target = funnel.stage(named: to.text) else {
+        guard let funnel = funnel(ofRow: r), let target = funnel.stage(named: to.text) else {
             throw Diagnostic(.name, "E202", "unknown stage '\(to.text)' for deal \"\(recordID(id))\"", file: file, range: to.range)
         }
         return try Gates(state: state, today: today).explain(row: r, to: target, funnel: funnel)

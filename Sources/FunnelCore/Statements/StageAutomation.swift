@@ -12,11 +12,14 @@ struct AutomationBatch {
     private var nextNotification: Int
     private(set) var taskCount = 0
     private(set) var notificationCount = 0
+    /// The interpreter's messages, split once.
+    let templates: MessageTemplate.Cache
 
     /// `numbering`: the state whose tasks and notifications the new ones are numbered after,
     /// when `state` is a past day's (`check rules` with today before the last change).
-    init(state: FunnelState, day: Int32, numbering: FunnelState? = nil) {
+    init(state: FunnelState, day: Int32, numbering: FunnelState? = nil, templates: MessageTemplate.Cache) {
         self.ctx = EvalContext(state: state, today: day)
+        self.templates = templates
         nextTask = (numbering ?? state).tasks.nextID
         nextNotification = (numbering ?? state).notifications.nextID
     }
@@ -26,9 +29,9 @@ struct AutomationBatch {
         // A due date past the last day a date can be written is due on that day instead: the
         // task must be storable, and it is no less overdue-proof for it.
         let due = spec.due.map { min(day + Int32($0.days), Calendar.lastDay) }
-        let title = Self.fill(spec.title, row: r, ctx: ctx, file: file)
+        let title = fill(spec.title, row: r, file: file)
         // A role from a placeholder ("{owner}") that is empty for this deal is no role.
-        let role = spec.role.map { Self.fill($0, row: r, ctx: ctx, file: file) }.flatMap { $0.isEmpty ? nil : $0 }
+        let role = spec.role.map { fill($0, row: r, file: file) }.flatMap { $0.isEmpty ? nil : $0 }
         events.append(.taskCreated(TaskRecord(id: nextTask, deal: state.deals.ids[r], stage: stage, title: title,
                                               role: role, due: due, origin: origin, rule: rule, visit: visit)))
         nextTask += 1
@@ -37,9 +40,9 @@ struct AutomationBatch {
 
     /// `visit` is set for time-based rules only: it makes the firing once per stage visit.
     mutating func notify(role: String, message: String, row r: Int, stage: String, label: String, visit: Int32?, file: SourceFile) {
-        let text = Self.fill(message, row: r, ctx: ctx, file: file)
+        let text = fill(message, row: r, file: file)
         events.append(.notified(NotificationRecord(id: nextNotification, deal: state.deals.ids[r], rule: label,
-                                                   role: Self.fill(role, row: r, ctx: ctx, file: file),
+                                                   role: fill(role, row: r, file: file),
                                                    message: text, stage: stage, visit: visit)))
         nextNotification += 1
         notificationCount += 1
@@ -57,10 +60,13 @@ struct AutomationBatch {
     }
 
     /// `{field}` replaced by the deal's value, written plainly (MessageTemplate.plain).
-    static func fill(_ message: String, row r: Int, ctx: EvalContext, file: SourceFile) -> String {
+    func fill(_ message: String, row r: Int, file: SourceFile) -> String {
+        let pieces = templates.pieces(message)
+        if case .text(let plain)? = pieces.first, pieces.count == 1 { return plain }
+        if pieces.isEmpty { return "" }
         let compiler = ExprCompiler(context: ctx, file: file)
         let catalog = ctx.state.catalog
-        return MessageTemplate.fill(message) { name in
+        return MessageTemplate.fill(pieces) { name in
             guard BuiltinFields.type(of: name) != nil || catalog.fields[name] != nil else { return nil }
             let percent = BuiltinFields.type(of: name) == .percent || catalog.fields[name]?.type == .percent
             return MessageTemplate.plain(compiler.field(name)(r), percent: percent)
@@ -110,7 +116,7 @@ extension Interpreter {
     }
 
     func stageAutomationEvents(row r: Int, from: String?, to: String, on day: Int32) throws -> [DomainEvent] {
-        guard let funnel = state.funnel(ofRow: r) else { return [] }
+        guard let funnel = funnel(ofRow: r) else { return [] }
         let catalog = state.catalog
         let left = from.flatMap { funnel.stage(named: $0) }
         let entered = funnel.stage(named: to)
@@ -119,7 +125,7 @@ extension Interpreter {
         // Imports pass here for every row: a change nothing listens to costs only this check.
         if (left?.onExit.isEmpty ?? true), (entered?.tasks.isEmpty ?? true), (entered?.onEnter.isEmpty ?? true),
            exitRules.isEmpty, enterRules.isEmpty { return [] }
-        var batch = AutomationBatch(state: state, day: day)
+        var batch = AutomationBatch(state: state, day: day, templates: messageTemplates)
         let declaration = funnel.source ?? SourceFile(name: "<funnel \(funnel.name)>", text: "")
         func applies(_ rule: RuleDef) throws -> Bool {
             guard let filter = rule.filter else { return true }

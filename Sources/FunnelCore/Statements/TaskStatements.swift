@@ -85,7 +85,7 @@ extension Interpreter {
     /// A deal won or lost has no work left: its open tasks are closed with it, on the day it
     /// closed, as an event (they stay listed, with status `closed`).
     func closeTasksOfClosedDeal(row r: Int, stage: String, on day: Int32) throws {
-        guard let kind = state.funnel(ofRow: r)?.stage(named: stage)?.kind, kind != .open else { return }
+        guard let kind = funnel(ofRow: r)?.stage(named: stage)?.kind, kind != .open else { return }
         let t = state.tasks
         let open = (t.byDeal[Int32(r)] ?? []).map(Int.init).filter { t.status[$0] == .open }
         guard !open.isEmpty else { return }

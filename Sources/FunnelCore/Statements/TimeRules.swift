@@ -99,7 +99,7 @@ extension Interpreter {
         // A backfill runs `check rules` with today set to a past day: the rules then see the
         // deals open on that day, as they stood on it, so alerts fire when they would have.
         let view = try stateOnToday()
-        var batch = AutomationBatch(state: view, day: today, numbering: state)
+        var batch = AutomationBatch(state: view, day: today, numbering: state, templates: messageTemplates)
         var warnings: [Diagnostic] = []
         let deals = view.deals
         let open = (0..<deals.count).filter { deals.status[$0] == .open }

@@ -304,7 +304,10 @@ public final class FileStore: Store {
         var written: [StoreEvent] = []
         written.reserveCapacity(runs.reduce(0) { $0 + $1.count })
         var out: [UInt8] = []
-        out.reserveCapacity(written.capacity * 160 + 48 * runs.count)
+        // Generously: a line of a script's change with its origin is about 200-300 bytes, and
+        // growing a buffer of a large run copies it (the old and the new one both resident);
+        // what is reserved and never written is never touched, so it takes no memory.
+        out.reserveCapacity(written.capacity * 512 + 48 * runs.count)
         if !terminated { out.append(0x0A) }
         var seq = lastSeq
         for run in runs {

@@ -256,7 +256,10 @@ public enum ImportKind: Equatable, Sendable {
 
 public enum ExportKind: String, CaseIterable, Sendable { case deals, history, leads, tasks, notifications }
 
-public enum StatementKind: Equatable, Sendable {
+/// Indirect, so a statement is a reference and a range: kept inline, every statement of a
+/// script took the size of the largest kind (a query's), and a script's statements are all
+/// held while it runs.
+public indirect enum StatementKind: Equatable, Sendable {
     case field(FieldDecl)
     case funnel(FunnelDecl)
     case rule(RuleDecl)

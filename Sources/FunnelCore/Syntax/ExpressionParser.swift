@@ -7,7 +7,33 @@ extension Parser {
 
     /// expr := or-expr
     public mutating func parseExpression() throws -> Expr {
-        try parseOr(depth: 0).expr
+        if let literal = standaloneLiteral() { return literal }
+        return try parseOr(depth: 0).expr
+    }
+
+    /// A literal that nothing after it can continue — the next token is `,`, `}`, `)`, `;`,
+    /// a newline, the end or `on` (none an operator, nor a unit after a number) — as the
+    /// descent through every level of precedence would give it. Most values in a script are
+    /// such, and the descent reads the next token at each of its eight levels.
+    mutating func standaloneLiteral() -> Expr? {
+        let t = current
+        let kind: ExprKind
+        switch t.kind {
+        case .string(let s): kind = .string(s)
+        case .number(let n): kind = .number(n)
+        case .amount(let m): kind = .amount(m)
+        case .percent(let p): kind = .percent(p)
+        case .date(let d): kind = .date(d)
+        default: return nil
+        }
+        let next = token(at: 1)
+        switch next.kind {
+        case .symbol(","), .symbol("}"), .symbol(")"), .symbol(";"), .newline, .eof: break
+        case .word where next.isKeyword("on"): break
+        default: return nil
+        }
+        advance()
+        return Expr(kind, t.range)
     }
 
     /// An expression and its tree's height. Every later stage (the resolver, the compiler,

@@ -243,32 +243,40 @@ public struct Lexer {
     mutating func lexSymbol() {
         let start = pos
         let b = bytes[pos]
-        let two = peek(1).map { String(decoding: [b, $0], as: UTF8.self) }
-        if let two, ["<=", ">=", "!=", "<>", "=="].contains(two) {
+        // Compared as bytes: a symbol is lexed for every comma and brace of a script.
+        let two: String? = switch (b, peek(1)) {
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")?): "<="
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")?): ">="
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")?), (UInt8(ascii: "<"), UInt8(ascii: ">")?): "!="
+        case (UInt8(ascii: "="), UInt8(ascii: "=")?): "="
+        default: nil
+        }
+        if let two {
             pos += 2
-            add(.symbol(two == "<>" ? "!=" : two == "==" ? "=" : two), start, pos)
+            add(.symbol(two), start, pos)
             return
         }
-        let c = Character(Unicode.Scalar(b))
-        switch c {
-        case "{", "(", "[":
+        switch b {
+        case UInt8(ascii: "{"), UInt8(ascii: "("), UInt8(ascii: "["):
             brackets.append(b)
-        case "}", ")", "]":
-            let open: UInt8 = c == "}" ? 123 : c == ")" ? 40 : 91
+        case UInt8(ascii: "}"), UInt8(ascii: ")"), UInt8(ascii: "]"):
+            let open: UInt8 = b == UInt8(ascii: "}") ? 123 : b == UInt8(ascii: ")") ? 40 : 91
             if let i = brackets.lastIndex(of: open) { brackets.removeSubrange(i...) }
-        case ",", ";", ":", "=", "<", ">", "+", "-", "*", "/":
+        case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "<"), UInt8(ascii: ">"),
+             UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "/"):
             break
-        case "$" where isDigit(peek(1)):
+        case UInt8(ascii: "$") where isDigit(peek(1)):
             currencySign(1)
             return
         default:
+            let c = Character(Unicode.Scalar(b))
             error("E002", "unexpected character '\(c == "\0" ? "\\0" : String(c))'", pos, pos + 1,
                   help: c == "'" ? "strings are written in double quotes: \"...\"" : nil)
             pos += 1
             return
         }
         pos += 1
-        add(.symbol(String(c)), start, pos)
+        add(.symbol(String(Unicode.Scalar(b))), start, pos)
     }
 
     /// `"..."` with `\"`, `\\`, `\n`, `\t`, `\u{4E2D}`; a string cannot span lines.

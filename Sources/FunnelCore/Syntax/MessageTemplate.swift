@@ -8,6 +8,9 @@ public enum MessageTemplate {
     }
 
     public static func pieces(_ message: String) -> [Piece] {
+        // Without a `{` byte there is no placeholder: the message is one piece of text, as
+        // the walk below would give, without walking it character by character.
+        if !message.utf8.contains(UInt8(ascii: "{")) { return message.isEmpty ? [] : [.text(message)] }
         var out: [Piece] = []
         var text = ""
         var i = message.startIndex
@@ -41,12 +44,34 @@ public enum MessageTemplate {
     /// The message with every placeholder replaced; `value` returns nil for a name it does
     /// not know, which is then kept as written.
     public static func fill(_ message: String, value: (String) -> String?) -> String {
-        pieces(message).map { p in
+        fill(pieces(message), value: value)
+    }
+
+    /// The same for a message already split (`Cache`).
+    public static func fill(_ pieces: [Piece], value: (String) -> String?) -> String {
+        pieces.map { p in
             switch p {
             case .text(let t): return t
             case .field(let n): return value(n) ?? "{\(n)}"
             }
         }.joined()
+    }
+
+    /// Messages split once and kept: the same few messages of a funnel's stages and rules
+    /// are filled for every stage change of a script. One per interpreter (it is not locked).
+    public final class Cache {
+        private var split: [String: [Piece]] = [:]
+        /// Messages come from declarations, so few; a bound keeps a pathological catalog small.
+        static let limit = 1024
+        public init() {}
+
+        public func pieces(_ message: String) -> [Piece] {
+            if let known = split[message] { return known }
+            let made = MessageTemplate.pieces(message)
+            if split.count >= Self.limit { split.removeAll() }
+            split[message] = made
+            return made
+        }
     }
 
     /// A value as a message shows it: plainly, as a person would type it — amounts without

@@ -29,7 +29,18 @@ public struct Token: Equatable, Sendable {
 
     /// The word lowercased, for keyword matching; nil for other kinds.
     public var keyword: String? { if case .word(let w) = kind { return w.lowercased() } else { return nil } }
-    public func isKeyword(_ k: String) -> Bool { keyword == k }
+    /// `keyword == k` without making the lowercased word: the parser asks this many times per
+    /// token. `k` is a keyword as the grammar spells it (lowercase).
+    public func isKeyword(_ k: String) -> Bool {
+        guard case .word(let w) = kind else { return false }
+        let word = w.utf8
+        // Lowercasing other text can change its length (the Kelvin sign is "k"): that goes
+        // the long way.
+        guard word.allSatisfy({ $0 < 0x80 }) else { return w.lowercased() == k }
+        let keyword = k.utf8
+        guard word.count == keyword.count else { return false }
+        return zip(word, keyword).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b }
+    }
     public func isSymbol(_ s: String) -> Bool { kind == .symbol(s) }
     public var isNewline: Bool { kind == .newline }
     public var isEOF: Bool { kind == .eof }
