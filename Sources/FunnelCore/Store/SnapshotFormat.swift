@@ -476,23 +476,33 @@ public struct SnapshotSectionReader {
 
     /// A text column as `strings` wrote it, its texts kept as bytes until read (TextColumn).
     public mutating func texts() throws -> TextColumn {
-        let offsets = try column(UInt64.self)
-        let blob = try column(UInt8.self)
-        guard let first = offsets.first, first == 0, offsets.last == UInt64(blob.count), blob.count <= Int(UInt32.max) else {
-            throw problem("a text column does not add up")
-        }
-        var ordered = true
-        let ends = [UInt32](unsafeUninitializedCapacity: offsets.count - 1) { dst, initialized in
-            var previous: UInt64 = 0
-            for i in 1..<offsets.count {
-                let o = offsets[i]
-                ordered = ordered && o >= previous
-                previous = o
-                dst[i - 1] = UInt32(truncatingIfNeeded: o)
+        // The offsets are read straight into the 32-bit ends, block by block behind the
+        // checksum, without a 64-bit copy of them first (a million ids: 8 MB less to fill).
+        let n = try count()
+        guard n >= 1, n <= (body.count - at) / 8, let base = body.baseAddress else { throw problem("a text column does not add up") }
+        let start = at
+        func offset(_ i: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self)) }
+        var ordered = offset(0) == 0
+        var previous: UInt64 = 0
+        let ends = [UInt32](unsafeUninitializedCapacity: n - 1) { dst, initialized in
+            var i = 1
+            while i < n {
+                let blockEnd = min(n, i + Self.copyBlock / 8)
+                check?.sum.advance(to: start + 8 * blockEnd)
+                while i < blockEnd {
+                    let o = offset(i)
+                    ordered = ordered && o >= previous
+                    previous = o
+                    dst[i - 1] = UInt32(truncatingIfNeeded: o)
+                    i += 1
+                }
             }
-            initialized = offsets.count - 1
+            initialized = n - 1
         }
-        guard ordered else { throw problem("a text column does not add up") }
+        at += 8 * n
+        if let releasePages { releasePages(UnsafeRawBufferPointer(rebasing: body[start..<at])) }
+        let blob = try column(UInt8.self)
+        guard ordered, previous == UInt64(blob.count), blob.count <= Int(UInt32.max) else { throw problem("a text column does not add up") }
         return TextColumn(packed: PackedTexts(ends: ends, bytes: blob))
     }
 
