@@ -96,4 +96,28 @@ struct TextColumnTests {
         #expect(small.code(of: "Won") == nil)
         #expect(small.code(of: "Sales") == 0)
     }
+
+    @Test func dealIDsAreFoundAndAddedWithoutBuildingTheIndexAndCopiesKeepTheirOwn() throws {
+        var table = DealTable()
+        table.setIDs(try Self.packed(["D-1", "D-2", "D-3"]))
+        for _ in 0..<3 { table.funnel.append(0); table.stageSlot.append(0); table.status.append(.open) }
+        let before = table
+        // A new deal while the index is not built: the copy made before does not see it.
+        #expect(table.row(of: "D-2") == 1)
+        let r = table.appendRow(id: "D-4")
+        #expect(r == 3)
+        #expect(table.row(of: "D-4") == 3)
+        #expect(before.row(of: "D-4") == nil)
+        #expect(before.count == 3)
+        // Past the scans the index is built, from this table's own ids, and agrees.
+        for _ in 0..<DealTable.scansBeforeIndexing { _ = table.row(of: "D-1") }
+        #expect(table.row(of: "D-4") == 3)
+        #expect(table.row(of: "D-3") == 2)
+        #expect(table.row(of: "nobody") == nil)
+        #expect(table.appendRow(id: "D-5") == 4)
+        #expect(table.row(of: "D-5") == 4)
+        for _ in 0..<DealTable.scansBeforeIndexing { _ = before.row(of: "D-1") }
+        #expect(before.row(of: "D-4") == nil)
+        #expect(before.row(of: "D-3") == 2)
+    }
 }

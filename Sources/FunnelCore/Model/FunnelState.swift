@@ -89,7 +89,7 @@ public struct FunnelState: Sendable {
 
     public init() {}
 
-    public func row(of id: String) -> Int? { deals.rowOfID[id].map(Int.init) }
+    public func row(of id: String) -> Int? { deals.row(of: id).map(Int.init) }
 
     public func funnelName(ofRow r: Int) -> String { pool[deals.funnel[r]] }
     public func stageName(ofRow r: Int) -> String { pool[slots.stage[Int(deals.stageSlot[r])]] }
@@ -205,7 +205,7 @@ public struct FunnelState: Sendable {
             try applyDeclaration(what: what, name: name, source: source)
             declarations.append(event)
         case let .dealCreated(id, funnel, stage, fields):
-            guard deals.rowOfID[id] == nil else { throw replayError("deal \"\(id)\" is created twice") }
+            guard deals.row(of: id) == nil else { throw replayError("deal \"\(id)\" is created twice") }
             let r = deals.appendRow(id: id)
             noteCreated(day: day)
             let f = pool.intern(funnel)

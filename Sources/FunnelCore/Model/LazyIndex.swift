@@ -45,6 +45,20 @@ final class LazyIndex<Key: Hashable>: @unchecked Sendable {
     /// no copy shares is on no other thread, and this is asked for every string interned.
     var isBuiltAndOwned: Bool { built }
 
+    /// Lookups answered by a scan so far (`mayScan`).
+    private var scans = 0
+
+    /// Whether one more lookup may scan the keys instead of building the index: the first
+    /// `limit` of an index not built. A statement on a store of a million deals looks up one
+    /// or two ids; building the index for them hashed a million strings (half a second).
+    func mayScan(limit: Int) -> Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard !built, scans < limit else { return false }
+        scans += 1
+        return true
+    }
+
     /// The index if it is built, without building it.
     var ifBuilt: [Key: Int32]? {
         pthread_mutex_lock(mutex)
