@@ -15,6 +15,19 @@ func directoryNeedsNoSetup(_ path: String, _ command: String) -> ExitCode {
                     help: "a directory store is created by its first change; give a postgres:// URL with --store"))
 }
 
+/// `init` (creating the tables) and `migrate` (upgrading them): a team store's schema
+/// installed, and what was done said.
+private func installSchema(_ options: GlobalOptions, command: String, creating: Bool) throws {
+    guard case .postgres(let url) = options.storeAddress else { throw directoryNeedsNoSetup(options.storePath, command) }
+    do {
+        let outcome = try PostgresSchema.install(url: url, creating: creating)
+        OutputSink.standardOutput.line(PostgresSchema.describe(outcome, at: options.storeAddress.display))
+        OutputSink.standardOutput.flush()
+    } catch let d as Diagnostic {
+        throw fail(d)
+    }
+}
+
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a team store's tables in a PostgreSQL database (--store postgres://...).",
@@ -22,16 +35,7 @@ struct Init: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    mutating func run() throws {
-        guard case .postgres(let url) = options.storeAddress else { throw directoryNeedsNoSetup(options.storePath, "init") }
-        do {
-            let outcome = try PostgresSchema.install(url: url, creating: true)
-            OutputSink.standardOutput.line(PostgresSchema.describe(outcome, at: options.storeAddress.display))
-            OutputSink.standardOutput.flush()
-        } catch let d as Diagnostic {
-            throw fail(d)
-        }
-    }
+    mutating func run() throws { try installSchema(options, command: "init", creating: true) }
 }
 
 struct Migrate: ParsableCommand {
@@ -40,16 +44,7 @@ struct Migrate: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    mutating func run() throws {
-        guard case .postgres(let url) = options.storeAddress else { throw directoryNeedsNoSetup(options.storePath, "migrate") }
-        do {
-            let outcome = try PostgresSchema.install(url: url, creating: false)
-            OutputSink.standardOutput.line(PostgresSchema.describe(outcome, at: options.storeAddress.display))
-            OutputSink.standardOutput.flush()
-        } catch let d as Diagnostic {
-            throw fail(d)
-        }
-    }
+    mutating func run() throws { try installSchema(options, command: "migrate", creating: false) }
 }
 
 struct Copy: ParsableCommand {
