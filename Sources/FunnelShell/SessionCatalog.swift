@@ -21,7 +21,7 @@ struct SessionCatalog: CompletionCatalog {
     /// their pooled column, declared ones their values.
     func values(of field: String) -> [String] {
         let d = state.deals
-        let pooled: [Int32]?
+        let pooled: Column<Int32>?
         switch field {
         case "owner": pooled = d.owner
         case "team": pooled = d.team

@@ -210,17 +210,17 @@ struct SnapshotFileTests {
 /// The codec's shared routines: a run of Int32 columns comes back as written, a column shorter
 /// than the first is refused, and a status byte outside its list is named.
 @Test func snapshotColumnRoutinesRoundTripAndRefuse() throws {
-    var h = StageHistory()
-    h.deal = [0, 1]; h.day = [10, 11]; h.stage = [3, 4]; h.fromStage = [-1, 3]; h.forcedReason = [-1, -1]; h.origin = [5, 5]; h.order = [1, 2]
+    var t = TaskTable()
+    t.id = [1, 2]; t.deal = [0, 1]; t.stage = [3, 4]; t.title = [5, 6]; t.role = [-1, 7]; t.due = [10, 11]
+    t.created = [9, 9]; t.completed = [-1, 12]; t.rule = [-1, -1]; t.visit = [1, 2]
     var w = SnapshotSectionWriter()
-    SnapshotCodec.int32Columns(h, SnapshotCodec.historyColumns, into: &w)
+    SnapshotCodec.int32Columns(t, SnapshotCodec.taskColumns, into: &w)
     #expect(SnapshotCodec.codes([TaskStatus.done, .closed, .open], SnapshotCodec.taskStatusCodes, into: &w))
     try w.bytes.withUnsafeBytes { raw in
-        var r = SnapshotSectionReader(raw, tag: "hist")
-        var back = StageHistory()
-        #expect(try SnapshotCodec.int32Columns(&back, SnapshotCodec.historyColumns, count: nil, from: &r) == 2)
-        #expect(back.deal == h.deal && back.day == h.day && back.stage == h.stage && back.fromStage == h.fromStage)
-        #expect(back.forcedReason == h.forcedReason && back.origin == h.origin && back.order == h.order)
+        var r = SnapshotSectionReader(raw, tag: "task")
+        var back = TaskTable()
+        #expect(try SnapshotCodec.int32Columns(&back, SnapshotCodec.taskColumns, count: nil, from: &r) == 2)
+        for c in SnapshotCodec.taskColumns { #expect(back[keyPath: c] == t[keyPath: c]) }
         #expect(try SnapshotCodec.codes(&r, count: 3, SnapshotCodec.taskStatusCodes, "a task status") == [.done, .closed, .open])
         try r.expectEnd()
     }
@@ -239,9 +239,9 @@ struct SnapshotFileTests {
     short.column([Int32(3)])
     short.bytes.withUnsafeBytes { raw in
         var r = SnapshotSectionReader(raw, tag: "note")
-        var t = StageHistory()
+        var t = TaskTable()
         #expect(throws: SnapshotProblem("section note: a column has 1 values for 2 rows")) {
-            _ = try SnapshotCodec.int32Columns(&t, [\StageHistory.deal, \StageHistory.day], count: nil, from: &r)
+            _ = try SnapshotCodec.int32Columns(&t, [\TaskTable.id, \TaskTable.deal], count: nil, from: &r)
         }
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import FunnelCore
 
-/// Opening a snapshot copies the columns it keeps out of the file's mapping and gives the
-/// mapping's pages back as it goes (MappedSnapshot.release), so the process holds the
-/// columns once, not twice — and still reads every byte right.
+/// Opening a snapshot copies the parts it keeps out of the file's mapping and gives the
+/// mapping's pages back as it goes (MappedSnapshot.release), so the process holds them
+/// once, not twice; deal columns are read where they lie, and only when first used.
 struct SnapshotPagesTests {
     /// Resident kilobytes of the mapping that starts at `base`, from /proc/self/smaps.
     static func residentKB(ofMappingAt base: UnsafeRawPointer) -> Int? {
@@ -39,7 +39,15 @@ struct SnapshotPagesTests {
         return s
     }
 
-    @Test func decodingFromTheMappingGivesItsPagesBackAndTheSameState() throws {
+    /// Counts the replays a decoding asks for, and gives `state` for each.
+    final class Replays: @unchecked Sendable {
+        let state: FunnelState
+        var count = 0
+        init(_ state: FunnelState) { self.state = state }
+        func replayed() -> FunnelState { count += 1; return state }
+    }
+
+    @Test func columnsAreReadInPlaceOnlyWhenUsedAndCopiedPagesAreGivenBack() throws {
         let state = try Self.bigState(deals: 60_000)
         guard let bytes = SnapshotCodec.encode(state, header: SnapshotFileTests.header) else { Issue.record("no snapshot form"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pages-\(UUID().uuidString)")
@@ -51,22 +59,64 @@ struct SnapshotPagesTests {
         #expect(fd >= 0)
         let file = SnapshotFile(fd: fd, path: path)
         guard let mapped = file.map(), let base = mapped.bytes.baseAddress else { Issue.record("cannot map"); return }
+        let replays = Replays(state)
         let decoded = try withExtendedLifetime(mapped) { () -> FunnelState in
             let reader = try SnapshotFileReader(mapped.bytes, mapping: mapped)
-            return try SnapshotCodec.decode(reader)
+            return try SnapshotCodec.decode(reader, replayed: { replays.replayed() })
         }
+        // Opening copied the ids and the pool and gave their pages back; no deal column is read.
+        let fileKB = bytes.count / 1024
+        #expect(fileKB > 4000)
+        #expect(decoded.deals.team.isUnread && decoded.deals.amount.isUnread && decoded.deals.probability.isUnread)
+        // The system maps a file's pages a block at a time (up to a whole large folio), so
+        // some of the columns' pages next to the copied sections are resident too.
+        let before = try #require(Self.residentKB(ofMappingAt: base))
+        #expect(before < fileKB / 2, "resident \(before) kB of a \(fileKB) kB mapping")
         #expect(Array(decoded.deals.ids) == Array(state.deals.ids))
+        #expect(Array(decoded.pool.strings) == Array(state.pool.strings))
+
+        // The first read maps that one column, checked, and reads it where it lies.
+        #expect(decoded.deals.team == state.deals.team)
+        #expect(decoded.deals.team.isMapped && !decoded.deals.team.isUnread && decoded.deals.name.isUnread)
+
         #expect(decoded.deals.amount == state.deals.amount)
         #expect(decoded.deals.name == state.deals.name)
-        #expect(decoded.deals.team == state.deals.team)
         #expect(decoded.deals.created == state.deals.created)
-        #expect(Array(decoded.pool.strings) == Array(state.pool.strings))
-        // Of a file of several MiB, what stays resident is the pages shared with small
-        // sections and column edges.
-        let fileKB = bytes.count / 1024
-        let resident = try #require(Self.residentKB(ofMappingAt: base))
-        #expect(fileKB > 4000)
-        #expect(resident < fileKB / 8, "resident \(resident) kB of a \(fileKB) kB mapping")
+        #expect(decoded.deals.probability.count == 60_001 && decoded.deals.probability.allSatisfy(\.isNaN))
+        #expect(replays.count == 0)
+
+        // A change gives the copy values of its own; the file and the decoded state keep theirs.
+        var changed = decoded
+        changed.deals.team[0] = Empty.text
+        #expect(!changed.deals.team.isMapped && changed.deals.team[0] == Empty.text)
+        #expect(decoded.deals.team.isMapped && decoded.deals.team == state.deals.team)
+    }
+
+    @Test func aDamagedColumnComesFromTheReplayWhenFirstReadAndTheOthersFromTheFile() throws {
+        let state = try Self.bigState(deals: 2_000)
+        guard var bytes = SnapshotCodec.encode(state, header: SnapshotFileTests.header) else { Issue.record("no snapshot form"); return }
+        let file = try SnapshotFileReader(bytes.withUnsafeBytes { UnsafeRawBufferPointer($0) })
+        #expect(file.damage(of: "dtea") == nil)
+        // Flip a byte in the middle of the team column's section.
+        let teams = try #require(try SnapshotFileReader(bytes.withUnsafeBytes { UnsafeRawBufferPointer($0) }).columnInPlace("dtea", count: 2_001, as: Int32.self))
+        let at = bytes.withUnsafeBytes { UnsafeRawPointer(teams.baseAddress!) - $0.baseAddress! } + 4_000
+        bytes[at] ^= 0x40
+        let replays = Replays(state)
+        try bytes.withUnsafeBytes { raw in
+            let reader = try SnapshotFileReader(UnsafeRawBufferPointer(raw))
+            let damage = try #require(reader.damage(of: "dtea"))
+            #expect(damage.description.hasPrefix("section dtea (bytes ") && damage.description.hasSuffix(") fails its checksum"))
+            // Read now, the damage is a problem, and the caller rebuilds.
+            #expect(throws: damage) { try SnapshotCodec.decode(reader) }
+            // Read on first use, the team column comes from the replay, the others from the file.
+            let decoded = try SnapshotCodec.decode(reader, replayed: { replays.replayed() })
+            #expect(replays.count == 0)
+            #expect(decoded.deals.name == state.deals.name)
+            #expect(replays.count == 0)
+            #expect(decoded.deals.team == state.deals.team)
+            #expect(replays.count == 1 && !decoded.deals.team.isMapped)
+            #expect(decoded.deals.amount == state.deals.amount && replays.count == 1)
+        }
     }
 
     @Test func theChecksumTakenAsTheBytesAreReadIsTheChecksumOfThemAll() {

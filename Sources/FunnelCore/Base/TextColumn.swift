@@ -69,6 +69,18 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable, Expressib
         return TextColumn(packed: PackedTexts(ends: ends, bytes: bytes))
     }
 
+    /// Every text packed, as the ends and bytes of `PackedTexts`; nil past 4 GiB of text.
+    public func packedArrays() -> (ends: [UInt32], bytes: [UInt8])? {
+        var ends = packed.ends.array, bytes = packed.bytes.array
+        ends.reserveCapacity(count)
+        for var s in added {
+            s.withUTF8 { bytes.append(contentsOf: $0) }
+            guard bytes.count <= Int(UInt32.max) else { return nil }
+            ends.append(UInt32(bytes.count))
+        }
+        return (ends, bytes)
+    }
+
     /// The packed texts and those added after them, for writing the column out.
     public var parts: (packed: PackedTexts, added: [String]) { (packed, added) }
 
@@ -76,15 +88,21 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable, Expressib
 }
 
 /// Texts as one byte run and their end offsets, immutable once made, so copies of a column
-/// share them.
+/// share them. Either may be a snapshot's, read in place on first use (Column.swift): the
+/// deal ids are, so a query that shows no id never reads them.
 public final class PackedTexts: Sendable {
     /// `ends[i]` is where text `i` ends in `bytes`; it starts where text `i - 1` ends.
-    public let ends: [UInt32]
-    public let bytes: [UInt8]
+    public let ends: Column<UInt32>
+    public let bytes: Column<UInt8>
 
     public static let none = PackedTexts(ends: [], bytes: [])
 
     public init(ends: [UInt32], bytes: [UInt8]) {
+        self.ends = Column(ends)
+        self.bytes = Column(bytes)
+    }
+
+    public init(ends: Column<UInt32>, bytes: Column<UInt8>) {
         self.ends = ends
         self.bytes = bytes
     }

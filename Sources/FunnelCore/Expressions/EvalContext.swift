@@ -14,16 +14,16 @@ public struct EvalContext {
     /// `team` (the deal's own, else its owner's on the day that counts) and `manager` (the
     /// owner's), as pool codes per deal; without people, `team` is the deal's own column.
     /// Worked out on first use: most statements never read them.
-    public var teams: [Int32] { derived.teams }
-    public var managers: [Int32]? { derived.managers }
+    public var teams: Column<Int32> { derived.teams }
+    public var managers: Column<Int32>? { derived.managers }
     private let derived: DerivedColumns
 
     final class DerivedColumns {
         let state: FunnelState
         let today: Int32
         init(state: FunnelState, today: Int32) { self.state = state; self.today = today }
-        lazy var teams: [Int32] = state.teamColumn(on: today)
-        lazy var managers: [Int32]? = state.people.isEmpty ? nil : state.managerColumn(on: today)
+        lazy var teams: Column<Int32> = state.teamColumn(on: today)
+        lazy var managers: Column<Int32>? = state.people.isEmpty ? nil : state.managerColumn(on: today)
     }
 
     /// Where a money result of this statement's expressions first left the range.

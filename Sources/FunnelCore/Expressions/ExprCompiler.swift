@@ -125,7 +125,7 @@ public struct ExprCompiler {
         return op == .eq ? { column[$0] == code } : { column[$0] != code }
     }
 
-    func textColumn(_ name: String) -> [Int32]? {
+    func textColumn(_ name: String) -> Column<Int32>? {
         switch name {
         case "name": return deals.name
         case "owner": return deals.owner
@@ -266,8 +266,8 @@ public struct ExprCompiler {
     /// A deal field as a value.
     func field(_ n: String) -> Eval {
         let d = deals, p = pool, c = ctx
-        func text(_ col: [Int32]) -> Eval { { r in col[r] == Empty.text ? .null : .text(p[col[r]]) } }
-        func date(_ col: [Int32]) -> Eval { { r in col[r] == Empty.date ? .null : .date(col[r]) } }
+        func text(_ col: Column<Int32>) -> Eval { { r in col[r] == Empty.text ? .null : .text(p[col[r]]) } }
+        func date(_ col: Column<Int32>) -> Eval { { r in col[r] == Empty.date ? .null : .date(col[r]) } }
         switch n {
         case "id": return { r in .text(d.ids[r]) }
         case "name": return text(d.name)

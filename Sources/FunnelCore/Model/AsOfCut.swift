@@ -383,7 +383,8 @@ struct AsOfCut {
 extension DealTable {
     /// The table of rows `rows` (in that order), every column gathered by row.
     func gathered(_ rows: [Int32]) -> DealTable {
-        func pick<T>(_ column: [T]) -> [T] { rows.map { column[Int($0)] } }
+        func pick<C: RandomAccessCollection>(_ column: C) -> [C.Element] where C.Index == Int { rows.map { column[Int($0)] } }
+        func pick<T>(_ column: Column<T>) -> Column<T> { Column(rows.map { column[Int($0)] }) }
         var t = DealTable()
         t.setIDs(ids.gathered(rows))
         t.funnel = pick(funnel); t.stageSlot = pick(stageSlot); t.status = pick(status)

@@ -7,29 +7,29 @@ public struct DealTable: Sendable {
     private var idIndex = LazyIndex<String>([:])
     public var rowOfID: [String: Int32] { idIndex.table(keys: { ids }) }
     /// Funnel name as a pool code.
-    public var funnel: [Int32] = []
+    public var funnel = Column<Int32>()
     /// Current stage as a `StageSlots` index (funnel and stage name); positions and
     /// probabilities come from the funnel definition through `SlotInfo`, so a redeclared
     /// funnel reorders its deals without rewriting them.
-    public var stageSlot: [Int32] = []
+    public var stageSlot = Column<Int32>()
     public var status: [DealStatus] = []
-    public var amount: [Int64] = []
+    public var amount = Column<Int64>()
     /// The deal's own probability override; NaN means "use the stage's".
-    public var probability: [Double] = []
-    public var name: [Int32] = []
-    public var owner: [Int32] = []
-    public var team: [Int32] = []
-    public var source: [Int32] = []
-    public var product: [Int32] = []
-    public var account: [Int32] = []
-    public var lostReason: [Int32] = []
-    public var created: [Int32] = []
+    public var probability = Column<Double>()
+    public var name = Column<Int32>()
+    public var owner = Column<Int32>()
+    public var team = Column<Int32>()
+    public var source = Column<Int32>()
+    public var product = Column<Int32>()
+    public var account = Column<Int32>()
+    public var lostReason = Column<Int32>()
+    public var created = Column<Int32>()
     /// Expected close date while open.
-    public var closeDate: [Int32] = []
+    public var closeDate = Column<Int32>()
     /// Date won or lost; empty while open.
-    public var closed: [Int32] = []
+    public var closed = Column<Int32>()
     /// When the deal entered its current stage (the stale clock, METRICS.md).
-    public var stageEntered: [Int32] = []
+    public var stageEntered = Column<Int32>()
     /// Declared fields by name: one value per deal.
     public var custom: [String: [Value]] = [:]
 
@@ -106,19 +106,19 @@ public struct DealTable: Sendable {
 /// Every stage change of every deal, in the order recorded. Time metrics sort by
 /// (deal, date) when they need to.
 public struct StageHistory: Sendable {
-    public var deal: [Int32] = []
-    public var day: [Int32] = []
-    public var stage: [Int32] = []
+    public var deal = Column<Int32>()
+    public var day = Column<Int32>()
+    public var stage = Column<Int32>()
     /// Stage left (pool code), `Empty.text` for a deal's first stage.
-    public var fromStage: [Int32] = []
+    public var fromStage = Column<Int32>()
     /// A forced move's reason (pool code), `Empty.text` otherwise.
-    public var forcedReason: [Int32] = []
+    public var forcedReason = Column<Int32>()
     /// What recorded the change (pool code): `FILE:LINE` of a script, `import FILE`; empty
     /// when the journal does not say.
-    public var origin: [Int32] = []
+    public var origin = Column<Int32>()
     /// The position in the event log of the event that made the change, which orders a
     /// deal's stage and field changes of one day as they were recorded.
-    public var order: [Int32] = []
+    public var order = Column<Int32>()
     public init() {}
     public var count: Int { deal.count }
 

@@ -150,7 +150,7 @@ extension FunnelState {
 
     mutating func applyField(_ f: BatchField, rows: [Int], codes: [Int32], strings: [String]) {
         func code(_ c: Int32) -> Int32 { c < 0 ? Empty.text : codes[Int(c)] }
-        let textColumn: WritableKeyPath<DealTable, [Int32]>?
+        let textColumn: WritableKeyPath<DealTable, Column<Int32>>?
         switch f.name {
         case "name": textColumn = \.name
         case "owner": textColumn = \.owner

@@ -242,19 +242,19 @@ extension FunnelState {
 
     /// The team a deal counts for on `day`: its own `team` field when set, else its owner's
     /// team that day. Pool codes, one per deal row.
-    public func teamColumn(on today: Int32) -> [Int32] {
+    public func teamColumn(on today: Int32) -> Column<Int32> {
         if people.isEmpty { return deals.team }
         return derivedColumn(on: today) { own, person in own != Empty.text ? own : person?.team.flatMap { pool.code(of: $0) } ?? Empty.text }
     }
 
     /// The owner's manager: the person the owner reported to on `day`.
-    public func managerColumn(on today: Int32) -> [Int32] {
+    public func managerColumn(on today: Int32) -> Column<Int32> {
         derivedColumn(on: today) { _, person in person?.manager.flatMap { pool.code(of: $0) } ?? Empty.text }
     }
 
     /// A column from each deal's owner as a person on the day that counts: a closed deal's
     /// closed date (a won deal counts for the team its owner was in when it was won), else today.
-    private func derivedColumn(on today: Int32, _ value: (Int32, Person?) -> Int32) -> [Int32] {
+    private func derivedColumn(on today: Int32, _ value: (Int32, Person?) -> Int32) -> Column<Int32> {
         var out = [Int32](repeating: Empty.text, count: deals.count)
         var cache: [Int64: Person?] = [:]
         for r in 0..<deals.count {
@@ -271,6 +271,6 @@ extension FunnelState {
             }
             out[r] = value(deals.team[r], person)
         }
-        return out
+        return Column(out)
     }
 }

@@ -18,9 +18,10 @@ public enum SnapshotCache {
             let file = try SnapshotFileReader(mapped.bytes, mapping: mapped)
             let h = file.header
             guard h.seq > 0, store.journalMark(endingAt: h.journalPosition) == h.journalMark else { return nil }
-            var state = try SnapshotCodec.decode(file) { dealCount, pool in
-                deferredHistory(file.header, snapshot, store, dealCount: dealCount, pool: pool, loadSegment: loadSegment)
-            }
+            let replay = Replay(store, through: h, loadSegment: loadSegment)
+            var state = try SnapshotCodec.decode(file, history: { dealCount, pool in
+                deferredHistory(file.header, snapshot, replay, dealCount: dealCount, pool: pool)
+            }, replayed: { replay.state() })
             state.loadSegment = loadSegment
             let through = h.seq
             state.logPrefix = FunnelState.LogPrefix(count: Int(clamping: through)) {
@@ -37,43 +38,74 @@ public enum SnapshotCache {
     /// file, so from the snapshot the rest of the state came from; should it fail its
     /// checks then, it is rebuilt from the journal up to the snapshot's commit, its texts
     /// coded as the snapshot's pool codes them.
-    static func deferredHistory(_ header: SnapshotHeader, _ snapshot: SnapshotFile, _ store: FileStore, dealCount: Int, pool: StringPool,
-                                loadSegment: @escaping @Sendable (String) throws -> [UInt8]) -> Deferred<StageHistory> {
-        // The store is read by one thread at a time: the load runs under Deferred's lock.
-        nonisolated(unsafe) let store = store
+    static func deferredHistory(_ header: SnapshotHeader, _ snapshot: SnapshotFile, _ replay: Replay, dealCount: Int,
+                                pool: StringPool) -> Deferred<StageHistory> {
+        let once = Once<StageHistory>()
+        let rebuilt: @Sendable () -> StageHistory = {
+            once.value {
+                do {
+                    return try replayedHistory(replay.state(), dealCount: dealCount, pool: pool)
+                } catch {
+                    StoreFailure.stop(Diagnostic(.io, "S013", "\(replay.location): the snapshot's stage history is damaged and the journal cannot rebuild it: \(error)",
+                                                 help: "run `funnel verify`"))
+                }
+            }
+        }
+        // Its columns are read in place, each when first used (SnapshotCodec.decodeHistory).
         return Deferred(placeholder: StageHistory(), load: {
             guard let again = snapshot.map() else { throw SnapshotProblem("the snapshot cannot be mapped again") }
-            return try withExtendedLifetime(again) {
-                let f = try SnapshotFileReader(again.bytes, mapping: again)
-                guard f.header == header else { throw SnapshotProblem("the snapshot changed") }
-                return try SnapshotCodec.decodeHistory(f, dealCount: dealCount, poolCount: Int32(pool.strings.count))
-            }
-        }, fallback: {
-            do {
-                return try replayedHistory(store, through: header, dealCount: dealCount, pool: pool, loadSegment: loadSegment)
-            } catch let d as Diagnostic {
-                StoreFailure.stop(d)
-            } catch {
-                StoreFailure.stop(Diagnostic(.io, "S013", "\(store.location): the snapshot's stage history is damaged and the journal cannot rebuild it: \(error)",
-                                             help: "run `funnel verify`"))
-            }
-        })
+            let f = try SnapshotFileReader(again.bytes, mapping: again)
+            guard f.header == header else { throw SnapshotProblem("the snapshot changed") }
+            return try SnapshotCodec.decodeHistory(f, dealCount: dealCount, poolCount: Int32(pool.strings.count), replayed: rebuilt)
+        }, fallback: rebuilt)
     }
 
-    /// The stage history as replaying the journal up to the snapshot's commit gives it,
-    /// with its texts coded by `pool` (the snapshot's). The replayed state then replaces
-    /// the damaged snapshot, as opening the store would have done had the damage been seen.
-    static func replayedHistory(_ store: FileStore, through header: SnapshotHeader, dealCount: Int, pool: StringPool,
-                                loadSegment: @escaping @Sendable (String) throws -> [UInt8]) throws -> StageHistory {
-        var replayed = FunnelState()
-        replayed.loadSegment = loadSegment
-        for e in try journalEvents(store, through: header.seq) { try replayed.apply(e.event, on: e.day, origin: e.origin) }
+    /// The state replaying the journal up to a snapshot's commit gives, made once for
+    /// every part of the snapshot that fails its checks when first read (the stage history,
+    /// a deal column), and then written as the store's snapshot in place of the damaged
+    /// one, as opening the store would have done had the damage been seen then.
+    final class Replay: Sendable {
+        private let replayed = Once<FunnelState>()
+        // The store is read by one thread at a time: the replay runs under Once's lock.
+        nonisolated(unsafe) private let store: FileStore
+        private let header: SnapshotHeader
+        private let loadSegment: @Sendable (String) throws -> [UInt8]
+
+        init(_ store: FileStore, through header: SnapshotHeader, loadSegment: @escaping @Sendable (String) throws -> [UInt8]) {
+            self.store = store
+            self.header = header
+            self.loadSegment = loadSegment
+        }
+
+        var location: String { store.location }
+
+        /// The replayed state; a journal that cannot be replayed stops the process (S013).
+        func state() -> FunnelState {
+            replayed.value {
+                do {
+                    var state = FunnelState()
+                    state.loadSegment = loadSegment
+                    for e in try journalEvents(store, through: header.seq) { try state.apply(e.event, on: e.day, origin: e.origin) }
+                    state.lastSeq = header.seq
+                    write(state, to: store, latestChange: header.latestChange)
+                    return state
+                } catch let d as Diagnostic {
+                    StoreFailure.stop(d)
+                } catch {
+                    StoreFailure.stop(Diagnostic(.io, "S013", "\(store.location): the snapshot is damaged and the journal cannot rebuild it: \(error)",
+                                                 help: "run `funnel verify`"))
+                }
+            }
+        }
+    }
+
+    /// The stage history of `replayed` (the journal's state at the snapshot's commit) with
+    /// its texts coded by `pool` (the snapshot's).
+    static func replayedHistory(_ replayed: FunnelState, dealCount: Int, pool: StringPool) throws -> StageHistory {
         guard replayed.deals.count == dealCount else { throw SnapshotProblem("the journal holds another number of deals") }
-        replayed.lastSeq = header.seq
-        write(replayed, to: store, latestChange: header.latestChange)
         var h = replayed.history
         var codeOf: [Int32: Int32] = [Empty.text: Empty.text]
-        func recode(_ c: inout [Int32]) throws {
+        func recode(_ c: inout Column<Int32>) throws {
             for k in c.indices {
                 if let known = codeOf[c[k]] { c[k] = known; continue }
                 guard let code = pool.code(of: replayed.pool[c[k]]) else { throw SnapshotProblem("the journal names a text the snapshot does not hold") }

@@ -9,7 +9,8 @@
 /// so an older or newer program rebuilds rather than give figures without that part.
 public enum SnapshotCodec {
     /// Every section this version writes and needs, in the order written.
-    public static let sections = ["pool", "decl", "slot", "deal", "hist", "fhis", "task", "note", "lead", "fire", "tabl"]
+    public static let sections = ["pool", "decl", "slot", "deal"] + SnapshotDealColumns.tags
+        + ["hist"] + SnapshotHistoryColumns.tags + ["fhis", "task", "note", "lead", "fire", "tabl"]
 
     /// The snapshot of `s`, or nil when something in it has no snapshot form (a list value
     /// in a field): the store then simply has no snapshot.
@@ -35,20 +36,43 @@ public enum SnapshotCodec {
         file.add("slot", w)
 
         let d = s.deals
-        w = SnapshotSectionWriter(capacity: d.count * 100)
-        w.texts(d.ids)
-        w.column(d.funnel); w.column(d.stageSlot); w.column(d.status.map(\.rawValue))
-        w.column(d.amount); w.doubles(d.probability)
-        int32Columns(d, dealColumns, into: &w)
+        guard let ids = d.ids.packedArrays() else { return nil }
+        w = SnapshotSectionWriter(capacity: d.count * 2 + 64)
+        w.int(d.count)
+        w.int(ids.bytes.count)
+        w.column(d.status.map(\.rawValue))
         let customNames = d.custom.keys.sorted()
         w.strings(customNames)
         for name in customNames { guard values(d.custom[name] ?? [], into: &w) else { return nil } }
         file.add("deal", w)
+        // Each a section of its own, so that opening reads none of them (SnapshotDealColumns).
+        w = SnapshotSectionWriter(capacity: d.count * 4 + 16)
+        w.column(ids.ends)
+        file.add(SnapshotDealColumns.idEndsTag, w)
+        w = SnapshotSectionWriter(capacity: ids.bytes.count + 16)
+        w.column(ids.bytes)
+        file.add(SnapshotDealColumns.idBytesTag, w)
+        for c in SnapshotDealColumns.codes {
+            w = SnapshotSectionWriter(capacity: d.count * 4 + 16)
+            w.column(d[keyPath: c.column])
+            file.add(c.tag, w)
+        }
+        w = SnapshotSectionWriter(capacity: d.count * 8 + 16)
+        w.column(d.amount)
+        file.add(SnapshotDealColumns.amountTag, w)
+        w = SnapshotSectionWriter(capacity: d.count * 8 + 16)
+        w.doubleColumn(d.probability)
+        file.add(SnapshotDealColumns.probabilityTag, w)
 
         let h = s.history
-        w = SnapshotSectionWriter(capacity: h.count * 20 + 64)
-        int32Columns(h, historyColumns, into: &w)
+        w = SnapshotSectionWriter()
+        w.int(h.count)
         file.add("hist", w)
+        for c in SnapshotHistoryColumns.all {
+            w = SnapshotSectionWriter(capacity: h.count * 4 + 16)
+            w.column(h[keyPath: c.column])
+            file.add(c.tag, w)
+        }
 
         // Every dated field change (FieldHistory.swift), so `as of` and dated gates read the
         // same values from a snapshot as from the journal.
@@ -117,10 +141,14 @@ public enum SnapshotCodec {
     /// The state of `file`. `history`, when given, makes what stands for the stage history
     /// from the deal count and the pool, and the history is then not read here
     /// (Deferred.swift); nil reads it with everything else.
+    /// `replayed`, when given, leaves the deal columns where they lie in the file until first
+    /// read (SnapshotDealColumns), and gives the state the journal replays to, for a column
+    /// that fails its checks then; nil reads and checks them here.
     public static func decode(_ file: SnapshotFileReader,
-                              history: ((_ dealCount: Int, _ pool: StringPool) -> Deferred<StageHistory>)? = nil) throws -> FunnelState {
+                              history: ((_ dealCount: Int, _ pool: StringPool) -> Deferred<StageHistory>)? = nil,
+                              replayed: (@Sendable () -> FunnelState)? = nil) throws -> FunnelState {
         do {
-            return try decodeSections(file, history: history)
+            return try decodeSections(file, history: history, replayed: replayed)
         } catch {
             // A section is checked as it is read, so damage may first show as a value that
             // does not add up: name the damage then.
@@ -130,7 +158,8 @@ public enum SnapshotCodec {
     }
 
     private static func decodeSections(_ file: SnapshotFileReader,
-                                       history: ((_ dealCount: Int, _ pool: StringPool) -> Deferred<StageHistory>)?) throws -> FunnelState {
+                                       history: ((_ dealCount: Int, _ pool: StringPool) -> Deferred<StageHistory>)?,
+                                       replayed: (@Sendable () -> FunnelState)?) throws -> FunnelState {
         for tag in file.requiredTags where !sections.contains(String(tag.prefix { $0 != " " })) {
             throw SnapshotProblem("a required section \(tag) this version does not know")
         }
@@ -185,22 +214,14 @@ public enum SnapshotCodec {
 
         r = try section("deal")
         var d = DealTable()
-        d.setIDs(try r.texts())
-        let n = d.ids.count
-        d.funnel = try r.column(Int32.self, count: n)
-        d.stageSlot = try r.column(Int32.self, count: n)
+        let n = try r.count(), idBytes = try r.count()
         d.status = try r.column(UInt8.self, count: n).map { v -> DealStatus in
             guard let st = DealStatus(rawValue: v) else { throw SnapshotProblem("a deal status \(v)") }
             return st
         }
-        d.amount = try r.column(Int64.self, count: n)
-        for c in d.amount where c != Empty.money && Money(storableCents: c) == nil { throw SnapshotProblem("an amount outside the range") }
-        d.probability = try r.doubles(count: n)
-        _ = try int32Columns(&d, dealColumns, count: n, from: &r)
-        for c in [d.funnel, d.name, d.owner, d.team, d.source, d.product, d.account, d.lostReason] { try checkCodes(c, "a deal column") }
-        if !all(d.stageSlot, within: 0..<Int32(s.slots.count)) { throw SnapshotProblem("a deal is in a slot there is not") }
         for name in try r.strings() { d.custom[name] = try values(&r, count: n) }
         try r.expectEnd()
+        try readDealColumns(file, into: &d, count: n, idBytes: idBytes, pool: s.pool, slots: s.slots, replayed: replayed)
         s.deals = d
 
         if let history {
@@ -295,26 +316,172 @@ public enum SnapshotCodec {
         return s
     }
 
-    /// The `hist` section of `file`: the stage history of `dealCount` deals, its texts codes
-    /// below `poolCount`.
-    static func decodeHistory(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32) throws -> StageHistory {
+    /// The deal columns of their own sections (SnapshotDealColumns): checked and read now
+    /// without `replayed`, else on first read, each from `replayed` recoded should it fail.
+    private static func readDealColumns(_ file: SnapshotFileReader, into d: inout DealTable, count n: Int, idBytes: Int,
+                                        pool: StringPool, slots: StageSlots, replayed: (@Sendable () -> FunnelState)?) throws {
+        let poolCount = Int32(pool.strings.count), slotCount = Int32(slots.count)
+        let replayed = replayed.map { replayed in { @Sendable () -> FunnelState in
+            let state = replayed()
+            guard state.deals.count == n else { cannotRebuild("deal") }
+            return state
+        } }
+        var idEnds: (@Sendable () -> [UInt32])?, idText: (@Sendable () -> [UInt8])?
+        if let replayed {
+            idEnds = {
+                guard let ends = replayed().deals.ids.packedArrays()?.ends else { cannotRebuild(SnapshotDealColumns.idEndsTag) }
+                return ends
+            }
+            idText = {
+                guard let bytes = replayed().deals.ids.packedArrays()?.bytes, bytes.count == idBytes else { cannotRebuild(SnapshotDealColumns.idBytesTag) }
+                return bytes
+            }
+        }
+        let ends: Column<UInt32> = try columnSection(file, SnapshotDealColumns.idEndsTag, count: n, check: { b in
+            var previous: UInt32 = 0
+            for e in b {
+                if e < previous { return false }
+                previous = e
+            }
+            return Int(previous) == idBytes
+        }, rebuilt: idEnds)
+        let bytes: Column<UInt8> = try columnSection(file, SnapshotDealColumns.idBytesTag, count: idBytes, check: { _ in true }, rebuilt: idText)
+        d.setIDs(TextColumn(packed: PackedTexts(ends: ends, bytes: bytes)))
+        for c in SnapshotDealColumns.codes {
+            let check: @Sendable (UnsafeBufferPointer<Int32>) -> Bool
+            switch c.meaning {
+            case .text: check = { all($0, within: -1..<poolCount) }
+            case .slot: check = { all($0, within: 0..<slotCount) }
+            case .day: check = { _ in true }
+            }
+            var rebuilt: (@Sendable () -> [Int32])?
+            if let replayed { rebuilt = rebuiltCodes(c, replayed, pool: pool, slots: slots) }
+            d[keyPath: c.column] = try columnSection(file, c.tag, count: n, check: check, rebuilt: rebuilt)
+        }
+        let storable: @Sendable (UnsafeBufferPointer<Int64>) -> Bool = { b in
+            !b.contains { $0 != Empty.money && Money(storableCents: $0) == nil }
+        }
+        var amounts: (@Sendable () -> [Int64])?, probabilities: (@Sendable () -> [Double])?
+        if let replayed {
+            amounts = { replayed().deals.amount.array }
+            probabilities = { replayed().deals.probability.array }
+        }
+        d.amount = try columnSection(file, SnapshotDealColumns.amountTag, count: n, check: storable, rebuilt: amounts)
+        d.probability = try columnSection(file, SnapshotDealColumns.probabilityTag, count: n, check: { _ in true }, rebuilt: probabilities)
+    }
+
+    /// Column `c` as the journal replays it, coded as the snapshot codes texts and slots.
+    private static func rebuiltCodes(_ c: SnapshotDealColumns.Codes, _ replayed: @escaping @Sendable () -> FunnelState,
+                                     pool: StringPool, slots: StageSlots) -> @Sendable () -> [Int32] {
+        let tag = c.tag, column = c.column, meaning = c.meaning
+        return {
+            let state = replayed()
+            let values: [Int32] = state.deals[keyPath: column].array
+            switch meaning {
+            case .day: return values
+            case .text: return recoded(values, tag: tag, from: state, into: pool)
+            case .slot: return reslotted(values, tag: tag, from: state, into: slots, pool: pool)
+            }
+        }
+    }
+
+    /// Section `tag` as a column of `n` values read in place (checked by `check`): now, or
+    /// on first read when `rebuilt` can give the values should the section fail then.
+    private static func columnSection<T: BitwiseCopyable & Sendable>(_ file: SnapshotFileReader, _ tag: String, count n: Int,
+                                                                 check: @escaping @Sendable (UnsafeBufferPointer<T>) -> Bool,
+                                                                 rebuilt: (@Sendable () -> [T])?) throws -> Column<T> {
+        guard file.has(tag) else { throw SnapshotProblem("no section \(tag)") }
+        // The reader's bytes are the mapping's, which the values keep alive.
+        nonisolated(unsafe) let file = file
+        @Sendable func inPlace() throws -> ColumnSource<T>.Values {
+            guard let run = try file.columnInPlace(tag, count: n, as: T.self) else {
+                throw SnapshotProblem("section \(tag): its values cannot be read in place here")
+            }
+            guard check(run) else { throw SnapshotProblem("section \(tag): a value that does not add up") }
+            if let owner = file.mapping { return .mapped(run, owner: owner) }
+            return .values(Array(run))
+        }
+        guard let rebuilt else {
+            let values = try inPlace()
+            let column = Column<T>(count: n, source: ColumnSource { values })
+            column.read()
+            return column
+        }
+        return Column(count: n, source: ColumnSource {
+            if let values = try? inPlace() { return values }
+            return .values(rebuilt())
+        })
+    }
+
+    /// `values`, codes of `state`'s pool, as codes of `pool`, which holds every text the
+    /// journal does up to the snapshot's commit.
+    private static func recoded(_ values: [Int32], tag: String, from state: FunnelState, into pool: StringPool) -> [Int32] {
+        var codeOf: [Int32: Int32] = [Empty.text: Empty.text]
+        return values.map { c in
+            if let known = codeOf[c] { return known }
+            guard let code = pool.code(of: state.pool[c]) else { cannotRebuild(tag) }
+            codeOf[c] = code
+            return code
+        }
+    }
+
+    /// `values`, stage slots of `state`, as slots of `slots` (texts coded by `pool`).
+    private static func reslotted(_ values: [Int32], tag: String, from state: FunnelState, into slots: StageSlots, pool: StringPool) -> [Int32] {
+        var slotOf: [Int32: Int32] = [:]
+        return values.map { v in
+            if let known = slotOf[v] { return known }
+            let i = Int(v)
+            guard i >= 0, i < state.slots.count,
+                  let f = pool.code(of: state.pool[state.slots.funnel[i]]), let st = pool.code(of: state.pool[state.slots.stage[i]]),
+                  let slot = slots.existing(funnel: f, stage: st) else { cannotRebuild(tag) }
+            slotOf[v] = slot
+            return slot
+        }
+    }
+
+    private static func cannotRebuild(_ tag: String) -> Never {
+        StoreFailure.stop(Diagnostic(.io, "S013", "the snapshot's column \(tag) is damaged and the journal does not rebuild it as the snapshot holds it",
+                                     help: "run `funnel verify`"))
+    }
+
+    /// The stage history of `file` (the `hist` section and its columns') of `dealCount`
+    /// deals, its texts codes below `poolCount`; its columns checked and read now without
+    /// `replayed`, else each on first read, from `replayed` should it fail then.
+    static func decodeHistory(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32,
+                              replayed: (@Sendable () -> StageHistory)? = nil) throws -> StageHistory {
         do {
-            return try decodeHistorySection(file, dealCount: n, poolCount: poolCount)
+            return try decodeHistorySections(file, dealCount: n, poolCount: poolCount, replayed: replayed)
         } catch {
-            if let damage = file.damage(of: "hist") { throw damage }
+            if let damage = (["hist"] + SnapshotHistoryColumns.tags).lazy.compactMap({ file.damage(of: $0) }).first { throw damage }
             throw error
         }
     }
 
-    private static func decodeHistorySection(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32) throws -> StageHistory {
+    private static func decodeHistorySections(_ file: SnapshotFileReader, dealCount n: Int, poolCount: Int32,
+                                              replayed: (@Sendable () -> StageHistory)?) throws -> StageHistory {
         guard var r = try file.section("hist") else { throw SnapshotProblem("no section hist") }
-        var h = StageHistory()
-        _ = try int32Columns(&h, historyColumns, count: nil, from: &r)
-        guard all(h.deal, within: 0..<Int32(n)) else { throw SnapshotProblem("a stage change of a deal there is not") }
-        for c in [h.stage, h.fromStage, h.forcedReason, h.origin] where !all(c, within: -1..<poolCount) {
-            throw SnapshotProblem("a stage change refers to text it does not hold")
-        }
+        let count = try r.count()
         try r.expectEnd()
+        let deals = Int32(clamping: n)
+        var h = StageHistory()
+        for c in SnapshotHistoryColumns.all {
+            let check: @Sendable (UnsafeBufferPointer<Int32>) -> Bool
+            switch c.meaning {
+            case .deal: check = { all($0, within: 0..<deals) }
+            case .text: check = { all($0, within: -1..<poolCount) }
+            case .plain: check = { _ in true }
+            }
+            let column = c.column
+            var rebuilt: (@Sendable () -> [Int32])?
+            if let replayed {
+                rebuilt = {
+                    let values = replayed()[keyPath: column]
+                    guard values.count == count else { cannotRebuild(c.tag) }
+                    return values.array
+                }
+            }
+            h[keyPath: c.column] = try columnSection(file, c.tag, count: count, check: check, rebuilt: rebuilt)
+        }
         return h
     }
 
@@ -322,25 +489,20 @@ public enum SnapshotCodec {
     /// greatest, which the compiler turns into vector instructions (opening a store checks
     /// every code column this way, millions of values).
     static func all(_ c: [Int32], within range: Range<Int32>) -> Bool {
-        c.withUnsafeBufferPointer { b in
-            var lo = Int32.max, hi = Int32.min
-            for v in b {
-                lo = min(lo, v)
-                hi = max(hi, v)
-            }
-            return b.isEmpty || (lo >= range.lowerBound && hi < range.upperBound)
+        c.withUnsafeBufferPointer { all($0, within: range) }
+    }
+
+    static func all(_ b: UnsafeBufferPointer<Int32>, within range: Range<Int32>) -> Bool {
+        var lo = Int32.max, hi = Int32.min
+        for v in b {
+            lo = min(lo, v)
+            hi = max(hi, v)
         }
+        return b.isEmpty || (lo >= range.lowerBound && hi < range.upperBound)
     }
 
     // MARK: - Columns
 
-    /// The deal columns of pool codes and days after the amounts, in the order written.
-    static var dealColumns: [WritableKeyPath<DealTable, [Int32]>] {
-        [\.name, \.owner, \.team, \.source, \.product, \.account, \.lostReason, \.created, \.closeDate, \.closed, \.stageEntered]
-    }
-    static var historyColumns: [WritableKeyPath<StageHistory, [Int32]>] {
-        [\.deal, \.day, \.stage, \.fromStage, \.forcedReason, \.origin, \.order]
-    }
     static var taskColumns: [WritableKeyPath<TaskTable, [Int32]>] {
         [\.id, \.deal, \.stage, \.title, \.role, \.due, \.created, \.completed, \.rule, \.visit]
     }

@@ -21,6 +21,9 @@ public struct StageSlots: Sendable {
 
     public var count: Int { funnel.count }
 
+    /// The slot of (`f`, `s`) if there is one.
+    public func existing(funnel f: Int32, stage s: Int32) -> Int32? { index[Int64(f) << 32 | Int64(UInt32(bitPattern: s))] }
+
     public mutating func slot(funnel f: Int32, stage s: Int32) -> Int32 {
         let key = Int64(f) << 32 | Int64(UInt32(bitPattern: s))
         if let i = index[key] { return i }

@@ -21,22 +21,29 @@ final class GroupIndexer {
         smallKeys = dims.count == 1 ? Array(repeating: -1, count: Int(Self.smallKeyLimit) + 1) : []
     }
 
+    /// The key of the one `by`, nil with none or several: a row loop takes it once and
+    /// gives each row's key to `group(ofSingleKey:)`.
+    var singleKey: ((Int) -> Int64)? { single }
+
     func group(of r: Int) -> Int {
+        if let single { return group(ofSingleKey: single(r)) }
         var k = Grouping.Key()
-        if let single {
-            let v = single(r)
-            if v >= -1 && v < Self.smallKeyLimit {
-                let g = smallKeys[Int(v + 1)]
-                if g >= 0 { return Int(g) }
-                k.a = v
-                let new = index.group(of: k)
-                smallKeys[Int(v + 1)] = Int32(truncatingIfNeeded: new)
-                return new
-            }
-            k.a = v
-            return index.group(of: k)
-        }
         for (i, d) in dims.enumerated() { k[i] = d.key(r) }
+        return index.group(of: k)
+    }
+
+    /// The group of key `v` of the one `by`.
+    @inline(__always) func group(ofSingleKey v: Int64) -> Int {
+        var k = Grouping.Key()
+        if v >= -1 && v < Self.smallKeyLimit {
+            let g = smallKeys[Int(v + 1)]
+            if g >= 0 { return Int(g) }
+            k.a = v
+            let new = index.group(of: k)
+            smallKeys[Int(v + 1)] = Int32(truncatingIfNeeded: new)
+            return new
+        }
+        k.a = v
         return index.group(of: k)
     }
 

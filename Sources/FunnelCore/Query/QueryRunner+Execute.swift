@@ -7,12 +7,15 @@ extension QueryRunner {
         let indexer = GroupIndexer(plan.dimensions)
         var accs: [K.Acc] = []
         for _ in 0..<kernel.seed(indexer, plan: plan) { accs.append(kernel.makeAccumulator()) }
-        let keep = plan.dealFilter, window = plan.window
+        // The filter and the key unwrapped once, outside the loop: a closure unwrapped or
+        // read from the indexer for each row costs a retain and a release of its context.
+        let keep = plan.dealFilter ?? Self.everyRow, window = plan.window
+        let oneKey = indexer.singleKey != nil, key = indexer.singleKey ?? Self.noKey
         for r in 0..<count {
             try Cancellation.checkpoint(r)
             if !kernel.includes(r, window: window) { continue }
-            if let keep, !keep(r) { continue }
-            let g = indexer.group(of: r)
+            if !keep(r) { continue }
+            let g = oneKey ? indexer.group(ofSingleKey: key(r)) : indexer.group(of: r)
             if g == accs.count { accs.append(kernel.makeAccumulator()) }
             kernel.add(r, to: &accs[g])
         }
@@ -23,6 +26,9 @@ extension QueryRunner {
                                 wantsTotal: true)
             .build(accs, query: plan.query, groupFilter: plan.checked.groupFilter, file: file)
     }
+
+    static let everyRow: @Sendable (Int) -> Bool = { _ in true }
+    static let noKey: @Sendable (Int) -> Int64 = { _ in 0 }
 
     /// The periods between the first and the last of a `by` on one date bucket that no deal
     /// fell in, as groups of their own.

@@ -62,7 +62,7 @@ final class StageGrouping {
     let base: GroupIndexer
     /// The `by` groups and the stage: the keys of the result rows.
     let indexer: GroupIndexer
-    private let funnelOfRow: [Int32]
+    private let funnelOfRow: Column<Int32>
     private var cells: [[Int]] = []
     private var seeded = Set<Int64>()
     private let state: FunnelState

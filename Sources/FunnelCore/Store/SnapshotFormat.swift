@@ -25,7 +25,8 @@ public enum SnapshotFormat {
     /// Raised when a reader could no longer read what a writer writes; a reader refuses
     /// (and so rebuilds from) any other version.
     /// 2: amounts are cents (Int64), no longer Doubles. 3: the checksum runs over four lanes.
-    public static let version: UInt32 = 3
+    /// 4: each deal column but the ids and statuses is a section of its own, read in place.
+    public static let version: UInt32 = 4
     /// A section a reader must understand: one it does not know makes the file unusable
     /// to it, so it rebuilds rather than drop data. Sections without it may be skipped.
     public static let required: UInt32 = 1
@@ -202,10 +203,14 @@ public struct SnapshotFileReader {
     /// bytes in memory, which must never be given back.
     private let releasePages: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
+    /// The mapping `bytes` are of; a column used in place keeps it alive.
+    public let mapping: MappedSnapshot?
+
     /// `mapping`: the mapping `bytes` are of, whose pages the reader gives back as it goes,
     /// so that a store's memory holds the columns copied out of it and not the file too.
     public init(_ bytes: UnsafeRawBufferPointer, mapping: MappedSnapshot? = nil) throws {
         self.bytes = bytes
+        self.mapping = mapping
         if let mapping {
             releasePages = { @Sendable part in mapping.release(part) }
         } else {
@@ -240,6 +245,9 @@ public struct SnapshotFileReader {
 
     public var tags: [String] { table.map(\.tag) }
 
+    /// Whether the file has a section `tag`.
+    public func has(_ tag: String) -> Bool { entry(tag) != nil }
+
     /// Tags of sections marked required; a reader compares them with what it knows.
     public var requiredTags: [String] { table.filter { $0.flags & SnapshotFormat.required != 0 }.map(\.tag) }
 
@@ -251,6 +259,41 @@ public struct SnapshotFileReader {
         let body = UnsafeRawBufferPointer(rebasing: bytes[s.range])
         return SnapshotSectionReader(body, tag: tag, releasePages: releasePages,
                                      check: (s.checksum, Self.checksumProblem(s.tag, s.range)))
+    }
+
+    /// Section `tag` as one column of `count` values where it lies in the file, once its
+    /// checksum is checked; nil when the file has no such section. A section that fails its
+    /// checksum or holds something else is a `SnapshotProblem`. On a machine that is not
+    /// little-endian the values are not as they lie, and this is always nil.
+    public func columnInPlace<T: BitwiseCopyable>(_ tag: String, count n: Int, as _: T.Type) throws -> UnsafeBufferPointer<T>? {
+        #if _endian(little)
+        guard let s = entry(tag) else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[s.range])
+        let size = MemoryLayout<T>.stride
+        let (valueBytes, overflow) = n.multipliedReportingOverflow(by: size)
+        guard !overflow, n >= 0, valueBytes <= Int.max - 16, body.count == 8 + (valueBytes + 7) / 8 * 8,
+              let base = body.baseAddress, Int(bitPattern: base) % MemoryLayout<T>.alignment == 0,
+              UInt64(littleEndian: body.loadUnaligned(as: UInt64.self)) == UInt64(n) else {
+            throw SnapshotProblem("section \(String(tag.prefix { $0 != " " })): not a column of \(n) values")
+        }
+        Self.prefault(body)
+        guard SnapshotFormat.checksum(body) == s.checksum else { throw Self.checksumProblem(s.tag, s.range) }
+        return UnsafeBufferPointer(start: (base + 8).bindMemory(to: T.self, capacity: n), count: n)
+        #else
+        return nil
+        #endif
+    }
+
+    /// Maps the pages of `part` in one call (Linux's `MADV_POPULATE_READ`, 5.14 and later)
+    /// rather than a fault every few pages as they are first read; ignored where unknown.
+    private static func prefault(_ part: UnsafeRawBufferPointer) {
+        #if os(Linux)
+        let page = 4096
+        guard let start = part.baseAddress, part.count >= 16 * page else { return }
+        let lo = Int(bitPattern: start) / page * page
+        guard let p = UnsafeMutableRawPointer(bitPattern: lo) else { return }
+        _ = madvise(p, Int(bitPattern: start) + part.count - lo, 22 /* MADV_POPULATE_READ */)
+        #endif
     }
 
     /// The checksum problem of section `tag`, nil when it is sound or absent: a reader that
@@ -300,14 +343,31 @@ public struct SnapshotSectionWriter {
 
     public mutating func int(_ v: Int) { bytes.append64(UInt64(bitPattern: Int64(v))) }
 
-    public mutating func column<T: FixedWidthInteger>(_ c: [T]) {
+    public mutating func column<T: FixedWidthInteger>(_ c: [T]) { c.withUnsafeBufferPointer { column($0) } }
+
+    public mutating func column<T: FixedWidthInteger>(_ c: Column<T>) { c.withUnsafeBufferPointer { column($0) } }
+
+    public mutating func column<T: FixedWidthInteger>(_ c: UnsafeBufferPointer<T>) {
         int(c.count)
         #if _endian(little)
-        c.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(c))
         #else
         for v in c { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
         #endif
         pad()
+    }
+
+    /// Doubles as their bit patterns, as `column` writes integers.
+    public mutating func doubleColumn(_ c: Column<Double>) {
+        #if _endian(little)
+        c.withUnsafeBufferPointer { b in
+            int(b.count)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(b))
+        }
+        pad()
+        #else
+        column(c.map(\.bitPattern))
+        #endif
     }
 
     public mutating func doubles(_ c: [Double]) {
@@ -330,7 +390,7 @@ public struct SnapshotSectionWriter {
         var offsets: [UInt64] = [0]
         offsets.reserveCapacity(c.count + 1)
         for e in packed.ends { offsets.append(UInt64(e)) }
-        var blob = packed.bytes
+        var blob = packed.bytes.array
         blob.reserveCapacity(blob.count + added.count * 12)
         for var s in added {
             s.withUTF8 { blob.append(contentsOf: $0) }

@@ -63,7 +63,7 @@ struct TimeInStageReport {
 struct StageVisits {
     let history: StageHistory
     let index: DealHistoryIndex
-    let funnels: [Int32]
+    let funnels: Column<Int32>
     let rows: StageRows
     /// Days per row for the deal at hand, and the rows it touched.
     private var spent: [Int32]
