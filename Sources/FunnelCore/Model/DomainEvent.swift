@@ -126,7 +126,8 @@ public enum DomainEvent: Sendable, Equatable {
     }
 
     /// Decodes a journal event; nil when it is not a well-formed funnel event.
-    public init?(_ e: StoreEvent) {
+    public init?(_ event: StoreEvent) {
+        let e = event.readable
         func s(_ k: String) -> String? { e[k]?.string }
         func fields() -> [FieldValue]? { Self.fields(of: e) }
         switch EventType(of: e) {

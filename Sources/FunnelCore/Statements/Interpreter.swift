@@ -112,12 +112,10 @@ public final class Interpreter {
     }
 
     func record(_ event: DomainEvent, on day: Int32, origin given: String? = nil) throws {
-        var stored = event.storeEvent(on: day)
-        try checkStorable(event, stored)
         // Only changes of a deal, and what takes changes back, name what recorded them: the
         // deal's history shows it.
         let origin = given ?? (event.isDealChange || event.erases ? recordedAt : nil)
-        if let origin { stored.payload.append((StoreEvent.originKey, .string(origin))) }
+        let stored = try storable(event, on: day, origin: origin)
         let before = stageChangeSubject(event).flatMap { row(of: $0) }.map { stageName(ofRow: $0) }
         try state.apply(event, on: day, origin: origin)
         pending.append(stored)

@@ -39,7 +39,7 @@ enum JSONCoding {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let d): appendNumber(d, to: &out)
-        case .money(let m): out.append(contentsOf: m.plain.utf8)
+        case .money(let m): appendMoney(m, to: &out)
         case .string(let s): appendString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -66,9 +66,45 @@ enum JSONCoding {
     static func appendNumber(_ d: Double, to out: inout [UInt8]) {
         guard d.isFinite else { out.append(contentsOf: "null".utf8); return }
         if d == d.rounded(.towardZero), abs(d) <= 9_007_199_254_740_992 {
-            out.append(contentsOf: String(Int64(d)).utf8)
+            let i = Int64(d)
+            if i < 0 { out.append(UInt8(ascii: "-")) }
+            appendDecimal(i.magnitude, to: &out)
         } else {
             out.append(contentsOf: d.description.utf8)
+        }
+    }
+
+    /// `Money.plain`'s text (`-1234.5`, `0.05`, `120000`), written without making it.
+    static func appendMoney(_ m: Money, to out: inout [UInt8]) {
+        let cents = m.cents
+        guard let magnitude = UInt64(exactly: cents.magnitude) else {
+            out.append(contentsOf: m.plain.utf8)
+            return
+        }
+        if cents < 0 { out.append(UInt8(ascii: "-")) }
+        appendDecimal(magnitude / 100, to: &out)
+        let rest = UInt8(magnitude % 100)
+        guard rest != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        out.append(48 + rest / 10)
+        if rest % 10 != 0 { out.append(48 + rest % 10) }
+    }
+
+    /// The digits of `v` (`String(v)`), written in place.
+    static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
+        var count = 1
+        var rest = v
+        while rest >= 10 { rest /= 10; count += 1 }
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        out.withUnsafeMutableBufferPointer { b in
+            var x = v
+            var i = start + count - 1
+            while x > 0 {
+                b[i] = 48 + UInt8(x % 10)
+                x /= 10
+                i -= 1
+            }
         }
     }
 
