@@ -28,6 +28,11 @@ public final class Interpreter {
     public var user: String?
     /// The messages of stage automation and rules, split once (StageAutomation.swift).
     let messageTemplates = MessageTemplate.Cache()
+    /// The catalog's view of the stage slots that stage automation's contexts read, kept
+    /// while it stays true: a new slot changes their count, and only recording something
+    /// other than a deal's changes, tasks and notifications (a declaration, a rename, an
+    /// import) or going back to another state can change the catalog or the slots otherwise.
+    var slotView: EvalContext.SlotView?
 
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
@@ -54,6 +59,7 @@ public final class Interpreter {
     /// Forgets uncommitted work, returning to `state` (the last committed state).
     public func reset(to state: FunnelState) {
         self.state = state
+        slotView = nil
         lastCommitted = state
         commits += 1
         pending.removeAll()
@@ -78,6 +84,7 @@ public final class Interpreter {
     public func committed(since point: Savepoint) -> Bool { commits != point.commits }
 
     public func rollback(to point: Savepoint) {
+        slotView = nil
         // What was committed stays: the journal has it, and a delivered notification's mark
         // rolled back in memory would send it again.
         if committed(since: point) {
@@ -103,6 +110,7 @@ public final class Interpreter {
         let checksum = Segment.checksum(bytes)
         let name = Segment.name(checksum: checksum, count: bytes.count)
         let event = DomainEvent.imported(kind: kind, file: file, segment: name, checksum: checksum, rows: rows)
+        slotView = nil
         let applied = try state.apply(event, on: day, payload: payload)
         pending.append(event.storeEvent(on: day))
         pendingSegments.append((name, bytes))
@@ -117,6 +125,7 @@ public final class Interpreter {
         let origin = given ?? (event.isDealChange || event.erases ? recordedAt : nil)
         let stored = try storable(event, on: day, origin: origin)
         let before = stageChangeSubject(event).flatMap { row(of: $0) }.map { stageName(ofRow: $0) }
+        if !event.keepsCatalogAndSlots { slotView = nil }
         try state.apply(event, on: day, origin: origin)
         pending.append(stored)
         if let id = stageChangeSubject(event), let r = row(of: id) {
