@@ -119,16 +119,21 @@ public final class Interpreter {
         return applied
     }
 
-    func record(_ event: DomainEvent, on day: Int32, origin given: String? = nil) throws {
+    /// `row`: the row of the deal whose stage `event` changes, when the caller has it.
+    func record(_ event: DomainEvent, on day: Int32, origin given: String? = nil, row known: Int? = nil) throws {
         // Only changes of a deal, and what takes changes back, name what recorded them: the
         // deal's history shows it.
         let origin = given ?? (event.isDealChange || event.erases ? recordedAt : nil)
         let stored = try storable(event, on: day, origin: origin)
-        let before = stageChangeSubject(event).flatMap { row(of: $0) }.map { stageName(ofRow: $0) }
+        let subject = stageChangeSubject(event)
+        // A stage change keeps its deal's row, so a deal there before is looked up once (an
+        // id lookup hashes the id); a new deal has its row only after the change.
+        let rowBefore = known ?? subject.flatMap { row(of: $0) }
+        let before = rowBefore.map { stageName(ofRow: $0) }
         if !event.keepsCatalogAndSlots { slotView = nil }
         try state.apply(event, on: day, origin: origin)
         pending.append(stored)
-        if let id = stageChangeSubject(event), let r = row(of: id) {
+        if let id = subject, let r = rowBefore ?? row(of: id) {
             try stageChanged(row: r, from: before, to: stageName(ofRow: r), on: day)
         }
     }
@@ -504,7 +509,7 @@ public final class Interpreter {
         if target.kind == .lost {
             // The first lost stage keeps its old journal form; another one is named.
             try record(target.name == funnel.lostStage?.name ? .lost(id: dealID, reason: nil)
-                           : .closedAs(id: dealID, stage: target.name, reason: nil), on: day)
+                           : .closedAs(id: dealID, stage: target.name, reason: nil), on: day, row: r)
             return
         }
         if force == nil {
@@ -512,7 +517,7 @@ public final class Interpreter {
             defer { gateTarget = nil }
             try checkGates(row: r, to: target, funnel: funnel, on: day, onExpr: on, file: file)
         }
-        try record(.moved(id: dealID, to: to.text, forcedBecause: force), on: day)
+        try record(.moved(id: dealID, to: to.text, forcedBecause: force), on: day, row: r)
     }
 
     func closeDeal(id: Expr, won: Bool, reason: String?, on: Expr?, file: SourceFile, stage: Identifier? = nil) throws {
@@ -538,9 +543,9 @@ public final class Interpreter {
         try checkNotBefore(r, day, on: on, file: file)
         let first = won ? funnel.wonStage?.name : funnel.lostStage?.name
         if let stage, stage.text != first {
-            try record(.closedAs(id: dealID, stage: stage.text, reason: reason), on: day)
+            try record(.closedAs(id: dealID, stage: stage.text, reason: reason), on: day, row: r)
         } else {
-            try record(won ? .won(id: dealID) : .lost(id: dealID, reason: reason), on: day)
+            try record(won ? .won(id: dealID) : .lost(id: dealID, reason: reason), on: day, row: r)
         }
     }
 
