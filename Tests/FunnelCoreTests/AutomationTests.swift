@@ -187,3 +187,36 @@ func automationEventRoundTrip(_ event: DomainEvent) {
     // The full state still refuses a done for a task that does not exist.
     #expect(throws: Diagnostic(.io, "S010", "task 9 does not exist")) { try s.apply(.taskDone(id: 9), on: d(3, 15)) }
 }
+
+/// Stage automation reads the catalog's view of the stage slots, kept between stage changes:
+/// a deal entering a stage no deal was in before (a new slot) and a funnel declared again
+/// with another probability are both seen by the very next change.
+@Test func stageAutomationSeesNewSlotsAndARedeclaredFunnel() throws {
+    let file = SourceFile(name: "r.funnel", text: """
+    funnel F {
+      stage A probability 10%
+      stage B probability 50% { on enter notify "owner" "{id} entered B at {probability}" }
+      won W
+      lost L
+    }
+    rule hot on enter B where probability >= 55% do notify "vp" "{id} is hot"
+    deal "D-1" in F on 2026-01-05
+    deal "D-2" in F on 2026-01-05
+    move deal "D-1" to B on 2026-01-06
+    funnel F {
+      stage A probability 10%
+      stage B probability 60% { on enter notify "owner" "{id} entered B at {probability}" }
+      won W
+      lost L
+    }
+    move deal "D-2" to B on 2026-01-07
+    """)
+    let program = try Compiler.compile(file, catalog: Catalog()).get()
+    let interpreter = Interpreter(state: FunnelState(), today: Calendar.day(year: 2026, month: 3, day: 15))
+    for s in program.statements { _ = try interpreter.execute(s, file: file) }
+    let messages = interpreter.pending.compactMap(DomainEvent.init).compactMap { e -> String? in
+        if case .notified(let n) = e { return "\(n.rule): \(n.message)" }
+        return nil
+    }
+    #expect(messages == ["on enter B: D-1 entered B at 50%", "on enter B: D-2 entered B at 60%", "hot: D-2 is hot"])
+}

@@ -30,10 +30,28 @@ public struct EvalContext {
     public let faults = ArithmeticFaults()
 
     public init(state: FunnelState, today: Int32) {
+        self.init(state: state, today: today, slots: SlotView(state))
+    }
+
+    /// `slots` must be the view of this state's slots and catalog.
+    public init(state: FunnelState, today: Int32, slots: SlotView) {
         self.today = today
-        self.slotInfo = state.slotInfo()
-        self.slotMillionths = slotInfo.map { WeightedSum.millionths($0.probability) }
+        self.slotInfo = slots.info
+        self.slotMillionths = slots.millionths
         self.derived = DerivedColumns(state: state, today: today)
+    }
+
+    /// The catalog's view of every stage slot: it changes only with the catalog and the
+    /// slots, so one made for a state serves the contexts of later states that have the same
+    /// catalog and slots (each stage change's automation makes a context).
+    public struct SlotView {
+        public let info: [SlotInfo]
+        public let millionths: [Int64]
+
+        public init(_ state: FunnelState) {
+            info = state.slotInfo()
+            millionths = info.map { WeightedSum.millionths($0.probability) }
+        }
     }
 
     /// The probability that weights a deal: its own if set, else its stage's.

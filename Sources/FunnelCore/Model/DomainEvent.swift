@@ -13,10 +13,12 @@ public enum DomainEvent: Sendable, Equatable {
     case snapshot(funnel: String, removed: [String], returned: [String])
     /// Closed into a named outcome stage other than the funnel's first won / lost stage.
     case closedAs(id: String, stage: String, reason: String?)
-    // Automation and leads (AutomationEvents.swift holds their journal form).
-    case taskCreated(TaskRecord)
+    // Automation and leads (AutomationEvents.swift holds their journal form). The records
+    // are boxed: inline, the largest case sets the size of every event, and the state keeps
+    // every event of a run in its log.
+    indirect case taskCreated(TaskRecord)
     case taskDone(id: Int)
-    case notified(NotificationRecord)
+    indirect case notified(NotificationRecord)
     case acked(ids: [Int])
     case leadCreated(id: String, fields: [FieldValue])
     case leadUpdated(id: String, fields: [FieldValue])
@@ -33,9 +35,9 @@ public enum DomainEvent: Sendable, Equatable {
     /// Open tasks closed because their deal was won or lost.
     case tasksClosed(ids: [Int])
     /// A bulk import: its rows and stage histories are in the segment, named by content.
-    case imported(kind: String, file: String, segment: String, checksum: String, rows: Int)
+    indirect case imported(kind: String, file: String, segment: String, checksum: String, rows: Int)
     /// People, quotas, submitted forecasts and deliveries (People.swift, PeopleEvents.swift).
-    case people(PeopleEvent)
+    indirect case people(PeopleEvent)
 
     public struct FieldValue: Sendable, Equatable {
         public var name: String
@@ -126,7 +128,8 @@ public enum DomainEvent: Sendable, Equatable {
     }
 
     /// Decodes a journal event; nil when it is not a well-formed funnel event.
-    public init?(_ e: StoreEvent) {
+    public init?(_ event: StoreEvent) {
+        let e = event.readable
         func s(_ k: String) -> String? { e[k]?.string }
         func fields() -> [FieldValue]? { Self.fields(of: e) }
         switch EventType(of: e) {

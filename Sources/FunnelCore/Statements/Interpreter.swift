@@ -28,6 +28,11 @@ public final class Interpreter {
     public var user: String?
     /// The messages of stage automation and rules, split once (StageAutomation.swift).
     let messageTemplates = MessageTemplate.Cache()
+    /// The catalog's view of the stage slots that stage automation's contexts read, kept
+    /// while it stays true: a new slot changes their count, and only recording something
+    /// other than a deal's changes, tasks and notifications (a declaration, a rename, an
+    /// import) or going back to another state can change the catalog or the slots otherwise.
+    var slotView: EvalContext.SlotView?
 
     /// The statement being executed, so a check deep inside a change can name its place.
     var executing: (file: SourceFile, range: SourceRange)?
@@ -54,6 +59,7 @@ public final class Interpreter {
     /// Forgets uncommitted work, returning to `state` (the last committed state).
     public func reset(to state: FunnelState) {
         self.state = state
+        slotView = nil
         lastCommitted = state
         commits += 1
         pending.removeAll()
@@ -78,6 +84,7 @@ public final class Interpreter {
     public func committed(since point: Savepoint) -> Bool { commits != point.commits }
 
     public func rollback(to point: Savepoint) {
+        slotView = nil
         // What was committed stays: the journal has it, and a delivered notification's mark
         // rolled back in memory would send it again.
         if committed(since: point) {
@@ -103,6 +110,7 @@ public final class Interpreter {
         let checksum = Segment.checksum(bytes)
         let name = Segment.name(checksum: checksum, count: bytes.count)
         let event = DomainEvent.imported(kind: kind, file: file, segment: name, checksum: checksum, rows: rows)
+        slotView = nil
         let applied = try state.apply(event, on: day, payload: payload)
         pending.append(event.storeEvent(on: day))
         pendingSegments.append((name, bytes))
@@ -111,17 +119,21 @@ public final class Interpreter {
         return applied
     }
 
-    func record(_ event: DomainEvent, on day: Int32, origin given: String? = nil) throws {
-        var stored = event.storeEvent(on: day)
-        try checkStorable(event, stored)
+    /// `row`: the row of the deal whose stage `event` changes, when the caller has it.
+    func record(_ event: DomainEvent, on day: Int32, origin given: String? = nil, row known: Int? = nil) throws {
         // Only changes of a deal, and what takes changes back, name what recorded them: the
         // deal's history shows it.
         let origin = given ?? (event.isDealChange || event.erases ? recordedAt : nil)
-        if let origin { stored.payload.append((StoreEvent.originKey, .string(origin))) }
-        let before = stageChangeSubject(event).flatMap { row(of: $0) }.map { stageName(ofRow: $0) }
+        let stored = try storable(event, on: day, origin: origin)
+        let subject = stageChangeSubject(event)
+        // A stage change keeps its deal's row, so a deal there before is looked up once (an
+        // id lookup hashes the id); a new deal has its row only after the change.
+        let rowBefore = known ?? subject.flatMap { row(of: $0) }
+        let before = rowBefore.map { stageName(ofRow: $0) }
+        if !event.keepsCatalogAndSlots { slotView = nil }
         try state.apply(event, on: day, origin: origin)
         pending.append(stored)
-        if let id = stageChangeSubject(event), let r = row(of: id) {
+        if let id = subject, let r = rowBefore ?? row(of: id) {
             try stageChanged(row: r, from: before, to: stageName(ofRow: r), on: day)
         }
     }
@@ -497,7 +509,7 @@ public final class Interpreter {
         if target.kind == .lost {
             // The first lost stage keeps its old journal form; another one is named.
             try record(target.name == funnel.lostStage?.name ? .lost(id: dealID, reason: nil)
-                           : .closedAs(id: dealID, stage: target.name, reason: nil), on: day)
+                           : .closedAs(id: dealID, stage: target.name, reason: nil), on: day, row: r)
             return
         }
         if force == nil {
@@ -505,7 +517,7 @@ public final class Interpreter {
             defer { gateTarget = nil }
             try checkGates(row: r, to: target, funnel: funnel, on: day, onExpr: on, file: file)
         }
-        try record(.moved(id: dealID, to: to.text, forcedBecause: force), on: day)
+        try record(.moved(id: dealID, to: to.text, forcedBecause: force), on: day, row: r)
     }
 
     func closeDeal(id: Expr, won: Bool, reason: String?, on: Expr?, file: SourceFile, stage: Identifier? = nil) throws {
@@ -531,9 +543,9 @@ public final class Interpreter {
         try checkNotBefore(r, day, on: on, file: file)
         let first = won ? funnel.wonStage?.name : funnel.lostStage?.name
         if let stage, stage.text != first {
-            try record(.closedAs(id: dealID, stage: stage.text, reason: reason), on: day)
+            try record(.closedAs(id: dealID, stage: stage.text, reason: reason), on: day, row: r)
         } else {
-            try record(won ? .won(id: dealID) : .lost(id: dealID, reason: reason), on: day)
+            try record(won ? .won(id: dealID) : .lost(id: dealID, reason: reason), on: day, row: r)
         }
     }
 

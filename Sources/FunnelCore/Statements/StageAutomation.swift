@@ -17,8 +17,10 @@ struct AutomationBatch {
 
     /// `numbering`: the state whose tasks and notifications the new ones are numbered after,
     /// when `state` is a past day's (`check rules` with today before the last change).
-    init(state: FunnelState, day: Int32, numbering: FunnelState? = nil, templates: MessageTemplate.Cache) {
-        self.ctx = EvalContext(state: state, today: day)
+    /// `slots`: the view of `state`'s slots, when the caller has it.
+    init(state: FunnelState, day: Int32, numbering: FunnelState? = nil, slots: EvalContext.SlotView? = nil,
+         templates: MessageTemplate.Cache) {
+        self.ctx = EvalContext(state: state, today: day, slots: slots ?? EvalContext.SlotView(state))
         self.templates = templates
         nextTask = (numbering ?? state).tasks.nextID
         nextNotification = (numbering ?? state).notifications.nextID
@@ -87,6 +89,15 @@ extension RuleDef {
 }
 
 extension Interpreter {
+    /// The slots' view for the current state, made again only after the catalog or the slots
+    /// may have changed (`Interpreter.slotView`).
+    func automationSlots() -> EvalContext.SlotView {
+        if let view = slotView, view.info.count == state.slots.count { return view }
+        let view = EvalContext.SlotView(state)
+        slotView = view
+        return view
+    }
+
     /// Whether a stage change can run anything at all: a stage with key tasks or `on enter`/
     /// `on exit` actions, or a rule on entering or leaving a stage. Without one, a change makes
     /// no task and no notification (closing a closed deal's open tasks aside).
@@ -125,7 +136,7 @@ extension Interpreter {
         // Imports pass here for every row: a change nothing listens to costs only this check.
         if (left?.onExit.isEmpty ?? true), (entered?.tasks.isEmpty ?? true), (entered?.onEnter.isEmpty ?? true),
            exitRules.isEmpty, enterRules.isEmpty { return [] }
-        var batch = AutomationBatch(state: state, day: day, templates: messageTemplates)
+        var batch = AutomationBatch(state: state, day: day, slots: automationSlots(), templates: messageTemplates)
         let declaration = funnel.source ?? SourceFile(name: "<funnel \(funnel.name)>", text: "")
         func applies(_ rule: RuleDef) throws -> Bool {
             guard let filter = rule.filter else { return true }
@@ -156,5 +167,21 @@ extension Interpreter {
                       firing: false, file: rule.source ?? declaration)
         }
         return batch.events
+    }
+}
+
+extension DomainEvent {
+    /// A change of a deal, or of its tasks and notifications: it leaves the catalog as it is
+    /// and can only add stage slots (a deal in a stage no deal was in before), so a view of
+    /// the slots made before it still holds for as many slots as it has
+    /// (`Interpreter.slotView`).
+    var keepsCatalogAndSlots: Bool {
+        switch self {
+        case .dealCreated, .fieldsSet, .moved, .won, .lost, .reopened, .closedAs, .taskCreated, .taskDone, .notified, .acked,
+             .tasksClosed:
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -271,7 +271,7 @@ public final class FileStore: Store {
             guard Calendar.parseISO(Calendar.format(e.on)) == e.on else {
                 throw Diagnostic(.io, "S003", "cannot write \(journalPath): event date (day \(e.on)) is outside the years 1-9999")
             }
-            guard JSONCoding.depth(of: .object(e.payload)) < JSONCoding.maxDepth else {
+            guard e.dataDepth < JSONCoding.maxDepth else {
                 throw Diagnostic(.io, "S003", "cannot write \(journalPath): event data nests deeper than \(JSONCoding.maxDepth - 1) levels")
             }
         }

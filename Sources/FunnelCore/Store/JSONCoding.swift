@@ -39,7 +39,7 @@ enum JSONCoding {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let d): appendNumber(d, to: &out)
-        case .money(let m): out.append(contentsOf: m.plain.utf8)
+        case .money(let m): appendMoney(m, to: &out)
         case .string(let s): appendString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -63,39 +63,74 @@ enum JSONCoding {
     /// Integral values print without a fraction so amounts read as `120000`, not
     /// `120000.0`; ±2^53 is where every integer is still exact. JSON has no NaN or
     /// infinity, and writing them would make the line unreadable, so they become null.
-    static func appendNumber(_ d: Double, to out: inout [UInt8]) {
-        guard d.isFinite else { out.append(contentsOf: "null".utf8); return }
+    static func appendNumber<Sink: JSONSink & ~Copyable>(_ d: Double, to out: inout Sink) {
+        guard d.isFinite else { out.put("null"); return }
         if d == d.rounded(.towardZero), abs(d) <= 9_007_199_254_740_992 {
-            out.append(contentsOf: String(Int64(d)).utf8)
+            let i = Int64(d)
+            if i < 0 { out.put(UInt8(ascii: "-")) }
+            appendDecimal(i.magnitude, to: &out)
         } else {
-            out.append(contentsOf: d.description.utf8)
+            var text = d.description
+            text.withUTF8 { out.put($0) }
+        }
+    }
+
+    /// `Money.plain`'s text (`-1234.5`, `0.05`, `120000`), written without making it.
+    static func appendMoney<Sink: JSONSink & ~Copyable>(_ m: Money, to out: inout Sink) {
+        let cents = m.cents
+        guard let magnitude = UInt64(exactly: cents.magnitude) else {
+            var text = m.plain
+            text.withUTF8 { out.put($0) }
+            return
+        }
+        if cents < 0 { out.put(UInt8(ascii: "-")) }
+        appendDecimal(magnitude / 100, to: &out)
+        let rest = UInt8(magnitude % 100)
+        guard rest != 0 else { return }
+        out.put(UInt8(ascii: "."))
+        out.put(48 + rest / 10)
+        if rest % 10 != 0 { out.put(48 + rest % 10) }
+    }
+
+    /// The digits of `v` (`String(v)`), written in place.
+    static func appendDecimal<Sink: JSONSink & ~Copyable>(_ v: UInt64, to out: inout Sink) {
+        // Twenty digits hold any UInt64; filled from the end.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var x = v
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = 48 + UInt8(x % 10)
+                x /= 10
+            } while x > 0
+            out.put(UnsafeBufferPointer(rebasing: digits[i..<20]))
         }
     }
 
     /// Non-ASCII stays raw UTF-8 so Chinese names stay readable in the journal; only what
     /// RFC 8259 requires is escaped, control characters uniformly as `\u00XX`.
-    static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+    static func appendString<Sink: JSONSink & ~Copyable>(_ s: String, to out: inout Sink) {
+        out.put(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { u in
             var runStart = 0
             for i in 0..<u.count {
                 let b = u[i]
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<i]))
+                out.put(UnsafeBufferPointer(rebasing: u[runStart..<i]))
                 runStart = i + 1
-                out.append(UInt8(ascii: "\\"))
+                out.put(UInt8(ascii: "\\"))
                 if b < 0x20 {
-                    out.append(contentsOf: "u00".utf8)
-                    out.append(hexDigit(b >> 4))
-                    out.append(hexDigit(b & 0xF))
+                    out.put("u00")
+                    out.put(hexDigit(b >> 4))
+                    out.put(hexDigit(b & 0xF))
                 } else {
-                    out.append(b)
+                    out.put(b)
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count]))
+            out.put(UnsafeBufferPointer(rebasing: u[runStart..<u.count]))
         }
-        out.append(UInt8(ascii: "\""))
+        out.put(UInt8(ascii: "\""))
     }
 
     private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }

@@ -30,21 +30,26 @@ enum JournalLine: Equatable {
     static func appendEvent(_ e: StoreEvent, to out: inout [UInt8]) {
         let start = out.count
         out.append(contentsOf: #"{"seq":"#.utf8)
-        out.append(contentsOf: String(e.seq).utf8)
+        appendInteger(e.seq, to: &out)
         out.append(contentsOf: #","on":""#.utf8)
         out.append(contentsOf: Calendar.format(e.on).utf8)
         out.append(contentsOf: #"","type":"#.utf8)
         JSONCoding.appendString(e.type, to: &out)
         out.append(contentsOf: #","data":"#.utf8)
-        JSONCoding.append(.object(e.payload), to: &out)
+        e.appendData(to: &out)
         seal(&out, from: start)
     }
 
     static func appendCommit(_ seq: Int64, to out: inout [UInt8]) {
         let start = out.count
         out.append(contentsOf: #"{"commit":"#.utf8)
-        out.append(contentsOf: String(seq).utf8)
+        appendInteger(seq, to: &out)
         seal(&out, from: start)
+    }
+
+    private static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        JSONCoding.appendDecimal(v.magnitude, to: &out)
     }
 
     /// Appends the checksum field, the closing brace and the newline to a line that starts

@@ -265,7 +265,7 @@ public final class PostgresStore: Store {
             guard Calendar.parseISO(Calendar.format(e.on)) == e.on else {
                 throw Diagnostic(.io, "S003", "cannot write \(location): event date (day \(e.on)) is outside the years 1-9999")
             }
-            guard JSONCoding.depth(of: .object(e.payload)) < JSONCoding.maxDepth else {
+            guard e.dataDepth < JSONCoding.maxDepth else {
                 throw Diagnostic(.io, "S003", "cannot write \(location): event data nests deeper than \(JSONCoding.maxDepth - 1) levels")
             }
         }
@@ -317,7 +317,7 @@ public final class PostgresStore: Store {
             for (k, e) in batch.enumerated() {
                 let p = 2 + k * 4
                 sql += (k == 0 ? "" : ",") + "($\(p)::bigint,$\(p + 1)::date,$\(p + 2),$\(p + 3),$1::bigint)"
-                parameters += [.text(String(e.seq)), .text(Calendar.format(e.on)), .text(e.type), .text(JSONCoding.encode(.object(e.payload)))]
+                parameters += [.text(String(e.seq)), .text(Calendar.format(e.on)), .text(e.type), .text(e.dataJSON)]
             }
             try connection.query(sql, parameters)
             start += batch.count

@@ -26,13 +26,16 @@ extension Parser {
         case .date(let d): kind = .date(d)
         default: return nil
         }
-        let next = token(at: 1)
-        switch next.kind {
-        case .symbol(","), .symbol("}"), .symbol(")"), .symbol(";"), .newline, .eof: break
-        case .word where next.isKeyword("on"): break
-        default: return nil
+        let ends = tokens.inPlace(index + 1) { next in
+            switch next.kind {
+            case .symbol(let s): return s == "," || s == "}" || s == ")" || s == ";"
+            case .newline, .eof: return true
+            case .word: return next.isKeyword("on")
+            default: return false
+            }
         }
-        advance()
+        guard ends else { return nil }
+        step()
         return Expr(kind, t.range)
     }
 

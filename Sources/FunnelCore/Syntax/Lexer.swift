@@ -283,6 +283,18 @@ public struct Lexer {
     mutating func lexString() {
         let start = pos
         pos += 1
+        // Most strings hold no escape and nothing past ASCII: made from their bytes at once.
+        var end = pos
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") {
+                pos = end + 1
+                add(.string(String(decoding: bytes[(start + 1)..<end], as: UTF8.self)), start, pos)
+                return
+            }
+            if b == UInt8(ascii: "\\") || b == 10 || b >= 0x80 { break }
+            end += 1
+        }
         var out: [UInt8] = []
         while true {
             guard pos < bytes.count, bytes[pos] != 10 else {
@@ -441,6 +453,14 @@ public struct Lexer {
     /// (more than 15 significant digits, such as `999999999999999.99`) is an exact amount
     /// when it has at most two fraction digits (Money.swift).
     mutating func addNumber(_ literal: NumberLiteral, start: Int) {
+        // A whole number of up to 15 digits (nearly every one) is exact as a Double, below
+        // the largest allowed, and what reading its text would give.
+        if literal.suffix == nil, literal.digits.count <= 15, !literal.digits.contains(UInt8(ascii: ".")), !continuesWord(0) {
+            var v = 0
+            for d in literal.digits { v = v * 10 + Int(d - 48) }
+            add(.number(Double(v)), start, pos)
+            return
+        }
         let text = String(decoding: literal.digits, as: UTF8.self)
         if literal.suffix == UInt8(ascii: "%") {
             add(.percent((Double(text) ?? 0) / 100), start, pos)

@@ -53,7 +53,7 @@ public struct Parser {
         var allIncomplete = true
         while true {
             // Separators between statements are dropped as they are passed.
-            while current.isNewline || current.isSymbol(";") {
+            while atNewline || atSymbol(";") {
                 advance()
                 tokens.keptFrom = index
             }
@@ -91,21 +91,29 @@ public struct Parser {
     // MARK: - Token cursor
 
     var current: Token { tokens[index] }
+    /// `current.isNewline` and `current.isSymbol(s)` without copying the token.
+    var atNewline: Bool { tokens.isNewline(index) }
+    func atSymbol(_ s: String) -> Bool { tokens.isSymbol(index, s) }
     func token(at offset: Int) -> Token { tokens[index + offset] }
     var previousEnd: Int { index > 0 ? tokens[index - 1].range.end : 0 }
 
     @discardableResult
     mutating func advance() -> Token {
         let t = current
-        if !t.isEOF {
-            index += 1
-            if index & 4095 == 0 { tokens.compact(index: index) }
-        }
+        step()
         return t
     }
 
-    mutating func skipNewlines() { while current.isNewline { advance() } }
-    mutating func skipSeparators() { while current.isNewline || current.isSymbol(";") { advance() } }
+    /// `advance()` without the copy of the token it passes (see `TokenStream.isNewline`).
+    mutating func step() {
+        if !tokens.isLast(index) {
+            index += 1
+            if index & 4095 == 0 { tokens.compact(index: index) }
+        }
+    }
+
+    mutating func skipNewlines() { while tokens.isNewline(index) { step() } }
+    mutating func skipSeparators() { while tokens.isNewline(index) || tokens.isSymbol(index, ";") { step() } }
 
     /// The first token after any newlines, without consuming them.
     func peekPastNewlines() -> Token {
@@ -114,15 +122,15 @@ public struct Parser {
         return tokens[i]
     }
 
-    func check(_ keyword: String) -> Bool { current.isKeyword(keyword) }
+    func check(_ keyword: String) -> Bool { tokens.isKeyword(index, keyword) }
 
     mutating func accept(_ keyword: String) -> Bool {
-        if current.isKeyword(keyword) { advance(); return true }
+        if tokens.isKeyword(index, keyword) { step(); return true }
         return false
     }
 
     mutating func acceptSymbol(_ s: String) -> Bool {
-        if current.isSymbol(s) { advance(); return true }
+        if tokens.isSymbol(index, s) { step(); return true }
         return false
     }
 
@@ -230,7 +238,7 @@ public struct Parser {
 
     /// statement-end := NEWLINE | ";" | EOF
     mutating func expectStatementEnd() throws {
-        if current.isNewline || current.isSymbol(";") || current.isEOF { return }
+        if atNewline || atSymbol(";") || tokens.isLast(index) { return }
         throw unexpected(expected: "end of statement", help: current.keyword.flatMap(Self.habitHelp))
     }
 
@@ -263,7 +271,7 @@ public struct Parser {
         while !current.isEOF {
             if current.isSymbol("{") { depth += 1 }
             if current.isSymbol("}") { depth = max(0, depth - 1) }
-            if depth == 0, current.isNewline || current.isSymbol(";") { return }
+            if depth == 0, atNewline || atSymbol(";") { return }
             advance()
             tokens.keptFrom = index
         }
@@ -275,15 +283,15 @@ public struct Parser {
     mutating func parseName(_ what: String) throws -> Identifier {
         let t = current
         switch t.kind {
-        case .word(let w): advance(); return Identifier(w, t.range)
-        case .string(let s): advance(); return Identifier(s, t.range)
+        case .word(let w): step(); return Identifier(w, t.range)
+        case .string(let s): step(); return Identifier(s, t.range)
         default: throw unexpected(expected: what)
         }
     }
 
     /// string := STRING
     mutating func parseString(_ what: String) throws -> String {
-        if case .string(let s) = current.kind { advance(); return s }
+        if case .string(let s) = current.kind { step(); return s }
         throw unexpected(expected: what)
     }
 
@@ -332,7 +340,7 @@ public struct Parser {
     mutating func parseRecordID(_ what: String) throws -> Expr {
         let t = current
         // `S-1` without quotes lexes as several tokens; say how to write it.
-        if case .word = t.kind, token(at: 1).isSymbol("-"), token(at: 1).range.start == t.range.end {
+        if case .word = t.kind, tokens.isSymbol(index + 1, "-"), token(at: 1).range.start == t.range.end {
             var end = token(at: 1).range.end
             var i = 2
             while case .word = token(at: i).kind, token(at: i).range.start == end { end = token(at: i).range.end; i += 1 }
@@ -342,9 +350,9 @@ public struct Parser {
                              range: SourceRange(t.range.start, end), help: "write \"\(text)\"")
         }
         switch t.kind {
-        case .string(let s): advance(); return Expr(.string(s), t.range)
-        case .word(let w): advance(); return Expr(.string(w), t.range)
-        case .number: advance(); return Expr(.string(file.text(t.range)), t.range)
+        case .string(let s): step(); return Expr(.string(s), t.range)
+        case .word(let w): step(); return Expr(.string(w), t.range)
+        case .number: step(); return Expr(.string(file.text(t.range)), t.range)
         default: throw unexpected(expected: what, help: "ids are written in quotes, like \"D-1001\"")
         }
     }

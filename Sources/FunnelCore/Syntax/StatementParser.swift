@@ -75,7 +75,7 @@ extension Parser {
         let id = try parseRecordID("a deal id")
         var funnel: Identifier?
         if accept("in") { funnel = try parseName("a funnel name") }
-        let fields = current.isSymbol("{") ? try parseFieldBlock() : []
+        let fields = atSymbol("{") ? try parseFieldBlock() : []
         return .deal(id: id, funnel: funnel, fields: fields, on: try parseOnDate())
     }
 
@@ -85,7 +85,7 @@ extension Parser {
         try expectSymbol("{")
         var out: [Assignment] = []
         while true {
-            while current.isNewline || current.isSymbol(",") { advance() }
+            while atNewline || atSymbol(",") { step() }
             if acceptSymbol("}") { break }
             let name = try parseName("a field name or '}'")
             guard acceptSymbol(":") else {
@@ -94,7 +94,7 @@ extension Parser {
             }
             skipNewlines()
             out.append(Assignment(field: name, value: try parseExpression()))
-            if !(current.isNewline || current.isSymbol(",") || current.isSymbol("}")) {
+            if !(atNewline || atSymbol(",") || atSymbol("}")) {
                 throw unexpected(expected: "',' or '}'")
             }
         }
@@ -190,7 +190,7 @@ extension Parser {
     mutating func parseLead() throws -> StatementKind {
         try expect("lead")
         let id = try parseRecordID("a lead id")
-        let fields = current.isSymbol("{") ? try parseFieldBlock() : []
+        let fields = atSymbol("{") ? try parseFieldBlock() : []
         return .lead(id: id, fields: fields, on: try parseOnDate())
     }
 

@@ -33,13 +33,23 @@ public struct Token: Equatable, Sendable {
     /// token. `k` is a keyword as the grammar spells it (lowercase).
     public func isKeyword(_ k: String) -> Bool {
         guard case .word(let w) = kind else { return false }
-        let word = w.utf8
+        // Compared byte by byte where the texts lie (both are nearly always contiguous); a
+        // generic walk over the two texts cost several hundred instructions per question.
+        let ascii = w.utf8.withContiguousStorageIfAvailable { word in
+            k.utf8.withContiguousStorageIfAvailable { keyword -> Bool? in
+                for b in word where b >= 0x80 { return nil }
+                guard word.count == keyword.count else { return false }
+                for i in 0..<word.count {
+                    let a = word[i]
+                    if (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) != keyword[i] { return false }
+                }
+                return true
+            } ?? nil
+        } ?? nil
+        if let ascii { return ascii }
         // Lowercasing other text can change its length (the Kelvin sign is "k"): that goes
-        // the long way.
-        guard word.allSatisfy({ $0 < 0x80 }) else { return w.lowercased() == k }
-        let keyword = k.utf8
-        guard word.count == keyword.count else { return false }
-        return zip(word, keyword).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b }
+        // the long way, as does a text not stored contiguously.
+        return w.lowercased() == k
     }
     public func isSymbol(_ s: String) -> Bool { kind == .symbol(s) }
     public var isNewline: Bool { kind == .newline }

@@ -27,7 +27,21 @@ final class TokenStream {
     }
 
     /// True when `i` is the last token (EOF), so the cursor stays there.
-    func isLast(_ i: Int) -> Bool { self[i].isEOF }
+    func isLast(_ i: Int) -> Bool { inPlace(i) { $0.isEOF } }
+
+    // The questions the parser asks of a token most, answered where the token lies: a copy
+    // of a token retains its text and releases it again.
+    func isNewline(_ i: Int) -> Bool { inPlace(i) { $0.isNewline } }
+    func isSymbol(_ i: Int, _ s: String) -> Bool { inPlace(i) { $0.isSymbol(s) } }
+    func isKeyword(_ i: Int, _ k: String) -> Bool { inPlace(i) { $0.isKeyword(k) } }
+
+    /// `test` of the token at `i`, read where it lies.
+    @inline(__always)
+    func inPlace(_ i: Int, _ test: (borrowing Token) -> Bool) -> Bool {
+        let j = i - base
+        guard j >= 0, j < buffer.count else { return test(self[i]) }
+        return buffer.withUnsafeBufferPointer { test($0[j]) }
+    }
 
     /// The tokens from `from` up to `to` (absolute, `from` at or after `keptFrom`).
     func tokens(from: Int, to: Int) -> ArraySlice<Token> {
