@@ -40,8 +40,9 @@ public struct DealTable: Sendable {
     /// The row of `id`: the first few lookups on an index not yet built compare the ids'
     /// bytes (a few milliseconds at a million deals), later ones build the index.
     public func row(of id: String) -> Int32? {
-        if idIndex.mayScan(limit: Self.scansBeforeIndexing) { return ids.firstIndex(of: id, within: ids.count).map { Int32($0) } }
-        return rowOfID[id]
+        let found = idIndex.row(of: id, scanLimit: Self.scansBeforeIndexing, keys: { ids })
+        if found.scan { return ids.firstIndex(of: id, within: ids.count).map { Int32($0) } }
+        return found.row
     }
 
     static let scansBeforeIndexing = 8

@@ -29,14 +29,32 @@ final class LazyIndex<Key: Hashable>: @unchecked Sendable {
     func table<Keys: Collection>(keys: () -> Keys) -> [Key: Int32] where Keys.Element == Key {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        if built { return table }
+        buildLocked(keys)
+        return table
+    }
+
+    private func buildLocked<Keys: Collection>(_ keys: () -> Keys) where Keys.Element == Key {
+        if built { return }
         var t: [Key: Int32] = [:]
         let k = keys()
         t.reserveCapacity(k.count)
         for (i, key) in k.enumerated() { t[key] = Int32(i) }
         table = t
         built = true
-        return t
+    }
+
+    /// The row of `key`, under one lock (a statement looks ids up by the thousand): from the
+    /// index when it is built; `scan` true, and no row, when the caller may scan the keys
+    /// instead (as `mayScan`); else from the index built from `keys` first.
+    func row<Keys: Collection>(of key: Key, scanLimit: Int, keys: () -> Keys) -> (row: Int32?, scan: Bool) where Keys.Element == Key {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if !built && scans < scanLimit {
+            scans += 1
+            return (nil, true)
+        }
+        buildLocked(keys)
+        return (table[key], false)
     }
 
     /// Whether the owner may change this index in place: it is built, and the caller has
