@@ -59,6 +59,13 @@ public struct DealBatch: Sendable, Equatable {
             && a.changeRow == b.changeRow && a.changeDay == b.changeDay && a.changeFields == b.changeFields
     }
 
+    /// Room for `n` more stage changes, so millions of them are appended without regrowing.
+    mutating func reserveEntries(_ n: Int) {
+        entryRow.reserveCapacity(entryRow.count + n); entryDay.reserveCapacity(entryDay.count + n)
+        entryFrom.reserveCapacity(entryFrom.count + n); entryTo.reserveCapacity(entryTo.count + n)
+        entryForced.reserveCapacity(entryForced.count + n)
+    }
+
     mutating func addEntry(row: Int, day: Int32, from: Int32, to: Int32, forced: Int32 = -1) {
         entryRow.append(Int32(row)); entryDay.append(day); entryFrom.append(from); entryTo.append(to); entryForced.append(forced)
     }
