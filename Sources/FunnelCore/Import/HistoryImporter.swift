@@ -248,6 +248,7 @@ struct HistoryImporter: Importer {
         var stageCodes = [Int32](repeating: -1, count: stageNames.count)
         var batch = DealBatch(funnel: "", replacesHistory: true, strings: [], ids: [], created: [], closed: [], fields: [])
         batch.reserveEntries(changes.count)
+        var rowsInState: [Int32] = []
         var count = 0
         var builders = fieldItems.map { ColumnBuilder(type: $0.type) }
         var k = 0
@@ -255,6 +256,7 @@ struct HistoryImporter: Importer {
             let r = changes[k].row
             let row = batch.ids.count
             batch.ids.append(dealIDs[r])
+            rowsInState.append(Int32(r))
             batch.created.append(Empty.date)
             batch.closed.append(Empty.date)
             var previous: Int32 = -1
@@ -281,6 +283,7 @@ struct HistoryImporter: Importer {
         }
         batch.changeFields = zip(fieldItems, builders).map { BatchField(name: $0.0.name, column: $0.1.column) }
         batch.strings = strings.strings
+        batch.rowsInState = rowsInState
         return Outcome(batch: batch, changes: count, errors: errors, skippedByFilter: m.skippedByFilter)
     }
 }

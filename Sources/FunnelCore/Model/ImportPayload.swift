@@ -42,6 +42,9 @@ public struct DealBatch: Sendable, Equatable {
     /// Id to row, when the importer built it for a batch that fills an empty store: the
     /// store then takes it as its index of ids instead of hashing every id again. Not stored.
     public var idIndex: [String: Int32]?
+    /// The row of each id in the state the importer read, when every id names a deal there
+    /// (`import history`): applying the batch to that state then looks no id up. Not stored.
+    public var rowsInState: [Int32]?
 
     public init(funnel: String, replacesHistory: Bool, strings: [String], ids: [String], created: [Int32], closed: [Int32],
                 fields: [BatchField]) {
