@@ -28,6 +28,8 @@ struct DealImporter: Importer {
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
         let file = try context.open(.deals(funnel: Identifier(funnel.name, fileExpr.range)), fileExpr, mapping: mapping)
         let m = try context.mapping(mapping, file: file)
+        // Read through the importer's `state`, the state would be copied for every lookup.
+        let state = self.state
         let strings = ByteInterner()
         let stageCodes = funnel.stages.map { strings.code($0.name) }
         let stageOfValue = stageValues()

@@ -129,8 +129,14 @@ struct HistoryImporter: Importer {
         changes.reserveCapacity(file.estimatedRows)
         let dealLabel = m.items[dealItem].label, stageLabel = m.items[stageItem].label, atLabel = m.items[atItem].label
 
+        // Exports list deals in the order they were created, as the deals file did: the deal
+        // after the last one found is tried first, by comparing its id, before any hashing.
+        var guess = 0
         func lookUp(_ id: String) -> DealLookup {
-            guard let r = dealRows[id] else { return .problem(RowProblem(dealLabel, "no deal \(FieldConversion.quote(id))")) }
+            let found: Int32?
+            if guess < dealIDs.count, dealIDs[guess] == id { found = Int32(guess) } else { found = dealRows[id] }
+            guard let r = found else { return .problem(RowProblem(dealLabel, "no deal \(FieldConversion.quote(id))")) }
+            guess = Int(r) + 1
             let code = dealFunnels[Int(r)]
             if let f = funnels[code] { return .deal(row: r, funnel: f) }
             guard let f = state.funnel(ofRow: Int(r)) else {

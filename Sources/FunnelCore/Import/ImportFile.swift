@@ -17,6 +17,12 @@ public final class ImportFile {
     /// A guess at the number of records from the file's size, for reserving memory: real
     /// rows are rarely shorter than 64 bytes, so it errs on the low side.
     public let estimatedRows: Int
+    /// A file this large is read on a second thread (`CSVPrefetcher`); below it, starting a
+    /// thread would cost more than it saves.
+    static let prefetchBytes = 4 << 20
+    private let byteCount: Int
+    private var prefetcher: CSVPrefetcher?
+    private var started = false
 
     /// Opens `fileExpr` (a string literal) from `script`'s folder. Throws I001–I005 from the
     /// reader, I010 for a file with no header, I020 for bytes that do not decode.
@@ -31,7 +37,8 @@ public final class ImportFile {
         let delimiter = options.delimiter.flatMap { $0.utf8.first } ?? UInt8(ascii: ",")
         do {
             let input = try source.open(path, name: name)
-            estimatedRows = min((input.byteCount ?? 0) / 64, 1 << 26)
+            byteCount = input.byteCount ?? 0
+            estimatedRows = min(byteCount / 64, 1 << 26)
             let encoding = options.encoding.flatMap(TextEncoding.init(name:))
             reader = try CSVReader(input: DecodingInput(input, name: name, encoding: encoding), name: name, delimiter: delimiter)
             guard let header = try reader.readHeader() else {
@@ -50,6 +57,8 @@ public final class ImportFile {
             throw d
         }
     }
+
+    deinit { prefetcher?.stop() }
 
     /// A row with more fields than the header: most often the delimiter inside a value that
     /// was not quoted, so the message names the delimiter this file is read with.
@@ -83,8 +92,13 @@ public final class ImportFile {
 
     /// The next data record, or nil at the end.
     public func next() throws -> CSVRecord? {
+        if !started {
+            started = true
+            if byteCount >= Self.prefetchBytes { prefetcher = CSVPrefetcher(reader) }
+        }
         do {
-            let r = try reader.nextRecord()
+            let r: CSVRecord?
+            if let prefetcher { r = try prefetcher.nextRecord() } else { r = try reader.nextRecord() }
             if r != nil { records += 1 }
             try Cancellation.checkpoint(records)
             return r
