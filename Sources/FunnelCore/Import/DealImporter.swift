@@ -64,8 +64,6 @@ struct DealImporter: Importer {
         // Id to the order it was first seen in: finds repeated ids, and when every row is
         // imported into an empty store it is the store's index of ids as it stands.
         var idOrdinal: [String: Int32] = [:]
-        idOrdinal.reserveCapacity(file.estimatedRows)
-        ids.reserveCapacity(file.estimatedRows)
         var firstLine: [Int32] = []
         var stageCache: [Int] = []
         let stageBytes = ByteInterner()
@@ -79,6 +77,11 @@ struct DealImporter: Importer {
         let idLabel = m.items[idItem].label
 
         while let record = try file.next() {
+            if file.records == ImportFile.sampleRecords {
+                // The id index is the store's once the batch is applied: sized to the file.
+                idOrdinal.reserveCapacity(file.projectedRows)
+                ids.reserveCapacity(file.projectedRows)
+            }
             m.load(record)
             do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []

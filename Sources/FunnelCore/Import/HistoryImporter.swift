@@ -126,7 +126,6 @@ struct HistoryImporter: Importer {
         var fieldValues: [[Value]] = []
         var errors = ImportErrors(fileName: file.name)
         var changes: [Change] = []
-        changes.reserveCapacity(file.estimatedRows)
         let dealLabel = m.items[dealItem].label, stageLabel = m.items[stageItem].label, atLabel = m.items[atItem].label
 
         // Exports list deals in the order they were created, as the deals file did: the deal
@@ -151,6 +150,7 @@ struct HistoryImporter: Importer {
         var lastLookup: DealLookup?
 
         while let record = try file.next() {
+            if file.records == ImportFile.sampleRecords { changes.reserveCapacity(file.projectedRows) }
             m.load(record)
             do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []

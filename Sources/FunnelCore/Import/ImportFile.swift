@@ -14,9 +14,12 @@ public final class ImportFile {
     public let range: SourceRange
     /// Data records read so far.
     public private(set) var records = 0
-    /// A guess at the number of records from the file's size, for reserving memory: real
-    /// rows are rarely shorter than 64 bytes, so it errs on the low side.
+    /// A guess at the number of records from the file's size alone: real rows are rarely
+    /// shorter than 64 bytes, so it errs on the low side.
     public let estimatedRows: Int
+    /// The records whose size `projectedRows` is taken from, and their bytes.
+    public static let sampleRecords = 1024
+    private var sampledBytes = 0
     /// A file this large is read on a second thread (`CSVPrefetcher`); below it, starting a
     /// thread would cost more than it saves.
     static let prefetchBytes = 4 << 20
@@ -99,13 +102,30 @@ public final class ImportFile {
         do {
             let r: CSVRecord?
             if let prefetcher { r = try prefetcher.nextRecord() } else { r = try reader.nextRecord() }
-            if r != nil { records += 1 }
+            if let r {
+                records += 1
+                if records <= Self.sampleRecords {
+                    sampledBytes += r.count
+                    for i in 0..<r.count { sampledBytes += r.bytes(i).count }
+                }
+            }
             try Cancellation.checkpoint(records)
             return r
         } catch var d as Diagnostic {
             if d.file == nil { d.file = script; d.range = range }
             throw d
         }
+    }
+
+    /// The records the whole file likely holds, from the size of the first ones read (their
+    /// cells, delimiters and line ends), for reserving memory once `sampleRecords` are read:
+    /// the rows of a million-row file, held at the size the guess from the file's size alone
+    /// gives and then doubled, were twice what they needed. A little above the likely count,
+    /// so a file of even rows is held without regrowing.
+    public var projectedRows: Int {
+        guard records > 0, sampledBytes > 0 else { return estimatedRows }
+        let sampled = min(records, Self.sampleRecords)
+        return min(byteCount / sampledBytes * sampled + byteCount % sampledBytes * sampled / sampledBytes, 1 << 28) / 20 * 21 + 16
     }
 
     /// Throws I011 when the file had a header and nothing else.
