@@ -23,6 +23,7 @@ struct DealImporter: Importer {
         var oneOf: Set<String>?
         var required: Bool
         var builder: ColumnBuilder
+        let codes = ColumnCodes()
     }
 
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
@@ -159,7 +160,7 @@ struct DealImporter: Importer {
                 let item = plans[p].item
                 do throws(RowProblem) {
                     if plans[p].type == .text, plans[p].oneOf == nil, let b = try m.checkedBytes(item) {
-                        plans[p].builder.appendText(FieldConversion.isBlank(b) ? -1 : strings.code(b))
+                        plans[p].builder.appendText(FieldConversion.isBlank(b) ? -1 : plans[p].codes.code(b, in: strings))
                         if plans[p].required, existing == nil, FieldConversion.isBlank(b) {
                             problems.append(RowProblem(m.items[item].label, "\(plans[p].name) is required and the cell is empty"))
                         }
