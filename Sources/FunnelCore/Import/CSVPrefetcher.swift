@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// Reads a `CSVReader`'s records on a second thread, ahead of the importer, so reading the
-/// file, checking or converting its encoding and finding its fields (a third of an import's
-/// work) run on one core while the rows are mapped on the other.
+/// file, checking or converting its encoding and finding its fields (about a quarter of an
+/// import's instructions) run on one core while the rows are mapped on the other.
 ///
 /// One thread reads the whole file, in order, and hands over batches of whole records; the
 /// importer takes them in the same order. So the records, their lines and every error are
