@@ -14,26 +14,33 @@ final class ByteInterner {
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCount = 0
     private var arenaCapacity = 4096
-    /// Per code: where its bytes start in the arena, its length and its hash.
-    private var starts: UnsafeMutablePointer<Int>
-    private var lengths: UnsafeMutablePointer<Int32>
+    /// Per code: where its bytes are in the arena, side by side so a match costs one read.
+    private var places: UnsafeMutablePointer<Place>
+    /// Per code: its hash, read only when the table grows.
     private var hashes: UnsafeMutablePointer<UInt64>
     private var codeCapacity = 64
-    /// Open addressing: a code, or -1 for a free slot. Kept at most half full.
-    private var slots: UnsafeMutablePointer<Int32>
+    /// Open addressing, kept at most half full: 0 for a free slot, else the upper half of
+    /// the text's hash and its code + 1 in the lower half. A million distinct names do not
+    /// fit in any cache, so a probe compares that half of the hash in the slot itself and
+    /// reads the text only when it matches.
+    private var slots: UnsafeMutablePointer<UInt64>
     private var slotCount = 128
+
+    struct Place {
+        var start: Int
+        var count: Int
+    }
 
     init() {
         arena = .allocate(capacity: arenaCapacity)
-        starts = .allocate(capacity: codeCapacity)
-        lengths = .allocate(capacity: codeCapacity)
+        places = .allocate(capacity: codeCapacity)
         hashes = .allocate(capacity: codeCapacity)
         slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: -1, count: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
     }
 
     deinit {
-        arena.deallocate(); starts.deallocate(); lengths.deallocate(); hashes.deallocate(); slots.deallocate()
+        arena.deallocate(); places.deallocate(); hashes.deallocate(); slots.deallocate()
     }
 
     var count: Int { strings.count }
@@ -41,18 +48,22 @@ final class ByteInterner {
     /// The code of `b`, and whether it was new.
     func insert(_ b: UnsafeBufferPointer<UInt8>) -> (code: Int32, inserted: Bool) {
         let h = Self.hash(b)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: h) & mask
         // An empty buffer may have no address; it compares by length alone.
         let base = b.baseAddress
         let n = base == nil ? 0 : b.count
         while true {
-            let c = slots[i]
-            if c < 0 { break }
-            let k = Int(c)
-            if hashes[k] == h, Int(lengths[k]) == n {
-                if n == 0 { return (c, false) }
-                if let base, memcmp(arena + starts[k], base, n) == 0 { return (c, false) }
+            let slot = slots[i]
+            if slot == 0 { break }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let k = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                let place = places[k]
+                if place.count == n {
+                    if n == 0 { return (Int32(k), false) }
+                    if let base, memcmp(arena + place.start, base, n) == 0 { return (Int32(k), false) }
+                }
             }
             i = (i + 1) & mask
         }
@@ -60,12 +71,11 @@ final class ByteInterner {
         if code == codeCapacity { growCodes() }
         if arenaCount + n > arenaCapacity { growArena(arenaCount + n) }
         if let base, n > 0 { (arena + arenaCount).update(from: base, count: n) }
-        starts[code] = arenaCount
-        lengths[code] = Int32(truncatingIfNeeded: n)
+        places[code] = Place(start: arenaCount, count: n)
         hashes[code] = h
         arenaCount += n
         strings.append(String(decoding: b, as: UTF8.self))
-        slots[i] = Int32(code)
+        slots[i] = tag | UInt64(code + 1)
         if (code + 1) * 2 > slotCount { growSlots() }
         return (Int32(code), true)
     }
@@ -85,7 +95,7 @@ final class ByteInterner {
             p.deallocate()
             return q
         }
-        starts = moved(starts); lengths = moved(lengths); hashes = moved(hashes)
+        places = moved(places); hashes = moved(hashes)
         codeCapacity = bigger
     }
 
@@ -101,13 +111,14 @@ final class ByteInterner {
 
     private func growSlots() {
         let bigger = slotCount * 2
-        let fresh = UnsafeMutablePointer<Int32>.allocate(capacity: bigger)
-        fresh.initialize(repeating: -1, count: bigger)
+        let fresh = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
+        fresh.initialize(repeating: 0, count: bigger)
         let mask = bigger - 1
         for c in 0..<strings.count {
-            var i = Int(truncatingIfNeeded: hashes[c]) & mask
-            while fresh[i] >= 0 { i = (i + 1) & mask }
-            fresh[i] = Int32(c)
+            let h = hashes[c]
+            var i = Int(truncatingIfNeeded: h) & mask
+            while fresh[i] != 0 { i = (i + 1) & mask }
+            fresh[i] = h & 0xFFFF_FFFF_0000_0000 | UInt64(c + 1)
         }
         slots.deallocate()
         slots = fresh

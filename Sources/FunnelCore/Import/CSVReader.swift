@@ -153,7 +153,7 @@ public final class CSVReader {
                 line = scanLine
                 pos = next
                 if fieldsNeedUnescaping { unescapeFields() }
-                return CSVRecord(reader: self, line: startLine, count: fieldCount)
+                return CSVRecord(base: UnsafePointer(buffer), spans: UnsafePointer(spans), line: startLine, count: fieldCount)
             }
             fieldCount = 0
             switch next {
@@ -333,15 +333,6 @@ public final class CSVReader {
         Diagnostic(.io, "I003", "\(name):\(line): a record longer than \(Self.describe(bytes: maxRecordBytes)); is this a CSV file?")
     }
 
-    // MARK: - Record access (used by CSVRecord)
-
-    @inline(__always)
-    func fieldBuffer(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        guard i >= 0, i < fieldCount else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let s = Int(spans[2 * i])
-        return UnsafeBufferPointer(start: buffer + s, count: Int(spans[2 * i + 1]) - s)
-    }
-
     // MARK: - Input
 
     /// Moves the unread bytes to the front of the buffer and reads after them, growing the
@@ -430,24 +421,31 @@ public final class CSVReader {
     }
 }
 
-/// One record of a `CSVReader`. It reads through the reader's reused buffer, so it is cheap to
-/// make but shows the reader's latest record: use it before the next `nextRecord()`.
+/// One record of a `CSVReader` (or of a `CSVPrefetcher`'s batch). It reads through the
+/// reader's reused buffer, so it is cheap to make but valid only until the next record is
+/// asked for.
 public struct CSVRecord {
-    let reader: CSVReader
+    /// The bytes the fields are in, and each field's start and end offset in them.
+    let base: UnsafePointer<UInt8>
+    let spans: UnsafePointer<UInt32>
     /// The physical line where the record starts (1-based; a header on the first line is line 1),
     /// counting line breaks inside quoted fields, so messages point where an editor would.
     public let line: Int
     public let count: Int
 
-    init(reader: CSVReader, line: Int, count: Int) {
-        self.reader = reader; self.line = line; self.count = count
+    init(base: UnsafePointer<UInt8>, spans: UnsafePointer<UInt32>, line: Int, count: Int) {
+        self.base = base; self.spans = spans; self.line = line; self.count = count
     }
 
     /// The field's unescaped bytes, valid until the next `nextRecord()`. Parsers of numbers and
     /// dates read these directly so a million rows make no Strings. Empty past the last field,
     /// since short rows are common and the importer decides whether they are errors.
     @inline(__always)
-    public func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> { reader.fieldBuffer(i) }
+    public func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        guard i >= 0, i < count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let s = Int(spans[2 * i])
+        return UnsafeBufferPointer(start: base + s, count: Int(spans[2 * i + 1]) - s)
+    }
 
     /// The field as text; invalid UTF-8 becomes U+FFFD (check `isValidUTF8` to report it).
     /// Empty past the last field.

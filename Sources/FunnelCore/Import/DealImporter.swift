@@ -23,11 +23,14 @@ struct DealImporter: Importer {
         var oneOf: Set<String>?
         var required: Bool
         var builder: ColumnBuilder
+        let codes = ColumnCodes()
     }
 
     func run(file fileExpr: Expr, mapping: [MappingItem]) throws -> Outcome {
         let file = try context.open(.deals(funnel: Identifier(funnel.name, fileExpr.range)), fileExpr, mapping: mapping)
         let m = try context.mapping(mapping, file: file)
+        // Read through the importer's `state`, the state would be copied for every lookup.
+        let state = self.state
         let strings = ByteInterner()
         let stageCodes = funnel.stages.map { strings.code($0.name) }
         let stageOfValue = stageValues()
@@ -62,8 +65,6 @@ struct DealImporter: Importer {
         // Id to the order it was first seen in: finds repeated ids, and when every row is
         // imported into an empty store it is the store's index of ids as it stands.
         var idOrdinal: [String: Int32] = [:]
-        idOrdinal.reserveCapacity(file.estimatedRows)
-        ids.reserveCapacity(file.estimatedRows)
         var firstLine: [Int32] = []
         var stageCache: [Int] = []
         let stageBytes = ByteInterner()
@@ -77,6 +78,11 @@ struct DealImporter: Importer {
         let idLabel = m.items[idItem].label
 
         while let record = try file.next() {
+            if file.records == ImportFile.sampleRecords {
+                // The id index is the store's once the batch is applied: sized to the file.
+                idOrdinal.reserveCapacity(file.projectedRows)
+                ids.reserveCapacity(file.projectedRows)
+            }
             m.load(record)
             do throws(RowProblem) { if try !m.keeps() { continue } } catch { errors.add(line: record.line, [error]); continue }
             var problems: [RowProblem] = []
@@ -154,7 +160,7 @@ struct DealImporter: Importer {
                 let item = plans[p].item
                 do throws(RowProblem) {
                     if plans[p].type == .text, plans[p].oneOf == nil, let b = try m.checkedBytes(item) {
-                        plans[p].builder.appendText(FieldConversion.isBlank(b) ? -1 : strings.code(b))
+                        plans[p].builder.appendText(FieldConversion.isBlank(b) ? -1 : plans[p].codes.code(b, in: strings))
                         if plans[p].required, existing == nil, FieldConversion.isBlank(b) {
                             problems.append(RowProblem(m.items[item].label, "\(plans[p].name) is required and the cell is empty"))
                         }

@@ -14,9 +14,18 @@ public final class ImportFile {
     public let range: SourceRange
     /// Data records read so far.
     public private(set) var records = 0
-    /// A guess at the number of records from the file's size, for reserving memory: real
-    /// rows are rarely shorter than 64 bytes, so it errs on the low side.
+    /// A guess at the number of records from the file's size alone: real rows are rarely
+    /// shorter than 64 bytes, so it errs on the low side.
     public let estimatedRows: Int
+    /// The records whose size `projectedRows` is taken from, and their bytes.
+    public static let sampleRecords = 1024
+    private var sampledBytes = 0
+    /// A file this large is read on a second thread (`CSVPrefetcher`); below it, starting a
+    /// thread would cost more than it saves.
+    static let prefetchBytes = 4 << 20
+    private let byteCount: Int
+    private var prefetcher: CSVPrefetcher?
+    private var started = false
 
     /// Opens `fileExpr` (a string literal) from `script`'s folder. Throws I001–I005 from the
     /// reader, I010 for a file with no header, I020 for bytes that do not decode.
@@ -31,7 +40,8 @@ public final class ImportFile {
         let delimiter = options.delimiter.flatMap { $0.utf8.first } ?? UInt8(ascii: ",")
         do {
             let input = try source.open(path, name: name)
-            estimatedRows = min((input.byteCount ?? 0) / 64, 1 << 26)
+            byteCount = input.byteCount ?? 0
+            estimatedRows = min(byteCount / 64, 1 << 26)
             let encoding = options.encoding.flatMap(TextEncoding.init(name:))
             reader = try CSVReader(input: DecodingInput(input, name: name, encoding: encoding), name: name, delimiter: delimiter)
             guard let header = try reader.readHeader() else {
@@ -50,6 +60,8 @@ public final class ImportFile {
             throw d
         }
     }
+
+    deinit { prefetcher?.stop() }
 
     /// A row with more fields than the header: most often the delimiter inside a value that
     /// was not quoted, so the message names the delimiter this file is read with.
@@ -83,15 +95,37 @@ public final class ImportFile {
 
     /// The next data record, or nil at the end.
     public func next() throws -> CSVRecord? {
+        if !started {
+            started = true
+            if byteCount >= Self.prefetchBytes { prefetcher = CSVPrefetcher(reader) }
+        }
         do {
-            let r = try reader.nextRecord()
-            if r != nil { records += 1 }
+            let r: CSVRecord?
+            if let prefetcher { r = try prefetcher.nextRecord() } else { r = try reader.nextRecord() }
+            if let r {
+                records += 1
+                if records <= Self.sampleRecords {
+                    sampledBytes += r.count
+                    for i in 0..<r.count { sampledBytes += r.bytes(i).count }
+                }
+            }
             try Cancellation.checkpoint(records)
             return r
         } catch var d as Diagnostic {
             if d.file == nil { d.file = script; d.range = range }
             throw d
         }
+    }
+
+    /// The records the whole file likely holds, from the size of the first ones read (their
+    /// cells, delimiters and line ends), for reserving memory once `sampleRecords` are read:
+    /// the rows of a million-row file, held at the size the guess from the file's size alone
+    /// gives and then doubled, were twice what they needed. A little above the likely count,
+    /// so a file of even rows is held without regrowing.
+    public var projectedRows: Int {
+        guard records > 0, sampledBytes > 0 else { return estimatedRows }
+        let sampled = min(records, Self.sampleRecords)
+        return min(byteCount / sampledBytes * sampled + byteCount % sampledBytes * sampled / sampledBytes, 1 << 28) / 20 * 21 + 16
     }
 
     /// Throws I011 when the file had a header and nothing else.

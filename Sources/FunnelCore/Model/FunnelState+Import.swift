@@ -43,18 +43,25 @@ extension FunnelState {
         var isNew = [Bool](repeating: false, count: n)
         var newIDs: [String] = []
         let first = deals.count
-        let known = first > 0 ? deals.rowOfID : [:]
-        for i in 0..<n {
-            if first > 0, let r = known[b.ids[i]] {
-                rows[i] = Int(r)
-                continue
+        // The rows the importer found (an `import history` names existing deals only) save
+        // hashing every id again; they are taken only when they are this state's rows.
+        if let given = b.rowsInState, given.count == n,
+           given.indices.allSatisfy({ given[$0] >= 0 && Int(given[$0]) < first && deals.ids[Int(given[$0])] == b.ids[$0] }) {
+            for i in 0..<n { rows[i] = Int(given[i]) }
+        } else {
+            let known = first > 0 ? deals.rowOfID : [:]
+            for i in 0..<n {
+                if first > 0, let r = known[b.ids[i]] {
+                    rows[i] = Int(r)
+                    continue
+                }
+                guard funnelCode != Empty.text, b.created[i] != Empty.date else {
+                    throw replayError("an import names deal \"\(b.ids[i])\", which does not exist")
+                }
+                rows[i] = first + newIDs.count
+                newIDs.append(b.ids[i])
+                isNew[i] = true
             }
-            guard funnelCode != Empty.text, b.created[i] != Empty.date else {
-                throw replayError("an import names deal \"\(b.ids[i])\", which does not exist")
-            }
-            rows[i] = first + newIDs.count
-            newIDs.append(b.ids[i])
-            isNew[i] = true
         }
         try deals.appendRows(ids: newIDs, funnel: funnelCode, index: first == 0 && newIDs.count == n ? b.idIndex : nil)
         noteImported(b, rows: rows, isNew: isNew)
@@ -63,11 +70,12 @@ extension FunnelState {
         // A history replaces the stage history of the deals it gives stage changes for; a
         // deal it gives only field values keeps its own.
         if b.replacesHistory {
-            var replaced = Set<Int>()
-            for k in 0..<b.entryCount { replaced.insert(rows[Int(b.entryRow[k])]) }
-            history.remove(deals: replaced)
+            var replaced = [Bool](repeating: false, count: deals.count)
+            for k in 0..<b.entryCount { replaced[rows[Int(b.entryRow[k])]] = true }
+            history.remove(deals: replaced, reserving: b.entryCount)
+        } else {
+            history.reserve(b.entryCount)
         }
-        history.reserve(b.entryCount)
         var lastEntry = [Int32](repeating: -1, count: n)
         for k in 0..<b.entryCount {
             let i = Int(b.entryRow[k])
@@ -258,12 +266,14 @@ extension StageHistory {
         fromStage.reserveCapacity(n); forcedReason.reserveCapacity(n); origin.reserveCapacity(n); order.reserveCapacity(n)
     }
 
-    /// Drops every entry of these deals, keeping the others in order.
-    mutating func remove(deals rows: Set<Int>) {
-        guard !rows.isEmpty else { return }
+    /// Drops every entry of the deals whose row is true in `removed`, keeping the others in
+    /// order, with room for `extra` more.
+    mutating func remove(deals removed: [Bool], reserving extra: Int) {
+        var kept = 0
+        for k in 0..<count where !removed[Int(deal[k])] { kept += 1 }
         var keep = StageHistory()
-        keep.reserve(count)
-        for k in 0..<count where !rows.contains(Int(deal[k])) {
+        keep.reserve(kept + extra)
+        for k in 0..<count where !removed[Int(deal[k])] {
             keep.append(deal: Int(deal[k]), day: day[k], from: fromStage[k], to: stage[k], forced: forcedReason[k], origin: origin[k], order: order[k])
         }
         self = keep

@@ -42,6 +42,9 @@ public struct DealBatch: Sendable, Equatable {
     /// Id to row, when the importer built it for a batch that fills an empty store: the
     /// store then takes it as its index of ids instead of hashing every id again. Not stored.
     public var idIndex: [String: Int32]?
+    /// The row of each id in the state the importer read, when every id names a deal there
+    /// (`import history`): applying the batch to that state then looks no id up. Not stored.
+    public var rowsInState: [Int32]?
 
     public init(funnel: String, replacesHistory: Bool, strings: [String], ids: [String], created: [Int32], closed: [Int32],
                 fields: [BatchField]) {
@@ -57,6 +60,13 @@ public struct DealBatch: Sendable, Equatable {
             && a.created == b.created && a.closed == b.closed && a.fields == b.fields && a.entryRow == b.entryRow
             && a.entryDay == b.entryDay && a.entryFrom == b.entryFrom && a.entryTo == b.entryTo && a.entryForced == b.entryForced
             && a.changeRow == b.changeRow && a.changeDay == b.changeDay && a.changeFields == b.changeFields
+    }
+
+    /// Room for `n` more stage changes, so millions of them are appended without regrowing.
+    mutating func reserveEntries(_ n: Int) {
+        entryRow.reserveCapacity(entryRow.count + n); entryDay.reserveCapacity(entryDay.count + n)
+        entryFrom.reserveCapacity(entryFrom.count + n); entryTo.reserveCapacity(entryTo.count + n)
+        entryForced.reserveCapacity(entryForced.count + n)
     }
 
     mutating func addEntry(row: Int, day: Int32, from: Int32, to: Int32, forced: Int32 = -1) {
