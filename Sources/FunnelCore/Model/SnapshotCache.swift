@@ -12,7 +12,7 @@ public enum SnapshotCache {
     /// Journal events before it are read from the journal only if `as of` asks for them.
     public static func open(_ store: FileStore, loadSegment: @escaping @Sendable (String) throws -> [UInt8]) -> (state: FunnelState, header: SnapshotHeader)? {
         guard let snapshot = store.openSnapshot(), let mapped = snapshot.map() else { return nil }
-        // The mapping must outlive the decoding, which copies every column out of it.
+        // The mapping must outlive the decoding; the columns read in place keep it alive after.
         return withExtendedLifetime(mapped) { () -> (state: FunnelState, header: SnapshotHeader)? in
         do {
             let file = try SnapshotFileReader(mapped.bytes, mapping: mapped)

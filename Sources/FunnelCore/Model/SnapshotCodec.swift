@@ -1,5 +1,6 @@
 /// The state as a snapshot (docs/store.md, "The snapshot"): one section per part of the
-/// state, columns stored as they are held in memory, so opening copies columns instead of
+/// state, columns stored as they are held in memory, so opening reads columns (in place, on
+/// first use, for those of SnapshotColumns.swift) instead of
 /// replaying events. The catalog is kept as its declarations' sources and rebuilt from them
 /// (a few parses), everything else as data. `log` is not stored: `as of` reads the events
 /// the snapshot stands for from the journal when it needs them (`FunnelState.logPrefix`).
