@@ -83,22 +83,18 @@ final class CSVPrefetcher: @unchecked Sendable {
             CSVRecord(base: UnsafePointer(bytes), spans: UnsafePointer(spans + firstSpan[k]), line: lines[k], count: fieldCounts[k])
         }
 
-        private func grow(bytes needed: Int) {
-            let bigger = max(needed, capacity * 2)
-            let q = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
-            q.update(from: bytes, count: used)
-            bytes.deallocate()
-            bytes = q
-            capacity = bigger
-        }
+        private func grow(bytes needed: Int) { Self.grow(&bytes, capacity: &capacity, keeping: used, toHold: needed) }
 
-        private func grow(spans needed: Int) {
-            let bigger = max(needed, spanCapacity * 2)
-            let q = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
-            q.update(from: spans, count: spanCount)
-            spans.deallocate()
-            spans = q
-            spanCapacity = bigger
+        private func grow(spans needed: Int) { Self.grow(&spans, capacity: &spanCapacity, keeping: spanCount, toHold: needed) }
+
+        /// Moves the first `kept` values of `p` to a buffer at least twice as large that holds `needed`.
+        private static func grow<T>(_ p: inout UnsafeMutablePointer<T>, capacity: inout Int, keeping kept: Int, toHold needed: Int) {
+            let bigger = max(needed, capacity * 2)
+            let q = UnsafeMutablePointer<T>.allocate(capacity: bigger)
+            q.update(from: p, count: kept)
+            p.deallocate()
+            p = q
+            capacity = bigger
         }
     }
 

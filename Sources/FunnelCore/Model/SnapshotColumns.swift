@@ -13,11 +13,7 @@ enum SnapshotDealColumns {
         case day
     }
 
-    struct Codes: Sendable {
-        let tag: String
-        let column: WritableKeyPath<DealTable, Column<Int32>> & Sendable
-        let meaning: Meaning
-    }
+    typealias Codes = SnapshotColumn<DealTable, Meaning>
 
     /// The columns of 32-bit values, in the order written.
     static let codes: [Codes] = [
@@ -60,11 +56,7 @@ enum SnapshotHistoryColumns {
         case plain
     }
 
-    struct Entry: Sendable {
-        let tag: String
-        let column: WritableKeyPath<StageHistory, Column<Int32>> & Sendable
-        let meaning: Meaning
-    }
+    typealias Entry = SnapshotColumn<StageHistory, Meaning>
 
     static let all: [Entry] = [
         Entry(tag: "hdea", column: \.deal, meaning: .deal),
@@ -77,4 +69,12 @@ enum SnapshotHistoryColumns {
     ]
 
     static var tags: [String] { all.map(\.tag) }
+}
+
+/// One column of 32-bit values a snapshot keeps in a section of its own: its tag, where it
+/// is in its table, and what its values are (which says how they are checked and recoded).
+struct SnapshotColumn<Table, Meaning: Sendable>: Sendable {
+    let tag: String
+    let column: WritableKeyPath<Table, Column<Int32>> & Sendable
+    let meaning: Meaning
 }
